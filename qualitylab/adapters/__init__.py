@@ -1,0 +1,43 @@
+"""Adapters: small mappings from public preference-data formats onto the canonical rows.
+
+Each adapter is a generator of records ``(number, row dict | None, RowProblem | None)`` with the
+canonical column names (``qualitylab.schema``); ingest does the rest (validation, storage). A row
+that cannot be mapped honestly (e.g. a judge output that could not be parsed upstream) is yielded
+as a :class:`RowProblem`, never guessed: ingest refuses it, or quarantines it with ``--quarantine``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..readers import Record
+
+
+@dataclass(frozen=True)
+class Adapter:
+    name: str
+    kind: str                                  # the canonical kind it produces
+    unit: str                                  # what a problem's number counts: line | record | row
+    read: Callable[[Path], Iterator[Record]]
+    doc: str
+
+
+ADAPTERS: dict[str, Adapter] = {}
+
+
+def register(adapter: Adapter) -> Adapter:
+    ADAPTERS[adapter.name] = adapter
+    return adapter
+
+
+def _load_all() -> None:
+    """Import every adapter module so it registers itself (one module per public format)."""
+    import importlib
+    import pkgutil
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+
+
+_load_all()

@@ -1,0 +1,208 @@
+"""The ``qualitylab`` command: a thin layer over the library.
+
+Each command parses its options, calls one library function and prints. Library errors become a
+message on stderr and a documented exit code here, at one place (:func:`main`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import ExitCode, InvalidInputError, QualitylabError
+
+
+def _progress(msg: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r\033[K{msg}", end="", file=sys.stderr, flush=True)
+
+
+def cmd_ingest(args) -> int:
+    from .ingest import ingest
+    mode = "replace" if args.replace else "append" if args.append else "new"
+    res = ingest(args.file, args.batch, db=args.db, vendor=args.vendor, delivered=args.delivered,
+                 kind=args.kind, fmt=args.format, quarantine=args.quarantine, mode=mode,
+                 progress=_progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if res.problems:
+        for p in res.problems:
+            print("quarantined: " + p.format(res.file_name), file=sys.stderr)
+    print(res.summary())
+    return ExitCode.OK
+
+
+def cmd_batches(args) -> int:
+    from .store import open_store
+    with open_store(args.db, read_only=True) as store:
+        rows = store.rows("overview/batches")
+        if args.json:
+            from .results import to_jsonable
+            print(json.dumps(to_jsonable(rows), indent=2))
+            return ExitCode.OK
+        if not rows:
+            print("no batches in the store")
+            return ExitCode.OK
+        cols = ["batch_id", "vendor", "delivered", "n_files", "n_judgments", "n_ratings", "n_ranking_rows",
+                "n_quarantined"]
+        table = [[("" if r[c] is None else str(r[c])) for c in cols] for r in rows]
+        widths = [max(len(c), *(len(t[i]) for t in table)) for i, c in enumerate(cols)]
+        print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))
+        for t in table:
+            print("  ".join(v.ljust(w) for v, w in zip(t, widths)))
+    return ExitCode.OK
+
+
+def cmd_report(args) -> int:
+    from .report import build_report
+    from .store import open_store
+    if not (args.json or args.html or args.evidence):
+        raise QualitylabError("Nothing to write", "give --json, --html FILE and/or --evidence DIR")
+    with open_store(args.db, read_only=True) as store:
+        doc = build_report(store, args.batch, seed=args.seed, n_boot=args.n_boot)
+        if args.html or args.evidence:
+            from .evidence import write_evidence
+            write_evidence(store, args.batch, doc, html=args.html, evidence_dir=args.evidence)
+    if args.json:
+        json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    return ExitCode.OK
+
+
+def cmd_sample(args) -> int:
+    from .sample import load_sample
+    for line in load_sample(args.db):
+        print(line, file=sys.stderr)
+    return ExitCode.OK
+
+
+def cmd_app(args) -> int:
+    import subprocess
+    from .store import default_db_path
+    db = Path(args.db) if args.db else default_db_path()
+    if args.sample:
+        from .sample import load_sample
+        for line in load_sample(db):
+            print(line, file=sys.stderr)
+    env = dict(os.environ, QUALITYLAB_DB=str(db.resolve()))
+    script = Path(__file__).parent / "ui" / "streamlit_app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--browser.gatherUsageStats", "false",
+           "--server.port", str(args.port)]
+    if args.headless:
+        cmd += ["--server.headless", "true"]
+    return subprocess.call(cmd, env=env)
+
+
+def cmd_migrate(args) -> int:
+    from .store import open_store
+    with open_store(args.db) as store:
+        print(f"{store.path}: schema version {store.schema_version()}")
+    return ExitCode.OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .readers import FILE_FORMATS
+    from .schema import KINDS
+    from .report import DEFAULT_N_BOOT, DEFAULT_SEED
+    p = argparse.ArgumentParser(prog="qualitylab", description="Quality control for human preference data.")
+    p.add_argument("--version", action="version", version=f"qualitylab {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def db_opt(sp):
+        sp.add_argument("--db", help="store file (default: $QUALITYLAB_DB, else ./qualitylab.duckdb)")
+
+    sp = sub.add_parser("ingest", help="validate a delivered file and store it as (part of) a batch")
+    sp.add_argument("file", help="a .jsonl, .csv or .parquet file (or a public format, see --format)")
+    sp.add_argument("--batch", required=True, help="the batch name, e.g. 2026-W14")
+    sp.add_argument("--vendor", help="who delivered the batch")
+    sp.add_argument("--delivered", help="delivery date, YYYY-MM-DD")
+    sp.add_argument("--kind", choices=sorted(KINDS), help="the kind of rows (default: from the columns)")
+    from .adapters import ADAPTERS
+    sp.add_argument("--format", choices=sorted(FILE_FORMATS + tuple(ADAPTERS)),
+                    help="file format (default: from the suffix) or a public format's name")
+    sp.add_argument("--quarantine", action="store_true",
+                    help="store the valid rows and keep the invalid ones, with reasons, in quarantine")
+    g = sp.add_mutually_exclusive_group()
+    g.add_argument("--replace", action="store_true", help="replace the batch's rows of this kind")
+    g.add_argument("--append", action="store_true", help="add this file to the batch's rows of this kind")
+    db_opt(sp)
+    sp.set_defaults(func=cmd_ingest)
+
+    sp = sub.add_parser("batches", help="list the batches with provenance and counts")
+    sp.add_argument("--json", action="store_true", help="print JSON")
+    db_opt(sp)
+    sp.set_defaults(func=cmd_batches)
+
+    sp = sub.add_parser("report", help="the batch's report as JSON (stdout), HTML evidence pack, CSV tables")
+    sp.add_argument("--batch", required=True)
+    sp.add_argument("--json", action="store_true", help="print the JSON report to stdout")
+    sp.add_argument("--html", metavar="FILE", help="write the self-contained HTML evidence report")
+    sp.add_argument("--evidence", metavar="DIR", help="write the evidence tables as CSV files")
+    sp.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every random draw (recorded)")
+    sp.add_argument("--n-boot", type=int, default=DEFAULT_N_BOOT, help="bootstrap resamples")
+    db_opt(sp)
+    sp.set_defaults(func=cmd_report)
+
+    sp = sub.add_parser("sample", help="load the bundled sample data into the store")
+    db_opt(sp)
+    sp.set_defaults(func=cmd_sample)
+
+    sp = sub.add_parser("app", help="start the report app (Streamlit)")
+    sp.add_argument("--sample", action="store_true", help="load the sample data first if it is missing")
+    sp.add_argument("--port", type=int, default=8501)
+    sp.add_argument("--headless", action="store_true", help="do not open a browser")
+    db_opt(sp)
+    sp.set_defaults(func=cmd_app)
+
+    sp = sub.add_parser("migrate", help="create the store or bring it to the current schema version")
+    db_opt(sp)
+    sp.set_defaults(func=cmd_migrate)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub, db_opt)
+    return p
+
+
+def _extra_commands():
+    """Commands defined by areas (``register(subparsers, db_opt)`` functions)."""
+    import importlib
+    out = []
+    for module in ("gates.cli", "judges.cli"):
+        try:
+            out.append(importlib.import_module(f"qualitylab.{module}").register)
+        except ModuleNotFoundError as e:
+            if e.name != f"qualitylab.{module}":
+                raise
+    return out
+
+
+_EXTRA_COMMANDS: list = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    _EXTRA_COMMANDS[:] = _extra_commands()
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except InvalidInputError as e:
+        for line in e.lines():
+            print(line, file=sys.stderr)
+        print(f"error: {e.title}: {e.message}", file=sys.stderr)
+        print(f"hint: {e.hint}", file=sys.stderr)
+        return int(e.exit_code)
+    except QualitylabError as e:
+        print(f"error: {e.title}" + (f": {e.message}" if e.message else ""), file=sys.stderr)
+        if e.hint:
+            print(f"hint: {e.hint}", file=sys.stderr)
+        return int(e.exit_code)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""Ingest one delivered file into a batch: read, map columns, validate, store — in one transaction.
+
+By default a file with any invalid row is refused whole (nothing stored, every bad row listed).
+With ``quarantine=True`` the valid rows are stored and the invalid ones kept, with their reasons,
+in the ``quarantine`` table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .errors import ConflictError, InvalidInputError, NotFoundError, RowProblem, UsageError
+from .readers import FILE_FORMATS, csv_header, format_from_suffix, iter_csv, iter_jsonl, stage_records
+from .schema import KINDS, Kind, detect_kind, quote_ident
+from .store import Store, open_store, transaction
+
+MODES = ("new", "replace", "append")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    batch_id: str
+    file_name: str
+    kind: str
+    status: str                  # stored | unchanged
+    file_id: int | None = None
+    n_rows: int = 0
+    n_stored: int = 0
+    n_quarantined: int = 0
+    sha256: str = ""
+    extra_columns: tuple[str, ...] = ()
+    problems: tuple[RowProblem, ...] = field(default=(), repr=False)
+
+    def summary(self) -> str:
+        if self.status == "unchanged":
+            return (f"{self.file_name} is already in batch {self.batch_id!r} "
+                    f"(sha256 {self.sha256[:12]}…): nothing changed")
+        s = (f"batch {self.batch_id!r}: stored {self.n_stored} {self.kind} row(s) from {self.file_name}")
+        if self.n_quarantined:
+            s += f"; {self.n_quarantined} row(s) quarantined with their reasons"
+        if self.extra_columns:
+            s += f"; extra columns kept in 'extra': {', '.join(self.extra_columns)}"
+        return s
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def ingest(path: str | os.PathLike, batch_id: str, *, db: str | os.PathLike | None = None,
+           store: Store | None = None, vendor: str | None = None, delivered: str | dt.date | None = None,
+           kind: str | None = None, fmt: str | None = None, quarantine: bool = False,
+           mode: str = "new", progress: Callable[[str], None] | None = None) -> IngestResult:
+    """Ingest ``path`` into ``batch_id``. See the module docstring and README "Ingest"."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotFoundError("No such file", str(path), "check the path")
+    if not batch_id or not batch_id.strip():
+        raise UsageError("Missing batch name", "--batch must not be empty")
+    if mode not in MODES:
+        raise UsageError("Unknown mode", mode, f"one of {', '.join(MODES)}")
+    if kind is not None and kind not in KINDS:
+        raise UsageError("Unknown kind", repr(kind), f"one of {', '.join(KINDS)}")
+    delivered_date = _parse_date(delivered)
+    from .adapters import ADAPTERS
+    fmt = (fmt or format_from_suffix(path)).lower()
+    if fmt not in FILE_FORMATS and fmt not in ADAPTERS:
+        raise UsageError("Unknown format", repr(fmt),
+                         f"one of {', '.join(FILE_FORMATS + tuple(ADAPTERS))}")
+    sha256, size = file_digest(path)
+    say = progress or (lambda msg: None)
+
+    own = store is None
+    store = store or open_store(db)
+    try:
+        return _ingest(store, path, batch_id, vendor, delivered_date, kind, fmt, quarantine, mode,
+                       sha256, size, say)
+    finally:
+        store.con.execute("DROP VIEW IF EXISTS _src")
+        store.con.execute("DROP VIEW IF EXISTS _file")
+        store.con.execute("DROP TABLE IF EXISTS _staging")
+        store.con.execute("DROP TABLE IF EXISTS _bad")
+        if own:
+            store.close()
+
+
+def _parse_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise UsageError("Bad date", f"--delivered {value!r}", "use YYYY-MM-DD") from None
+
+
+def _ingest(store: Store, path: Path, batch_id: str, vendor, delivered, kind, fmt, quarantine, mode,
+            sha256, size, say) -> IngestResult:
+    con = store.con
+    existing = store.rows("ingest/batch_files", {"batch_id": batch_id})
+    if any(f["sha256"] == sha256 for f in existing):
+        same = next(f for f in existing if f["sha256"] == sha256)
+        return IngestResult(batch_id, path.name, same["kind"], "unchanged", same["file_id"],
+                            same["n_rows"], same["n_stored"], same["n_quarantined"], sha256)
+    batch = store.one("ingest/batch_row", {"batch_id": batch_id})
+    if batch and vendor and batch["vendor"] and batch["vendor"] != vendor:
+        raise ConflictError("Vendor differs", f"batch {batch_id!r} belongs to vendor {batch['vendor']!r}",
+                            "use another batch name")
+
+    with transaction(store):
+        # 1. read into a staged relation with the file's own column names
+        from .adapters import ADAPTERS
+        unit = "line"
+        syntax: list[RowProblem] = []
+        if fmt == "parquet":
+            unit = "row"
+            rel = con.read_parquet(str(path), file_row_number=True)
+            rel.create_view("_file", replace=True)
+            columns = [c for c in rel.columns if c != "file_row_number"]
+            line_expr = "file_row_number + 1"
+            n_rows = con.execute("SELECT count(*) FROM _file").fetchall()[0][0]
+        else:
+            if fmt == "jsonl":
+                records = iter_jsonl(path)
+            elif fmt == "csv":
+                records = iter_csv(path)
+            else:
+                adapter = ADAPTERS[fmt]
+                unit = adapter.unit
+                kind = kind or adapter.kind
+                records = adapter.read(path)
+            columns, syntax, n_rows = stage_records(
+                con, records, progress=lambda n: say(f"read {n:,} rows of {path.name}"))
+            if fmt == "csv" and not columns:
+                columns = csv_header(path)
+            con.execute("CREATE OR REPLACE TEMP VIEW _file AS SELECT * FROM _staging")
+            line_expr = "source_line"
+        if n_rows == 0:
+            raise InvalidInputError(path.name, [RowProblem(None, None, "the file holds no rows")], unit)
+
+        # 2. the kind, the required columns, the mapping onto canonical names
+        by_lower = {}
+        for c in columns:
+            by_lower.setdefault(c.strip().lower(), c)
+        kind = kind or detect_kind(by_lower)
+        if kind is None:
+            raise InvalidInputError(path.name, [RowProblem(
+                1 if unit == "line" else None, None,
+                f"cannot tell the kind of rows from the columns {sorted(columns)}; "
+                f"name it with --kind ({', '.join(KINDS)})")], unit)
+        spec = KINDS[kind]
+        missing = [c for c in spec.required if c not in by_lower]
+        if missing:
+            raise InvalidInputError(path.name, [
+                RowProblem(1 if fmt == "csv" else None, c,
+                           f"required column is missing (columns found: {', '.join(columns)})")
+                for c in missing], unit)
+        extras = tuple(c for c in columns if c.strip().lower() not in spec.names)
+        con.execute(_projection(spec, by_lower, extras, line_expr))
+
+        # 3. validate: one row per problem
+        say(f"validating {n_rows:,} rows")
+        problems = syntax + [RowProblem(r["source_line"], r["column_name"], r["reason"])
+                             for r in store.rows(f"ingest/validate_{kind}")]
+        problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+        bad_lines = sorted({p.line for p in problems if p.line is not None})
+        if problems and not quarantine:
+            raise InvalidInputError(path.name, problems, unit, n_bad_rows=len(bad_lines))
+
+        # 4. store
+        if batch is None:
+            store.execute("ingest/insert_batch", {"batch_id": batch_id, "vendor": vendor,
+                                                  "delivered": delivered})
+        else:
+            if (vendor and not batch["vendor"]) or delivered:
+                store.execute("ingest/update_batch", {"batch_id": batch_id, "vendor": vendor,
+                                                      "delivered": delivered})
+            same_kind = [f for f in existing if f["kind"] == kind]
+            if same_kind and mode == "new":
+                raise ConflictError(
+                    "Batch exists",
+                    f"batch {batch_id!r} already holds {kind} data from "
+                    f"{', '.join(f['file_name'] for f in same_kind)} (a different file)",
+                    "use --replace to replace the batch's rows of this kind, or --append to add this file")
+            if same_kind and mode == "replace":
+                for f in same_kind:
+                    store.execute(f"ingest/delete_file_{kind}", {"file_id": f["file_id"]})
+                    store.execute("ingest/delete_file_quarantine", {"file_id": f["file_id"]})
+                    store.execute("ingest/delete_file", {"file_id": f["file_id"]})
+        file_id = store.one("ingest/next_file_id")["file_id"]
+        con.execute("CREATE OR REPLACE TEMP TABLE _bad (source_line BIGINT)")
+        if bad_lines:
+            con.executemany("INSERT INTO _bad VALUES (?)", [[x] for x in bad_lines])
+        say(f"storing {n_rows - len(bad_lines):,} rows")
+        store.execute(f"ingest/insert_{kind}", {"batch_id": batch_id, "file_id": file_id})
+        n_stored = store.one(f"ingest/count_file_{kind}", {"file_id": file_id})["n"]
+        if problems:
+            _quarantine(store, batch_id, file_id, problems)
+        n_quarantined = len(bad_lines) + sum(1 for p in problems if p.line is None)
+        store.execute("ingest/insert_file", {
+            "file_id": file_id, "batch_id": batch_id, "kind": kind, "format": fmt,
+            "file_name": path.name, "size_bytes": size, "sha256": sha256, "n_rows": n_rows,
+            "n_stored": n_stored, "n_quarantined": n_quarantined, "qualitylab_version": __version__,
+            "extra_columns": list(extras)})
+    return IngestResult(batch_id, path.name, kind, "stored", file_id, n_rows, n_stored, n_quarantined,
+                        sha256, extras, tuple(problems))
+
+
+def _projection(spec: Kind, by_lower: dict[str, str], extras: tuple[str, ...], line_expr: str) -> str:
+    """The temp view ``_src``: every canonical column as VARCHAR (NULL when absent), extras as JSON.
+
+    Identifiers come from the delivered file's header and go through :func:`quote_ident`;
+    no value is ever formatted into SQL.
+    """
+    cols = [f"{line_expr} AS source_line"]
+    for c in spec.names:
+        if c in by_lower:
+            cols.append(f"CAST({quote_ident(by_lower[c])} AS VARCHAR) AS {quote_ident(c)}")
+        else:
+            cols.append(f"CAST(NULL AS VARCHAR) AS {quote_ident(c)}")
+    if extras:
+        pack = ", ".join(f"{quote_ident(e)} := {quote_ident(e)}" for e in extras)
+        cols.append(f"CAST(to_json(struct_pack({pack})) AS JSON) AS extra")
+    else:
+        cols.append("CAST(NULL AS JSON) AS extra")
+    return "CREATE OR REPLACE TEMP VIEW _src AS SELECT " + ", ".join(cols) + " FROM _file"
+
+
+def _quarantine(store: Store, batch_id: str, file_id: int, problems: list[RowProblem]) -> None:
+    con = store.con
+    con.execute("CREATE OR REPLACE TEMP TABLE _problems (source_line BIGINT, column_name VARCHAR, "
+                "reason VARCHAR, raw VARCHAR)")
+    con.executemany("INSERT INTO _problems VALUES (?, ?, ?, ?)",
+                    [[p.line, p.column, p.reason, p.raw] for p in problems])
+    store.execute("ingest/insert_quarantine", {"batch_id": batch_id, "file_id": file_id})
+    con.execute("DROP TABLE _problems")

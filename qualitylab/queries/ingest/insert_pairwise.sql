@@ -1,0 +1,28 @@
+-- name: ingest/insert_pairwise
+-- Store the valid staged rows of _src (those not in _bad) as verdicts, with the columns later
+-- metrics need computed once here: lengths in characters and whitespace tokens, a content hash.
+-- params: $batch_id, $file_id
+INSERT INTO verdicts
+SELECT $batch_id, $file_id, source_line,
+       trim(comparison_id), trim(annotator_id),
+       coalesce(lower(nullif(trim(annotator_kind), '')), 'human'),
+       CASE lower(trim(preference)) WHEN 'a' THEN 'A' WHEN 'b' THEN 'B' ELSE 'tie' END,
+       coalesce(upper(nullif(trim(shown_first), '')), 'A'),
+       nullif(trim(shown_first), '') IS NOT NULL,
+       CAST(TRY_CAST(nullif(trim(strength), '') AS DOUBLE) AS TINYINT),
+       TRY_CAST(nullif(trim(rating_a), '') AS DOUBLE),
+       TRY_CAST(nullif(trim(rating_b), '') AS DOUBLE),
+       TRY_CAST(nullif(trim(seconds), '') AS DOUBLE),
+       CASE lower(trim(gold)) WHEN 'a' THEN 'A' WHEN 'b' THEN 'B' WHEN 'tie' THEN 'tie' END,
+       category,
+       TRY_CAST(nullif(trim(created_at), '') AS TIMESTAMP),
+       prompt_id, model_a, model_b, prompt, response_a, response_b,
+       length(response_a), length(response_b),
+       CASE WHEN response_a IS NULL THEN NULL WHEN trim(response_a) = '' THEN 0
+            ELSE len(regexp_split_to_array(trim(response_a), '\s+')) END,
+       CASE WHEN response_b IS NULL THEN NULL WHEN trim(response_b) = '' THEN 0
+            ELSE len(regexp_split_to_array(trim(response_b), '\s+')) END,
+       hash(coalesce(prompt, ''), coalesce(response_a, ''), coalesce(response_b, '')),
+       extra
+FROM _src
+WHERE source_line NOT IN (SELECT source_line FROM _bad)

@@ -1,0 +1,16 @@
+-- name: ingest/insert_ranking
+-- Store the valid staged rows of _src (those not in _bad) as rankings.  params: $batch_id, $file_id
+INSERT INTO rankings
+SELECT $batch_id, $file_id, source_line,
+       trim(prompt_id), trim(annotator_id),
+       coalesce(lower(nullif(trim(annotator_kind), '')), 'human'),
+       trim(response_id),
+       CAST(CAST(trim("rank") AS DOUBLE) AS INTEGER),
+       model, response,
+       TRY_CAST(nullif(trim(seconds), '') AS DOUBLE),
+       length(response),
+       CASE WHEN response IS NULL THEN NULL WHEN trim(response) = '' THEN 0
+            ELSE len(regexp_split_to_array(trim(response), '\s+')) END,
+       extra
+FROM _src
+WHERE source_line NOT IN (SELECT source_line FROM _bad)

@@ -1,0 +1,17 @@
+-- name: ingest/insert_rating
+-- Store the valid staged rows of _src (those not in _bad) as ratings.  params: $batch_id, $file_id
+INSERT INTO ratings
+SELECT $batch_id, $file_id, source_line,
+       trim(item_id), trim(annotator_id),
+       coalesce(lower(nullif(trim(annotator_kind), '')), 'human'),
+       coalesce(nullif(trim(aspect), ''), 'overall'),
+       CAST(trim(score) AS DOUBLE),
+       prompt_id, model, prompt, response,
+       TRY_CAST(nullif(trim(seconds), '') AS DOUBLE),
+       TRY_CAST(nullif(trim(created_at), '') AS TIMESTAMP),
+       length(response),
+       CASE WHEN response IS NULL THEN NULL WHEN trim(response) = '' THEN 0
+            ELSE len(regexp_split_to_array(trim(response), '\s+')) END,
+       extra
+FROM _src
+WHERE source_line NOT IN (SELECT source_line FROM _bad)

@@ -1,0 +1,6 @@
+-- name: overview/label_distribution
+-- One row per (annotator_kind, preference): how many verdicts of the batch carry that label.
+-- params: $batch_id
+SELECT annotator_kind, preference, count(*) AS n
+FROM verdicts WHERE batch_id = $batch_id
+GROUP BY ALL ORDER BY annotator_kind, preference

@@ -1,0 +1,112 @@
+"""The JSON report: every area's results for one batch, in one document (schema: docs/report-json.md).
+
+Each area registers a section: a function of the :class:`ReportContext` returning a dict of
+top-level keys to result objects. Later areas add sections; existing keys never change meaning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import duckdb
+
+from . import __version__
+from .overview import compute_overview
+from .results import to_jsonable
+from .schema import SCHEMA_VERSION
+from .store import Store
+
+DEFAULT_SEED = 20240601
+DEFAULT_N_BOOT = 1000
+
+
+@dataclass
+class ReportContext:
+    """What every section sees: the store (read-only), the batch, and the seeded options."""
+
+    store: Store
+    batch_id: str
+    seed: int = DEFAULT_SEED
+    n_boot: int = DEFAULT_N_BOOT
+    options: dict[str, Any] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, fn: Callable[[], Any]) -> Any:
+        """Compute once per report; sections that need the same intermediate result share it."""
+        if key not in self._memo:
+            self._memo[key] = fn()
+        return self._memo[key]
+
+    @property
+    def overview(self):
+        return self.memo("overview", lambda: compute_overview(self.store, self.batch_id))
+
+
+Section = Callable[[ReportContext], dict[str, Any]]
+
+
+def _overview_section(ctx: ReportContext) -> dict[str, Any]:
+    ov = ctx.overview
+    return {"batch": ov.batch, "provenance": ov.provenance, "counts": ov.counts,
+            "label_distribution": ov.label_distribution, "quarantine": ov.quarantine}
+
+
+#: (name, section) in report order. Areas append theirs here.
+SECTIONS: list[tuple[str, Section]] = [
+    ("overview", _overview_section),
+]
+
+
+def _register_area_sections() -> None:
+    """Import the areas that add sections (kept in one place so the order is explicit)."""
+    import importlib
+    for module in AREA_MODULES:
+        try:
+            mod = importlib.import_module(f"qualitylab.{module}")
+        except ModuleNotFoundError as e:
+            if e.name == f"qualitylab.{module}":
+                continue
+            raise
+        for name, fn in getattr(mod, "REPORT_SECTIONS", ()):
+            if name not in {n for n, _ in SECTIONS}:
+                SECTIONS.append((name, fn))
+
+
+#: modules defining ``REPORT_SECTIONS = [(name, fn), ...]``, in report order.
+AREA_MODULES = ("agreement.section", "bias.section", "judges.section", "signals.section", "gates.section")
+
+
+def compute_sections(store: Store, batch_id: str, names: list[str] | None = None, *,
+                     seed: int = DEFAULT_SEED, n_boot: int = DEFAULT_N_BOOT,
+                     options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The typed result objects of the named sections (all when None), keyed like the JSON."""
+    _register_area_sections()
+    store.require_batch(batch_id)
+    ctx = ReportContext(store, batch_id, seed, n_boot, options or {})
+    out: dict[str, Any] = {}
+    for name, fn in SECTIONS:
+        if names is None or name in names:
+            out.update(fn(ctx))
+    return out
+
+
+def build_report(store: Store, batch_id: str, *, seed: int = DEFAULT_SEED, n_boot: int = DEFAULT_N_BOOT,
+                 sections: list[str] | None = None, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One JSON-ready document for ``batch_id``."""
+    doc: dict[str, Any] = {
+        "report_schema_version": 1,
+        "methods": {
+            "qualitylab_version": __version__,
+            "duckdb_version": duckdb.__version__,
+            "store_schema_version": SCHEMA_VERSION,
+            "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "seed": seed,
+            "bootstrap_resamples": n_boot,
+            "interval": "95%; Wilson for proportions unless a statistic says otherwise",
+        },
+    }
+    names = None if sections is None else ["overview", *sections]
+    doc.update(compute_sections(store, batch_id, names, seed=seed, n_boot=n_boot, options=options))
+    return to_jsonable(doc)

@@ -1,0 +1,43 @@
+"""Load the bundled sample data (``sample_data/``) into a store, following ``sample_data/load.json``.
+
+``load.json`` is a list of ``{file, batch, vendor, delivered, format?, kind?, quarantine?}`` in load
+order. Batches already in the store are left alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Iterator
+
+from .errors import NotFoundError
+
+SAMPLE_DIR = Path(os.environ.get("QUALITYLAB_SAMPLE_DIR") or Path(__file__).resolve().parents[1] / "sample_data")
+
+
+def load_plan(sample_dir: Path = SAMPLE_DIR) -> list[dict]:
+    plan = sample_dir / "load.json"
+    if not plan.is_file():
+        raise NotFoundError("No sample data", f"{plan} not found",
+                            "run from a clone of the repository installed with `pip install -e .`")
+    return json.loads(plan.read_text(encoding="utf-8"))
+
+
+def load_sample(db=None, *, sample_dir: Path = SAMPLE_DIR) -> Iterator[str]:
+    """Ingest every sample file of batches not yet in the store; yields one line per file."""
+    from .ingest import ingest
+    from .store import open_store
+    plan = load_plan(sample_dir)
+    with open_store(db) as store:
+        present = {r["batch_id"] for r in store.rows("store/batch_names")}
+        for batch in dict.fromkeys(e["batch"] for e in plan):
+            if batch in present:
+                yield f"sample batch {batch!r} is already in the store: left as it is"
+        for entry in plan:
+            if entry["batch"] in present:
+                continue
+            res = ingest(sample_dir / entry["file"], entry["batch"], store=store, vendor=entry.get("vendor"),
+                         delivered=entry.get("delivered"), kind=entry.get("kind"), fmt=entry.get("format"),
+                         quarantine=entry.get("quarantine", False), mode="append")
+            yield res.summary()

@@ -1,0 +1,211 @@
+"""The one column vocabulary: the three kinds of annotation rows and the store's tables.
+
+The same names are used in delivered files, SQL, Python, CLI flags and app pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCHEMA_VERSION = 1
+
+PREFERENCES = ("A", "B", "tie")
+SLOTS = ("A", "B")
+ANNOTATOR_KINDS = ("human", "judge")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str            # text | label | number | integer | timestamp | date
+    required: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str            # pairwise | rating | ranking
+    table: str           # store table
+    columns: tuple[Column, ...]
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+PAIRWISE = Kind("pairwise", "verdicts", (
+    Column("comparison_id", "text", True, "all verdicts on the same prompt + pair of responses share it"),
+    Column("annotator_id", "text", True, "who gave the verdict (a person or an LLM judge)"),
+    Column("preference", "label", True, "A, B or tie (case-insensitive)"),
+    Column("prompt", "text", doc="the prompt / instruction"),
+    Column("response_a", "text", doc="the response labelled A"),
+    Column("response_b", "text", doc="the response labelled B"),
+    Column("prompt_id", "text"),
+    Column("model_a", "text", doc="the model behind response A"),
+    Column("model_b", "text"),
+    Column("annotator_kind", "label", doc="human (default) or judge"),
+    Column("shown_first", "label", doc="A or B: which response the annotator saw first / on the left"),
+    Column("strength", "integer", doc="0-3 (Llama 2 scale): negligibly better or unsure, slightly better, better, significantly better"),
+    Column("rating_a", "number", doc="Likert score of response A given in the same task"),
+    Column("rating_b", "number"),
+    Column("seconds", "number", doc="time spent on the verdict"),
+    Column("gold", "label", doc="the expected answer on a honeypot item (A, B or tie)"),
+    Column("category", "text"),
+    Column("created_at", "timestamp"),
+))
+
+RATING = Kind("rating", "ratings", (
+    Column("item_id", "text", True, "the rated response"),
+    Column("annotator_id", "text", True),
+    Column("score", "number", True, "numeric score (e.g. Likert 1-7)"),
+    Column("aspect", "text", doc="what was rated; default 'overall'"),
+    Column("prompt_id", "text"),
+    Column("prompt", "text"),
+    Column("response", "text"),
+    Column("model", "text"),
+    Column("annotator_kind", "label", doc="human (default) or judge"),
+    Column("seconds", "number"),
+    Column("created_at", "timestamp"),
+))
+
+RANKING = Kind("ranking", "rankings", (
+    Column("prompt_id", "text", True),
+    Column("annotator_id", "text", True),
+    Column("response_id", "text", True),
+    Column("rank", "integer", True, "1 = best; equal ranks are a tie"),
+    Column("response", "text"),
+    Column("model", "text"),
+    Column("annotator_kind", "label", doc="human (default) or judge"),
+    Column("seconds", "number"),
+))
+
+KINDS: dict[str, Kind] = {k.name: k for k in (PAIRWISE, RATING, RANKING)}
+
+
+def detect_kind(columns) -> str | None:
+    """The kind whose required columns are all present, or None."""
+    cols = {c.lower() for c in columns}
+    hits = [k.name for k in KINDS.values() if set(k.required) <= cols]
+    return hits[0] if len(hits) == 1 else None
+
+
+def quote_ident(name: str) -> str:
+    """The one quoting helper for identifiers that must be dynamic (column names of a delivered file)."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+# ---------------------------------------------------------------------------------------------
+# Store DDL. Version 1. Each later version appends a migration to MIGRATIONS (never edits one).
+# ---------------------------------------------------------------------------------------------
+
+_V1 = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id   VARCHAR PRIMARY KEY,
+    vendor     VARCHAR,
+    delivered  DATE,
+    created_at TIMESTAMP NOT NULL
+);
+
+CREATE SEQUENCE IF NOT EXISTS file_id_seq START 1;
+CREATE TABLE IF NOT EXISTS files (
+    file_id       INTEGER PRIMARY KEY,
+    batch_id      VARCHAR NOT NULL,
+    kind          VARCHAR NOT NULL,
+    format        VARCHAR NOT NULL,
+    file_name     VARCHAR NOT NULL,
+    size_bytes    BIGINT NOT NULL,
+    sha256        VARCHAR NOT NULL,
+    n_rows        BIGINT NOT NULL,
+    n_stored      BIGINT NOT NULL,
+    n_quarantined BIGINT NOT NULL,
+    ingested_at   TIMESTAMP NOT NULL,
+    qualitylab_version VARCHAR NOT NULL,
+    extra_columns VARCHAR[]
+);
+
+CREATE TABLE IF NOT EXISTS verdicts (
+    batch_id       VARCHAR NOT NULL,
+    file_id        INTEGER NOT NULL,
+    source_line    BIGINT NOT NULL,
+    comparison_id  VARCHAR NOT NULL,
+    annotator_id   VARCHAR NOT NULL,
+    annotator_kind VARCHAR NOT NULL,
+    preference     VARCHAR NOT NULL,
+    shown_first    VARCHAR NOT NULL,
+    shown_first_recorded BOOLEAN NOT NULL,
+    strength       TINYINT,
+    rating_a       DOUBLE,
+    rating_b       DOUBLE,
+    seconds        DOUBLE,
+    gold           VARCHAR,
+    category       VARCHAR,
+    created_at     TIMESTAMP,
+    prompt_id      VARCHAR,
+    model_a        VARCHAR,
+    model_b        VARCHAR,
+    prompt         VARCHAR,
+    response_a     VARCHAR,
+    response_b     VARCHAR,
+    len_a_chars    INTEGER,
+    len_b_chars    INTEGER,
+    len_a_tokens   INTEGER,
+    len_b_tokens   INTEGER,
+    content_hash   UBIGINT,
+    extra          JSON
+);
+
+CREATE TABLE IF NOT EXISTS ratings (
+    batch_id       VARCHAR NOT NULL,
+    file_id        INTEGER NOT NULL,
+    source_line    BIGINT NOT NULL,
+    item_id        VARCHAR NOT NULL,
+    annotator_id   VARCHAR NOT NULL,
+    annotator_kind VARCHAR NOT NULL,
+    aspect         VARCHAR NOT NULL,
+    score          DOUBLE NOT NULL,
+    prompt_id      VARCHAR,
+    model          VARCHAR,
+    prompt         VARCHAR,
+    response       VARCHAR,
+    seconds        DOUBLE,
+    created_at     TIMESTAMP,
+    len_chars      INTEGER,
+    len_tokens     INTEGER,
+    extra          JSON
+);
+
+CREATE TABLE IF NOT EXISTS rankings (
+    batch_id       VARCHAR NOT NULL,
+    file_id        INTEGER NOT NULL,
+    source_line    BIGINT NOT NULL,
+    prompt_id      VARCHAR NOT NULL,
+    annotator_id   VARCHAR NOT NULL,
+    annotator_kind VARCHAR NOT NULL,
+    response_id    VARCHAR NOT NULL,
+    rank           INTEGER NOT NULL,
+    model          VARCHAR,
+    response       VARCHAR,
+    seconds        DOUBLE,
+    len_chars      INTEGER,
+    len_tokens     INTEGER,
+    extra          JSON
+);
+
+CREATE TABLE IF NOT EXISTS quarantine (
+    batch_id    VARCHAR NOT NULL,
+    file_id     INTEGER NOT NULL,
+    source_line BIGINT,
+    column_name VARCHAR,
+    reason      VARCHAR NOT NULL,
+    raw         VARCHAR
+);
+"""
+
+#: MIGRATIONS[i] brings a store from version i to version i + 1.
+MIGRATIONS: tuple[str, ...] = (_V1,)

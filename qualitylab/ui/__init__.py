@@ -1,0 +1,1 @@
+"""The Streamlit report app: the only package that imports streamlit."""

@@ -1,0 +1,5 @@
+"""Entry point for ``streamlit run`` (``qualitylab app`` runs this file)."""
+
+from qualitylab.ui.main import run
+
+run()

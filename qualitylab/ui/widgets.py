@@ -1,0 +1,34 @@
+"""Small layout helpers shared by the pages (tables with downloads, empty states, statistics)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qualitylab.results import Statistic
+
+
+def table(df: pd.DataFrame, name: str, *, height: int | None = None) -> None:
+    """A sortable table with a CSV download button."""
+    if df.empty:
+        st.caption(f"({name}: no rows)")
+        return
+    st.dataframe(df, width="stretch", hide_index=True, height=height or "auto")
+    st.download_button(f"Download {name}.csv", df.to_csv(index=False).encode("utf-8"),
+                       file_name=f"{name}.csv", mime="text/csv", key=f"dl-{name}")
+
+
+def empty_store() -> None:
+    st.info("The store holds no batches yet. Ingest one with "
+            "`qualitylab ingest FILE --batch NAME`, or load the sample data with `qualitylab sample`.")
+
+
+def statistic(label: str, stat: Statistic, reading: str = "") -> None:
+    """A metric with its interval and a one-line reading; 'not computable' says why."""
+    if stat.value is None:
+        st.metric(label, "—")
+        st.caption(f"not computable: {stat.reason}")
+        return
+    st.metric(label, f"{stat.value:.3f}")
+    ci = (f"95% CI [{stat.ci95_low:.3f}, {stat.ci95_high:.3f}], " if stat.ci95_low is not None else "")
+    st.caption(f"{ci}n = {stat.n:,}" + (f". {reading}" if reading else ""))

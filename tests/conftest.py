@@ -1,0 +1,51 @@
+"""Shared fixtures: a real DuckDB store file per test, and helpers to write delivered files."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+REALDATA = (REPO.parent / "shared" / "realdata")
+if not REALDATA.is_dir():
+    REALDATA = REPO / "sample_data" / "realdata_missing"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> Path:
+    """A fresh store path; $QUALITYLAB_DB points at it."""
+    p = tmp_path / "store.duckdb"
+    monkeypatch.setenv("QUALITYLAB_DB", str(p))
+    return p
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=cols)
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def write_parquet(path: Path, rows: list[dict]) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    return path
+
+
+WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}
+
+
+def verdicts(rows: list[tuple]) -> list[dict]:
+    """(comparison_id, annotator_id, preference, *optional) tuples -> pairwise rows."""
+    return [{"comparison_id": c, "annotator_id": a, "preference": p} for c, a, p in rows]
