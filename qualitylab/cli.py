@@ -175,7 +175,7 @@ def _extra_commands():
         try:
             out.append(importlib.import_module(f"qualitylab.{module}").register)
         except ModuleNotFoundError as e:
-            if e.name != f"qualitylab.{module}":
+            if not f"qualitylab.{module}".startswith(e.name or "-"):
                 raise
     return out
 

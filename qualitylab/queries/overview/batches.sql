@@ -5,6 +5,6 @@ SELECT b.batch_id, b.vendor, b.delivered, b.created_at,
        (SELECT count(*) FROM verdicts v WHERE v.batch_id = b.batch_id) AS n_judgments,
        (SELECT count(*) FROM ratings r WHERE r.batch_id = b.batch_id) AS n_ratings,
        (SELECT count(*) FROM rankings k WHERE k.batch_id = b.batch_id) AS n_ranking_rows,
-       (SELECT count(*) FROM quarantine q WHERE q.batch_id = b.batch_id) AS n_quarantined
+       (SELECT coalesce(sum(f.n_quarantined), 0) FROM files f WHERE f.batch_id = b.batch_id) AS n_quarantined
 FROM batches b
 ORDER BY b.delivered NULLS LAST, b.created_at, b.batch_id
