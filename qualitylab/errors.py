@@ -87,11 +87,12 @@ class InvalidInputError(QualitylabError):
     exit_code = ExitCode.INVALID_INPUT
 
     def __post_init__(self):
-        n = self.n_bad_rows or len({p.line for p in self.problems})
+        n = self.n_bad_rows or len({p.line for p in self.problems if p.line is not None})
+        what = f"{n} invalid row(s)" if n else "; ".join(p.reason for p in self.problems)
         QualitylabError.__init__(
             self,
             "Refused",
-            f"{self.file_name}: {n} invalid row(s); nothing was stored",
+            f"{self.file_name}: {what}; nothing was stored",
             "fix the rows listed above, or ingest with --quarantine to store the valid rows "
             "and keep the invalid ones with their reasons",
         )
