@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 PREFERENCES = ("A", "B", "tie")
 SLOTS = ("A", "B")
@@ -207,5 +207,38 @@ CREATE TABLE IF NOT EXISTS quarantine (
 );
 """
 
+_V2_JUDGE_CALLS = """
+-- The LLM judge runner's cache (qualitylab judge): one row per call, keyed like the cache.
+-- mode 'pairwise': item_id = comparison_id, shown_first = which response was shown first ('A'|'B').
+-- mode 'single':   item_id = the graded item, shown_first = '-', aspect = what was graded.
+-- parsed = false: the output held no verdict in the strict format (stored, counted, never guessed);
+-- error: the call failed beyond retries (no output; a rerun tries it again). No API key is stored.
+CREATE TABLE IF NOT EXISTS judge_calls (
+    batch_id          VARCHAR NOT NULL,
+    mode              VARCHAR NOT NULL,
+    item_id           VARCHAR NOT NULL,
+    shown_first       VARCHAR NOT NULL,
+    aspect            VARCHAR NOT NULL,
+    model             VARCHAR NOT NULL,
+    template_sha256   VARCHAR NOT NULL,
+    annotator_id      VARCHAR NOT NULL,
+    file_id           INTEGER,
+    raw_output        VARCHAR,
+    parsed            BOOLEAN NOT NULL,
+    parse_problem     VARCHAR,
+    preference        VARCHAR,
+    strength          TINYINT,
+    score             DOUBLE,
+    prompt_tokens     BIGINT,
+    completion_tokens BIGINT,
+    latency_ms        DOUBLE,
+    cost_usd          DOUBLE,
+    attempts          INTEGER NOT NULL,
+    error             VARCHAR,
+    created_at        TIMESTAMP NOT NULL,
+    PRIMARY KEY (batch_id, mode, item_id, shown_first, aspect, model, template_sha256)
+);
+"""
+
 #: MIGRATIONS[i] brings a store from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_JUDGE_CALLS)
