@@ -88,7 +88,8 @@ def compute_sections(store: Store, batch_id: str, names: list[str] | None = None
     out: dict[str, Any] = {}
     for name, fn in SECTIONS:
         if names is None or name in names:
-            out.update(fn(ctx))
+            # through the memo, so a section that reads others (the gate) never recomputes them
+            out.update(ctx.memo(f"section:{name}", lambda fn=fn: fn(ctx)))
     return out
 
 
