@@ -1,0 +1,57 @@
+-- name: agreement/annotators
+-- One row per human annotator of the batch's pairwise verdicts: items judged, agreement with the
+-- leave-one-out strict majority of the other human annotators, and accuracy on honeypot items.
+-- params: $batch_id
+-- Caveats:
+--   * each annotator's FIRST verdict on a comparison (lowest file_id, source_line) stands for it in
+--     the majority vote and in the agreement (a repeat by the same person is not a second vote);
+--   * the "others" of (comparison, annotator) are the other human annotators' first verdicts; their
+--     strict majority is the label held by more than half of them. No strict majority (a tie among
+--     the others, e.g. 1 A vs 1 B) or no other annotator: the item is not scored (n_majority_items);
+--   * gold accuracy counts every human verdict where gold is not null (repeats included).
+WITH human AS (
+    SELECT comparison_id, annotator_id, preference, gold, file_id, source_line
+    FROM verdicts
+    WHERE batch_id = $batch_id AND annotator_kind = 'human'
+),
+firsts AS (
+    SELECT comparison_id, annotator_id, preference
+    FROM human
+    QUALIFY row_number() OVER (PARTITION BY comparison_id, annotator_id
+                               ORDER BY file_id, source_line) = 1
+),
+per_item AS (
+    SELECT comparison_id,
+           count(*) AS m,
+           count(*) FILTER (WHERE preference = 'A') AS n_a,
+           count(*) FILTER (WHERE preference = 'B') AS n_b,
+           count(*) FILTER (WHERE preference = 'tie') AS n_tie
+    FROM firsts GROUP BY comparison_id
+),
+scored AS (
+    SELECT f.annotator_id,
+           p.m - 1 AS n_others,
+           CASE f.preference WHEN 'A' THEN p.n_a - 1 WHEN 'B' THEN p.n_b - 1 ELSE p.n_tie - 1 END AS n_own,
+           greatest(p.n_a - (f.preference = 'A')::INT,
+                    p.n_b - (f.preference = 'B')::INT,
+                    p.n_tie - (f.preference = 'tie')::INT) AS n_top
+    FROM firsts f JOIN per_item p USING (comparison_id)
+),
+majority AS (
+    SELECT annotator_id,
+           count(*) AS n_items,
+           count(*) FILTER (WHERE 2 * n_top > n_others) AS n_majority_items,
+           count(*) FILTER (WHERE 2 * n_own > n_others) AS n_agree_majority
+    FROM scored GROUP BY annotator_id
+),
+gold AS (
+    SELECT annotator_id,
+           count(*) AS n_verdicts,
+           count(*) FILTER (WHERE gold IS NOT NULL) AS n_gold,
+           count(*) FILTER (WHERE gold IS NOT NULL AND preference = gold) AS n_gold_correct
+    FROM human GROUP BY annotator_id
+)
+SELECT m.annotator_id, m.n_items, g.n_verdicts, m.n_majority_items, m.n_agree_majority,
+       g.n_gold, g.n_gold_correct
+FROM majority m JOIN gold g USING (annotator_id)
+ORDER BY m.annotator_id
