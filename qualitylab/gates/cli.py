@@ -1,0 +1,76 @@
+"""``qualitylab check --batch NAME [--gates FILE] [--json]``: the acceptance verdict and its exit code.
+
+Exit codes (qualitylab.errors.ExitCode): 0 ACCEPT, 10 REVIEW, 11 REJECT, 12 INSUFFICIENT_EVIDENCE,
+so a pipeline can stop on anything but ACCEPT.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def _fmt(x) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
+def format_table(gate: dict) -> list[str]:
+    """The lines ``check`` prints from the report's ``gate`` section: one row per criterion
+    (value, interval, n, threshold, outcome) with its reason beneath, then the verdict."""
+    header = ["criterion", "severity", "value", "95% CI", "n", "threshold", "outcome"]
+    rows = []
+    for c in gate["criteria"]:
+        ci = f"[{_fmt(c['ci95_low'])}, {_fmt(c['ci95_high'])}]" if c["ci95_low"] is not None else "—"
+        rows.append([c["id"], c["severity"], _fmt(c["value"]), ci,
+                     "—" if c["n"] is None else f"{c['n']:,}",
+                     f"{c['comparison']} {c['threshold']:g} ({c['decide']})", c["outcome"]])
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
+           "  ".join("-" * w for w in widths)]
+    for row, c in zip(rows, gate["criteria"]):
+        out.append("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+        out.append(f"    {c['path'] or c['metric']}: {c['reason']}")
+    out.append("")
+    deciding = f" — decided by {', '.join(gate['deciding'])}" if gate["deciding"] else ""
+    out.append(f"verdict: {gate['verdict']} (exit {gate['exit_code']}){deciding}")
+    out.append(f"gates: {gate['name']} (gates_version {gate['gates_version']}; {gate['source']})")
+    return out
+
+
+def cmd_check(args) -> int:
+    from ..report import build_report
+    from ..store import open_store
+    from .config import load_gates
+    load_gates(args.gates)          # a bad gate file fails before any computation
+    with open_store(args.db, read_only=True) as store:
+        doc = build_report(store, args.batch, seed=args.seed, n_boot=args.n_boot,
+                           options={"gates": args.gates} if args.gates else None)
+    gate = doc["gate"]
+    if args.json:
+        out = {"report_schema_version": doc["report_schema_version"], "verdict": doc["verdict"],
+               "exit_code": gate["exit_code"], "batch": doc.get("batch"), "methods": doc["methods"],
+               "gate": gate}
+        json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        print(f"batch {args.batch}")
+        for line in format_table(gate):
+            print(line)
+    return int(gate["exit_code"])
+
+
+def register(subparsers, db_opt) -> None:
+    from ..report import DEFAULT_N_BOOT, DEFAULT_SEED
+    sp = subparsers.add_parser(
+        "check", help="the batch's acceptance verdict; exit 0 ACCEPT, 10 REVIEW, 11 REJECT, "
+                      "12 INSUFFICIENT_EVIDENCE",
+        description="Evaluate the acceptance gates on the batch's report and print each criterion's "
+                    "value, interval, threshold and outcome, then the verdict. Exit codes: 0 ACCEPT, "
+                    "10 REVIEW, 11 REJECT, 12 INSUFFICIENT_EVIDENCE (docs/gates.md).")
+    sp.add_argument("--batch", required=True)
+    sp.add_argument("--gates", metavar="FILE", help="a gate file (TOML, docs/gates.md); default: built-in")
+    sp.add_argument("--json", action="store_true", help="print a JSON document with a top-level 'verdict'")
+    sp.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every random draw (recorded)")
+    sp.add_argument("--n-boot", type=int, default=DEFAULT_N_BOOT, help="bootstrap resamples")
+    db_opt(sp)
+    sp.set_defaults(func=cmd_check)
