@@ -1,0 +1,160 @@
+"""Helpers shared by the adapters: reading a public file's objects, turning values into row text.
+
+Not an adapter (registers nothing). Every adapter yields ``(number, row | None, RowProblem | None)``
+records whose row values are ``str`` or ``None`` (ingest stages them as VARCHAR and validates them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import RowProblem, UsageError
+from ..readers import iter_csv
+
+#: what a (number, object, problem) triple from :func:`iter_objects` looks like
+SourceRecord = tuple[int, dict | None, RowProblem | None]
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text(value: Any) -> str | None:
+    """A row value as text: ``None`` stays ``None``; lists and dicts become JSON; lone UTF-16
+    surrogates (left by some JSON encoders upstream) become U+FFFD so the text can be stored."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    return text(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def row(**values: Any) -> dict[str, str | None]:
+    """A canonical row: every value as text, ``None`` values left out (absent = not recorded)."""
+    return {k: text(v) for k, v in values.items() if v is not None}
+
+
+def raw(obj: Any) -> str:
+    """The source object as JSON, for a problem's ``raw`` (kept in quarantine)."""
+    return text(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def extras(obj: dict, used: set[str] | tuple[str, ...]) -> dict[str, Any]:
+    """The source's columns that no canonical column took: kept as extra columns, never dropped."""
+    return {k: v for k, v in obj.items() if k not in used}
+
+
+def maybe_json(value: Any) -> Any:
+    """A nested value that arrived JSON-encoded (a CSV cell, a JSONL string) decoded; else as is."""
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def seeded_bit(key: str, salt: str) -> int:
+    """0 or 1 from sha256(salt + key): a deterministic, documented coin for balancing A/B."""
+    return hashlib.sha256(f"{salt}\x00{key}".encode("utf-8", "surrogatepass")).digest()[0] & 1
+
+
+def short_hash(*parts: str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()[:16]
+
+
+def load_json_array(path: Path) -> list:
+    """A JSON file holding a list (PandaLM, LLMBar). Refuses anything else with a hint."""
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            data = json.load(f)
+    except json.JSONDecodeError as e:
+        raise UsageError("Not a JSON array", f"{path.name}: malformed JSON at line {e.lineno}: {e.msg}",
+                         "give the upstream .json file as published") from None
+    if not isinstance(data, list):
+        raise UsageError("Not a JSON array", f"{path.name} holds a {type(data).__name__}, not a list",
+                         "give the upstream .json file as published")
+    return data
+
+
+def iter_objects(path: Path) -> Iterator[SourceRecord]:
+    """The objects of a public file, by suffix, each with its 1-based position in the file.
+
+    ``.json``: a JSON array (number = element); ``.jsonl``/``.ndjson``: one object per line
+    (number = line); ``.csv``: a header and rows (number = the line the row starts on; nested
+    values arrive JSON-encoded, see :func:`maybe_json`); ``.parquet``: number = row.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        for i, obj in enumerate(load_json_array(path), start=1):
+            if isinstance(obj, dict):
+                yield i, obj, None
+            else:
+                yield i, None, RowProblem(i, None, f"expected a JSON object, found {type(obj).__name__}",
+                                          raw=raw(obj))
+    elif suffix in (".jsonl", ".ndjson"):
+        yield from _iter_jsonl_objects(path)
+    elif suffix == ".csv":
+        for n, obj, problem in iter_csv(path):
+            yield n, ({k: maybe_json(v) if v != "" else None for k, v in obj.items()} if obj else None), problem
+    elif suffix in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+        n = 0
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=5_000):
+            for obj in batch.to_pylist():
+                n += 1
+                yield n, obj, None
+    else:
+        raise UsageError("Unknown file type", f"{path.name}: cannot read '{path.suffix}' files for this format",
+                         "use a .json (array), .jsonl, .csv or .parquet file")
+
+
+def _iter_jsonl_objects(path: Path) -> Iterator[SourceRecord]:
+    with open(path, "rb") as f:
+        for line_no, data in enumerate(f, start=1):
+            try:
+                line = data.decode("utf-8-sig" if line_no == 1 else "utf-8")
+            except UnicodeDecodeError as e:
+                yield line_no, None, RowProblem(line_no, None, f"not valid UTF-8 ({e.reason})", e.start + 1)
+                continue
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                yield line_no, None, RowProblem(line_no, None, f"malformed JSON: {e.msg}", e.colno,
+                                                line.rstrip("\r\n"))
+                continue
+            if not isinstance(obj, dict):
+                yield line_no, None, RowProblem(line_no, None,
+                                                f"expected a JSON object, found {type(obj).__name__}")
+                continue
+            yield line_no, obj, None
+
+
+# ---- chat transcripts as lists of {role, content} -------------------------------------------
+
+def messages(value: Any) -> list[dict] | None:
+    """A conversation as a list of {role, content} dicts, or None when it is not one."""
+    value = maybe_json(value)
+    if hasattr(value, "tolist"):          # numpy arrays from pandas-written Parquet
+        value = value.tolist()
+    if not isinstance(value, list) or not all(isinstance(m, dict) and "role" in m for m in value):
+        return None
+    return value
+
+
+def contents(msgs: list[dict], role: str) -> list[str]:
+    return [text(m.get("content")) or "" for m in msgs if m.get("role") == role]
