@@ -1,0 +1,269 @@
+"""Run an LLM judge over a batch through an OpenAI-compatible endpoint, cached and resumable.
+
+``run_judge`` asks the judge about every comparison of the batch (pairwise mode; both orders when
+asked) or every response (single-answer grading), and stores:
+
+- every call in ``judge_calls`` (the cache), keyed by (batch, mode, item, order, aspect, model,
+  template SHA-256): the raw output, the parsed verdict or the reason it could not be parsed,
+  tokens, latency, a cost estimate, the attempts and any error. A rerun makes only the calls that
+  are missing or failed; an unparsed output is the model's answer and is not asked again.
+- the parsed verdicts as judge rows of the same batch (``verdicts``; single mode: ``ratings``), all
+  under one provenance row in ``files`` with ``format = 'judge-run'``, ``kind`` pairwise or rating,
+  ``file_name = 'judge-run <mode> <annotator_id> model=<model> template=<sha256[:12]>[ aspect=<a>]'``
+  and ``sha256`` = the template's SHA-256. The run's rows are rebuilt from the cache at the end of
+  every run, so they always equal the cache.
+
+The DuckDB connection is used from the calling thread only; worker threads do HTTP and nothing else.
+The API key is read from the environment by the caller, sent only in a header, and removed from
+every error text before it is stored or printed.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from .. import __version__
+from ..errors import ExitCode, QualitylabError, UsageError
+from ..store import Store, transaction
+from .client import Endpoint, FatalEndpointError, Reply
+from .parse import parse_pairwise, parse_score, to_original
+from .template import Template
+
+TEXT_CHUNK = 256     # items whose texts are fetched at once (bounded memory on big batches)
+
+
+class JudgeError(QualitylabError):
+    exit_code = ExitCode.JUDGE
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    mode: str = "pairwise"                  # pairwise | single
+    both_orders: bool = False
+    concurrency: int = 4
+    aspect: str = "overall"                 # single mode: what is graded
+    scale: tuple[float, float] = (1, 10)    # single mode: the score range
+    price_prompt: float | None = None       # USD per 1k prompt tokens
+    price_completion: float | None = None   # USD per 1k completion tokens (default: price_prompt)
+    annotator_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    batch_id: str
+    annotator_id: str
+    mode: str
+    file_id: int
+    n_tasks: int            # calls this run had to make (the cache held the rest)
+    n_calls: int            # cached calls of this run's key after the run
+    n_parsed: int
+    n_unparsed: int
+    n_failed: int
+    n_stored: int           # verdicts (or ratings) stored for the batch
+    n_untexted: int         # comparisons skipped: no response texts
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float | None
+
+    def summary(self) -> str:
+        what = "verdicts" if self.mode == "pairwise" else "ratings"
+        s = (f"judge {self.annotator_id!r} on batch {self.batch_id!r}: {self.n_tasks} call(s) made, "
+             f"{self.n_calls - self.n_tasks if self.n_calls >= self.n_tasks else 0} from the cache; "
+             f"{self.n_parsed} parsed, {self.n_unparsed} unparsed (stored, not guessed), "
+             f"{self.n_failed} failed; {self.n_stored} {what} stored; "
+             f"tokens {self.prompt_tokens:,} in / {self.completion_tokens:,} out")
+        if self.cost_usd is not None:
+            s += f"; estimated cost ${self.cost_usd:.4f}"
+        if self.n_untexted:
+            s += f"; {self.n_untexted} comparison(s) skipped: no response texts"
+        return s
+
+
+def default_annotator_id(model: str, template: Template, mode: str) -> str:
+    """The model's name with the shipped default prompt, else ``model@<template sha256[:8]>``."""
+    return model if template.builtin and template.name == mode else f"{model}@{template.sha256[:8]}"
+
+
+def run_judge(store: Store, batch_id: str, endpoint: Endpoint, template: Template,
+              options: RunOptions = RunOptions(),
+              progress: Callable[[int, int, dict], None] | None = None) -> RunResult:
+    """Run the judge; see the module docstring. Raises :class:`JudgeError` when calls failed."""
+    if store.read_only:
+        raise UsageError("Store is read-only", "the judge runner writes to the store", "open it read-write")
+    if options.mode not in ("pairwise", "single"):
+        raise UsageError("Unknown judge mode", repr(options.mode), "use pairwise or single")
+    if options.concurrency < 1:
+        raise UsageError("Bad --concurrency", str(options.concurrency), "give 1 or more")
+    template.check(options.mode)
+    store.require_batch(batch_id)
+    annotator_id = options.annotator_id or default_annotator_id(endpoint.model, template, options.mode)
+    aspect = options.aspect if options.mode == "single" else ""
+    key = {"batch_id": batch_id, "model": endpoint.model, "template_sha256": template.sha256}
+    source = "comparisons"
+    if options.mode == "pairwise":
+        orders = ["A", "B"] if options.both_orders else ["A"]
+        pending = store.rows("judges/pending_pairwise", {**key, "orders": orders})
+        n_untexted = store.one("judges/count_untexted", {"batch_id": batch_id})["n"]
+    else:
+        if store.one("judges/count_rated_items", {"batch_id": batch_id})["n"]:
+            source = "ratings"
+        pending = store.rows("judges/pending_single", {**key, "source": source, "aspect": aspect})
+        n_untexted = 0
+    file_id = _run_file(store, batch_id, options.mode, annotator_id, endpoint.model, template, aspect)
+
+    fatal: str | None = None
+    done = 0
+    counts = {"parsed": 0, "unparsed": 0, "failed": 0}
+    price_in = options.price_prompt
+    price_out = options.price_completion if options.price_completion is not None else price_in
+    with ThreadPoolExecutor(max_workers=options.concurrency) as pool:
+        inflight: dict[Future, dict] = {}
+        tasks = _tasks(store, batch_id, source, options.mode, pending)
+        exhausted = False
+        while inflight or not exhausted:
+            while not exhausted and fatal is None and len(inflight) < options.concurrency * 2:
+                task = next(tasks, None)
+                if task is None:
+                    exhausted = True
+                    break
+                messages = _messages(template, options, task)
+                inflight[pool.submit(endpoint.complete, messages)] = task
+            if fatal is not None:
+                exhausted = True
+            if not inflight:
+                break
+            finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+            for fut in finished:
+                task = inflight.pop(fut)
+                try:
+                    reply = fut.result()
+                except FatalEndpointError as e:
+                    fatal = endpoint.redact(str(e))
+                    continue
+                row = _call_row(reply, task, options, aspect, price_in, price_out)
+                counts["failed" if row["error"] else "parsed" if row["parsed"] else "unparsed"] += 1
+                store.execute("judges/insert_call", {**key, **row, "mode": options.mode, "aspect": aspect,
+                                                     "annotator_id": annotator_id, "file_id": file_id})
+                done += 1
+                if progress:
+                    progress(done, len(pending), counts)
+
+    n_stored = _materialise(store, batch_id, file_id, annotator_id, endpoint.model, template, options.mode,
+                            aspect, source)
+    s = store.one("judges/run_summary", {**key, "mode": options.mode, "aspect": aspect})
+    result = RunResult(batch_id, annotator_id, options.mode, file_id, len(pending), s["n_calls"],
+                       s["n_parsed"], s["n_unparsed"], s["n_failed"], n_stored, n_untexted,
+                       int(s["prompt_tokens"]), int(s["completion_tokens"]), s["cost_usd"])
+    if fatal:
+        raise JudgeError("Judge endpoint refused", fatal,
+                         "check --base-url, --model and the key in $QUALITYLAB_API_KEY / $OPENAI_API_KEY; "
+                         f"what finished before is stored ({result.n_parsed} parsed)")
+    if result.n_failed:
+        raise JudgeError("Judge calls failed", f"{result.n_failed} call(s) failed beyond retries. " + result.summary(),
+                         "rerun the same command: cached calls are kept and only the gaps are retried")
+    return result
+
+
+def _run_file(store: Store, batch_id: str, mode: str, annotator_id: str, model: str, template: Template,
+              aspect: str) -> int:
+    name = f"judge-run {mode} {annotator_id} model={model} template={template.sha256[:12]}"
+    if aspect:
+        name += f" aspect={aspect}"
+    row = store.one("judges/run_file", {"batch_id": batch_id, "file_name": name})
+    if row:
+        return row["file_id"]
+    file_id = store.one("ingest/next_file_id")["file_id"]
+    store.execute("ingest/insert_file", {
+        "file_id": file_id, "batch_id": batch_id, "kind": "pairwise" if mode == "pairwise" else "rating",
+        "format": "judge-run", "file_name": name, "size_bytes": len(template.text.encode("utf-8")),
+        "sha256": template.sha256, "n_rows": 0, "n_stored": 0, "n_quarantined": 0,
+        "qualitylab_version": __version__, "extra_columns": []})
+    return file_id
+
+
+def _tasks(store: Store, batch_id: str, source: str, mode: str, pending: list[dict]) -> Iterator[dict]:
+    """Pending calls with their texts, fetched TEXT_CHUNK items at a time."""
+    for i in range(0, len(pending), TEXT_CHUNK):
+        chunk = pending[i:i + TEXT_CHUNK]
+        ids = sorted({p["item_id"] for p in chunk})
+        if mode == "pairwise":
+            texts = {r["item_id"]: r for r in store.rows("judges/comparison_texts", {"batch_id": batch_id, "ids": ids})}
+        else:
+            texts = {r["item_id"]: r for r in store.rows("judges/single_texts",
+                                                         {"batch_id": batch_id, "source": source, "ids": ids})}
+        for p in chunk:
+            if p["item_id"] in texts:
+                yield {**texts[p["item_id"]], "shown_first": p["shown_first"]}
+
+
+def _messages(template: Template, options: RunOptions, task: dict) -> list[dict[str, str]]:
+    if options.mode == "pairwise":
+        first, second = ((task["response_a"], task["response_b"]) if task["shown_first"] == "A"
+                         else (task["response_b"], task["response_a"]))
+        return template.messages(question=task["prompt"], answer_a=first, answer_b=second)
+    low, high = options.scale
+    return template.messages(question=task["prompt"], answer=task["response"], aspect=options.aspect,
+                             scale_low=f"{low:g}", scale_high=f"{high:g}")
+
+
+def _call_row(reply: Reply, task: dict, options: RunOptions, aspect: str, price_in, price_out) -> dict:
+    row = {"item_id": task["item_id"], "shown_first": task["shown_first"], "raw_output": reply.text,
+           "parsed": False, "parse_problem": None, "preference": None, "strength": None, "score": None,
+           "prompt_tokens": reply.prompt_tokens, "completion_tokens": reply.completion_tokens,
+           "latency_ms": reply.latency_ms, "cost_usd": None, "attempts": reply.attempts, "error": reply.error}
+    if price_in is not None and reply.prompt_tokens is not None:
+        row["cost_usd"] = (reply.prompt_tokens * price_in + (reply.completion_tokens or 0) * price_out) / 1000
+    if reply.error:
+        return row
+    if options.mode == "pairwise":
+        p = parse_pairwise(reply.text)
+        if p.ok:
+            row.update(parsed=True, preference=to_original(p.preference, task["shown_first"]), strength=p.strength)
+    else:
+        p = parse_score(reply.text, *options.scale)
+        if p.ok:
+            row.update(parsed=True, score=p.score)
+    row["parse_problem"] = p.problem
+    return row
+
+
+def _materialise(store: Store, batch_id: str, file_id: int, annotator_id: str, model: str, template: Template,
+                 mode: str, aspect: str, source: str) -> int:
+    """Rebuild the run's stored rows from the cache, in one transaction; returns how many."""
+    p = {"batch_id": batch_id, "file_id": file_id, "annotator_id": annotator_id, "model": model,
+         "template_sha256": template.sha256}
+    with transaction(store):
+        if mode == "pairwise":
+            store.execute("judges/delete_run_verdicts", {"file_id": file_id})
+            store.execute("judges/insert_run_verdicts", p)
+            n = store.one("ingest/count_file_pairwise", {"file_id": file_id})["n"]
+        else:
+            store.execute("judges/delete_run_ratings", {"file_id": file_id})
+            store.execute("judges/insert_run_ratings", {**p, "aspect": aspect, "source": source})
+            n = store.one("ingest/count_file_rating", {"file_id": file_id})["n"]
+        calls = store.one("judges/run_summary", {"batch_id": batch_id, "mode": mode, "model": model,
+                                                  "template_sha256": template.sha256, "aspect": aspect})
+        store.execute("judges/update_run_file", {"file_id": file_id, "n_rows": calls["n_calls"], "n_stored": n})
+    return int(n)
+
+
+def progress_bar(stream) -> Callable[[int, int, dict], None]:
+    """A one-line progress bar for a terminal: ``[#####.....] 50/100 calls  2 unparsed  0 failed``."""
+    last = [0.0]
+
+    def show(done: int, total: int, counts: dict) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.1:
+            return
+        last[0] = now
+        width = 30
+        fill = int(width * done / total) if total else width
+        stream.write(f"\r\033[K[{'#' * fill}{'.' * (width - fill)}] {done}/{total} calls  "
+                     f"{counts['unparsed']} unparsed  {counts['failed']} failed")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+    return show
