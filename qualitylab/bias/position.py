@@ -1,0 +1,123 @@
+"""Position bias: does an annotator prefer the response shown first? And was the order randomised?
+
+Definition (docs/bias.md). Among an annotator's non-tie verdicts whose ``shown_first`` was
+recorded, p_first = #(preference == shown_first) / #(such verdicts). An unbiased annotator, with the
+order randomised, has p_first = 0.5. A batch that never recorded ``shown_first`` has status
+"position unknown" and no p_first: it is never reported as unbiased.
+
+Randomisation audit: among verdicts with a recorded order (ties included), the share that showed A
+first — overall, per annotator and per model (the share of a model's verdicts showing that model's
+response first) — each tested against 0.5 with an exact binomial test (BH q-values across
+annotators / models).
+
+The judge area reuses :func:`position_bias` with ``annotator_kind="judge"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..results import Statistic
+from ..store import Store
+from .rates import ALPHA, AnnotatorRate, pooled, rate_table
+
+MEASURED = "measured"
+POSITION_UNKNOWN = "position unknown"
+NO_VERDICTS = "no verdicts"
+
+DEFINITION = ("p_first: among non-tie verdicts with shown_first recorded, the share where "
+              "preference == shown_first; Wilson 95% interval; two-sided exact binomial p vs 0.5; "
+              "Benjamini-Hochberg q across the batch's annotators; flagged when q < 0.05")
+
+
+@dataclass(frozen=True)
+class RandomisationAudit:
+    """Is ``shown_first`` balanced? ``p_shown_a`` overall and per annotator; per model the share
+    of the model's verdicts that showed its response first. ``flagged`` rows are unbalanced (q < 0.05)."""
+
+    status: str
+    p_shown_a: Statistic
+    p_value: float | None
+    balanced: bool | None
+    by_annotator: list[AnnotatorRate] = field(default_factory=list)
+    by_model: list[AnnotatorRate] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "p_shown_a": self.p_shown_a, "p_value": self.p_value,
+                "balanced": self.balanced,
+                "by_annotator": [r.to_dict() for r in self.by_annotator],
+                "by_model": [r.to_dict() for r in self.by_model]}
+
+
+@dataclass(frozen=True)
+class PositionBias:
+    annotator_kind: str
+    status: str                      # measured | position unknown | no verdicts
+    p_first: Statistic
+    p_value: float | None
+    n_verdicts: int
+    n_recorded: int
+    by_annotator: list[AnnotatorRate]
+    randomisation: RandomisationAudit
+
+    @property
+    def flagged(self) -> list[str]:
+        return [r.annotator_id for r in self.by_annotator if r.flagged]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "annotator_kind": self.annotator_kind,
+                "p_first": self.p_first, "p_value": self.p_value,
+                "n_verdicts": self.n_verdicts, "n_recorded": self.n_recorded,
+                "n_unrecorded": self.n_verdicts - self.n_recorded,
+                "definition": DEFINITION,
+                "by_annotator": [r.to_dict() for r in self.by_annotator],
+                "randomisation": self.randomisation}
+
+
+def randomisation_audit(by_annotator: list[dict], by_model: list[dict], *,
+                        alpha: float = ALPHA) -> RandomisationAudit:
+    """The audit from ``{annotator_id, n, k_shown_a}`` and ``{model, n, k_shown_first}`` rows."""
+    ann = [(r["annotator_id"], r["k_shown_a"], r["n"]) for r in by_annotator]
+    if sum(n for _, _, n in ann) == 0:
+        return RandomisationAudit(POSITION_UNKNOWN, Statistic.not_computable(
+            "position unknown: shown_first was never recorded"), None, None)
+    overall, p = pooled(ann, "p_shown_a")
+    models = [(r["model"], r["k_shown_first"], r["n"]) for r in by_model]
+    return RandomisationAudit(
+        MEASURED, overall, p, bool(p is not None and p >= alpha),
+        rate_table(ann, "p_shown_a", alpha=alpha),
+        rate_table(models, "p_shown_first", alpha=alpha, id_name="model"))
+
+
+def position_bias_from_counts(counts: list[dict], audit: RandomisationAudit, *, annotator_kind: str,
+                              alpha: float = ALPHA) -> PositionBias:
+    """Position bias from ``bias/position_by_annotator`` rows
+    ``{annotator_id, n_verdicts, n_recorded, n, k_first}`` (pure; see the module docstring)."""
+    n_verdicts = sum(int(r["n_verdicts"]) for r in counts)
+    n_recorded = sum(int(r["n_recorded"]) for r in counts)
+    rows = [(r["annotator_id"], r["k_first"], r["n"]) for r in counts]
+    if n_verdicts == 0:
+        status, reason = NO_VERDICTS, f"no {annotator_kind} verdicts in the batch"
+    elif n_recorded == 0:
+        status, reason = POSITION_UNKNOWN, "position unknown: shown_first was never recorded in this batch"
+    else:
+        status, reason = MEASURED, ""
+    if status != MEASURED:
+        empty = [AnnotatorRate(a, "p_first", 0, 0, None, None, None, None, None, False) for a, _, _ in rows]
+        return PositionBias(annotator_kind, status, Statistic.not_computable(reason), None,
+                            n_verdicts, n_recorded, empty, audit)
+    stat, p = pooled(rows, "p_first")
+    return PositionBias(annotator_kind, status, stat, p, n_verdicts, n_recorded,
+                        rate_table(rows, "p_first", alpha=alpha), audit)
+
+
+def position_bias(store: Store, batch_id: str, annotator_kind: str = "human", *,
+                  alpha: float = ALPHA) -> PositionBias:
+    """p_first for the batch and each annotator of ``annotator_kind`` ("human" or "judge"), with
+    the randomisation audit. Three small aggregate queries; nothing row-level leaves DuckDB."""
+    p = {"batch_id": batch_id, "annotator_kind": annotator_kind}
+    audit = randomisation_audit(store.rows("bias/shown_first_by_annotator", p),
+                                store.rows("bias/shown_first_by_model", p), alpha=alpha)
+    return position_bias_from_counts(store.rows("bias/position_by_annotator", p), audit,
+                                     annotator_kind=annotator_kind, alpha=alpha)

@@ -1,0 +1,118 @@
+"""Report sections of the bias area: ``distributions``, ``position_bias``, ``length_bias``,
+``hygiene`` and ``annotators`` (schema: docs/report-json.md; definitions: docs/bias.md).
+
+Options read from ``ctx.options`` (all optional):
+
+| option | default | meaning |
+|---|---|---|
+| ``fast_seconds`` | 5 | verdicts faster than this are reported; a median below it flags an annotator |
+| ``min_items`` | 20 | annotators with fewer items are reported and flagged |
+| ``min_diff_chars`` | 30 | length difference for p_prefer_longer (AlpacaEval) |
+| ``length_by_prompt`` | True | fit the prompt-stratified conditional logit |
+| ``length_by_prompt_max_rows`` | 20000 | verdicts (whole prompts, seeded draw) for that fit |
+| ``min_gold_accuracy`` | 0.5 | flag when gold accuracy's interval lies below it |
+| ``min_agreement`` | 0.5 | flag when agreement-with-majority's interval lies below it |
+| ``hygiene_max_rows`` | 1000 | offending rows kept per hygiene check (all are counted) |
+
+``position_for(ctx, kind)`` and ``length_for(ctx, kind)`` are memoised per report, so the judge
+area can read judges' p_first and p_prefer_longer without recomputing them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import distributions as dist
+from . import hygiene as hyg
+from .length import BY_PROMPT_MAX_ROWS, MIN_DIFF_CHARS, LengthBias, length_bias
+from .position import PositionBias, position_bias
+from .screening import MIN_AGREEMENT, MIN_GOLD_ACCURACY, screening_rows
+
+
+def _opt(ctx, name: str, default):
+    value = ctx.options.get(name, default)
+    return default if value is None else value
+
+
+def position_for(ctx, annotator_kind: str = "human") -> PositionBias:
+    """Position bias of one annotator kind ("human" or "judge"), memoised per report."""
+    return ctx.memo(f"bias.position.{annotator_kind}",
+                    lambda: position_bias(ctx.store, ctx.batch_id, annotator_kind))
+
+
+def length_for(ctx, annotator_kind: str = "human") -> LengthBias:
+    """Length bias (with the regressions) of one annotator kind, memoised per report."""
+    return ctx.memo(f"bias.length.{annotator_kind}", lambda: length_bias(
+        ctx.store, ctx.batch_id, annotator_kind, min_diff_chars=int(_opt(ctx, "min_diff_chars", MIN_DIFF_CHARS)),
+        seed=ctx.seed, by_prompt=bool(_opt(ctx, "length_by_prompt", True)),
+        max_rows=int(_opt(ctx, "length_by_prompt_max_rows", BY_PROMPT_MAX_ROWS))))
+
+
+def distributions_for(ctx) -> dist.Distributions:
+    return ctx.memo("bias.distributions", lambda: dist.distributions(
+        ctx.store, ctx.batch_id, min_items=int(_opt(ctx, "min_items", hyg.MIN_ITEMS))))
+
+
+def hygiene_for(ctx) -> hyg.Hygiene:
+    return ctx.memo("bias.hygiene", lambda: hyg.hygiene(
+        ctx.store, ctx.batch_id, fast_seconds=float(_opt(ctx, "fast_seconds", hyg.FAST_SECONDS)),
+        min_items=int(_opt(ctx, "min_items", hyg.MIN_ITEMS)),
+        max_rows=int(_opt(ctx, "hygiene_max_rows", hyg.MAX_ROWS))))
+
+
+def _agreement_rows(ctx) -> list[dict[str, Any]]:
+    from ..agreement.section import per_annotator
+    return per_annotator(ctx)
+
+
+def annotators_for(ctx):
+    def compute():
+        d = distributions_for(ctx)
+        min_items = int(_opt(ctx, "min_items", hyg.MIN_ITEMS))
+        few = hyg.run_check(ctx.store, next(s for s in hyg.CHECKS if s.name == "few_items"),
+                            {"batch_id": ctx.batch_id, "min_items": min_items}, max_rows=1_000_000)
+        ratings: dict[str, int] = {}
+        for r in d.likert["by_annotator"]:
+            ratings[r["annotator_id"]] = ratings.get(r["annotator_id"], 0) + r["n"]
+        position, length = {}, {}
+        for kind in ("human", "judge"):
+            position.update({r.annotator_id: r for r in position_for(ctx, kind).by_annotator})
+            length.update({r.annotator_id: r for r in length_for(ctx, kind).by_annotator})
+        return screening_rows(
+            labels=d.by_annotator, lining=d.straight_lining,
+            seconds=ctx.store.rows("bias/annotator_activity", {"batch_id": ctx.batch_id}),
+            ratings=ratings, agreement=_agreement_rows(ctx), position=position, length=length,
+            few_items={(r["kind"], r["annotator_id"]): r["n_items"] for r in few.rows},
+            fast_seconds=float(_opt(ctx, "fast_seconds", hyg.FAST_SECONDS)),
+            min_gold_accuracy=float(_opt(ctx, "min_gold_accuracy", MIN_GOLD_ACCURACY)),
+            min_agreement=float(_opt(ctx, "min_agreement", MIN_AGREEMENT)), min_items=min_items)
+    return ctx.memo("bias.annotators", compute)
+
+
+def distributions_section(ctx) -> dict[str, Any]:
+    return {"distributions": distributions_for(ctx)}
+
+
+def position_section(ctx) -> dict[str, Any]:
+    return {"position_bias": position_for(ctx, "human")}
+
+
+def length_section(ctx) -> dict[str, Any]:
+    return {"length_bias": length_for(ctx, "human")}
+
+
+def hygiene_section(ctx) -> dict[str, Any]:
+    return {"hygiene": hygiene_for(ctx)}
+
+
+def annotators_section(ctx) -> dict[str, Any]:
+    return {"annotators": annotators_for(ctx)}
+
+
+REPORT_SECTIONS = [
+    ("distributions", distributions_section),
+    ("position_bias", position_section),
+    ("length_bias", length_section),
+    ("hygiene", hygiene_section),
+    ("annotators", annotators_section),
+]

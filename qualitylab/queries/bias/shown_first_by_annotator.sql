@@ -1,0 +1,11 @@
+-- name: bias/shown_first_by_annotator
+-- Randomisation audit. One row per annotator of the given kind: of the verdicts with shown_first
+-- recorded (ties included: the order is assigned before the verdict), how many showed A first.
+-- params: $batch_id, $annotator_kind
+SELECT annotator_id,
+       count(*) AS n,
+       count(*) FILTER (WHERE shown_first = 'A') AS k_shown_a
+FROM verdicts
+WHERE batch_id = $batch_id AND annotator_kind = $annotator_kind AND shown_first_recorded
+GROUP BY annotator_id
+ORDER BY annotator_id
