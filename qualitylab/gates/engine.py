@@ -47,6 +47,7 @@ class Measurement:
     ci95_high: float | None = None
     n: int | None = None
     reason: str | None = None        # why value is None
+    method: str | None = None        # the interval's method, as the report names it (e.g. "wilson")
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class CriterionResult:
              "path": m.path if m else None,
              "value": _num(m.value) if m else None, "ci95_low": _num(m.ci95_low) if m else None,
              "ci95_high": _num(m.ci95_high) if m else None, "n": m.n if m else None,
+             "method": m.method if m else None,
              "counts_for_verdict": self.counts_for_verdict}
         if c.aggregate:
             d["aggregate"], d["where"] = c.aggregate, c.where
@@ -154,13 +156,13 @@ def measure(node: Any, path: str, crit: Criterion, doc: Any) -> Measurement:
             return Measurement(path, None, n=0, reason=f"'{path}' has no rows")
         from ..intervals import wilson
         lo, hi = wilson(k, n)
-        return Measurement(path, k / n, lo, hi, n)
+        return Measurement(path, k / n, lo, hi, n, method="wilson")
     if isinstance(node, dict) and "value" in node:
         v, n = node.get("value"), node.get("n")
         if v is None:
             return Measurement(path, None, n=n, reason=node.get("reason") or "not computable (no reason given)")
         return Measurement(path, float(v), _num(node.get("ci95_low")), _num(node.get("ci95_high")),
-                           None if n is None else int(n))
+                           None if n is None else int(n), method=node.get("method"))
     if isinstance(node, (int, float)) and not isinstance(node, bool):
         n = None
         if crit.n_metric:
