@@ -48,3 +48,17 @@ def per_annotator(ctx) -> list[dict[str, Any]]:
     equal ``gold``, Wilson interval); ``n_gold``. Definitions: docs/agreement.md.
     """
     return ctx.memo("agreement.per_annotator", lambda: _annotator_rows(ctx.store, ctx.batch_id))
+
+
+def agreement(ctx):
+    """The :class:`~qualitylab.agreement.compute.AgreementResult` of the batch (memoised)."""
+    from .compute import compute_agreement
+    return ctx.memo("agreement.result", lambda: compute_agreement(
+        ctx.store, ctx.batch_id, seed=ctx.seed, n_boot=ctx.n_boot, annotators=per_annotator(ctx)))
+
+
+def _section(ctx) -> dict[str, Any]:
+    return {"agreement": agreement(ctx)}
+
+
+REPORT_SECTIONS = [("agreement", _section)]
