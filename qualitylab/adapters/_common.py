@@ -42,6 +42,22 @@ def row(**values: Any) -> dict[str, str | None]:
     return {k: text(v) for k, v in values.items() if v is not None}
 
 
+def with_extras(canonical: dict[str, str | None], more: dict[str, Any]) -> dict[str, str | None]:
+    """The canonical row plus the source's other columns as extra columns (``None`` left out).
+
+    A source column whose name is a canonical column name (and so would be read as one) is kept
+    as ``upstream_<name>``.
+    """
+    from ..schema import PAIRWISE
+    out = dict(canonical)
+    for k, v in more.items():
+        if v is None:
+            continue
+        name = k if k not in PAIRWISE.names and k not in out else f"upstream_{k}"
+        out[name] = text(v)
+    return out
+
+
 def raw(obj: Any) -> str:
     """The source object as JSON, for a problem's ``raw`` (kept in quarantine)."""
     return text(json.dumps(obj, ensure_ascii=False, default=str))
@@ -92,9 +108,9 @@ def load_json_array(path: Path) -> list:
 def iter_objects(path: Path) -> Iterator[SourceRecord]:
     """The objects of a public file, by suffix, each with its 1-based position in the file.
 
-    ``.json``: a JSON array (number = element); ``.jsonl``/``.ndjson``: one object per line
-    (number = line); ``.csv``: a header and rows (number = the line the row starts on; nested
-    values arrive JSON-encoded, see :func:`maybe_json`); ``.parquet``: number = row.
+    The number is the record's: element N of a JSON array, line N of a JSONL file, data row N of a
+    CSV file (the header not counted; nested values arrive JSON-encoded, see :func:`maybe_json`;
+    empty cells are missing values), row N of a Parquet file.
     """
     suffix = path.suffix.lower()
     if suffix == ".json":
@@ -107,8 +123,13 @@ def iter_objects(path: Path) -> Iterator[SourceRecord]:
     elif suffix in (".jsonl", ".ndjson"):
         yield from _iter_jsonl_objects(path)
     elif suffix == ".csv":
-        for n, obj, problem in iter_csv(path):
-            yield n, ({k: maybe_json(v) if v != "" else None for k, v in obj.items()} if obj else None), problem
+        n = 0
+        for line, obj, problem in iter_csv(path):
+            n += 1
+            if problem is not None:
+                yield n, None, RowProblem(n, problem.column, f"{problem.reason} (line {line})", raw=problem.raw)
+            else:
+                yield n, {k: maybe_json(v) if v != "" else None for k, v in obj.items()}, None
     elif suffix in (".parquet", ".pq"):
         import pyarrow.parquet as pq
         n = 0

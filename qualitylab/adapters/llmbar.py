@@ -23,7 +23,7 @@ from typing import Iterator
 from ..errors import RowProblem
 from ..readers import Record
 from . import Adapter, register
-from ._common import extras, load_json_array, raw, row
+from ._common import extras, load_json_array, raw, row, with_extras
 
 LABELS = {"1": "A", "2": "B"}
 ORDERS = (("swap = False", "A"), ("swap = True", "B"))
@@ -73,7 +73,7 @@ def read(path: Path) -> Iterator[Record]:
                 yield n, None, RowProblem(n, "preference", f"label = {obj.get('label')!r} at index {i} of "
                                           f"{path.name} is not 1 or 2; not guessed", raw=raw(obj))
                 continue
-            yield n, row(**pair, annotator_id=human, annotator_kind="human", preference=label, **more), None
+            yield n, with_extras(row(**pair, annotator_id=human, annotator_kind="human", preference=label), more), None
             continue
         judge_id = f"{judge}/{strategy}" if judge else f"{prefix}-judge"
         last = results[-1] if isinstance(results, list) and results else {}
@@ -89,10 +89,10 @@ def read(path: Path) -> Iterator[Record]:
                     n, "preference", f"{judge_id}: winner = {winner!r} for \"{key}\" at index {i} of "
                     f"{path.name} ({why}); not guessed", raw=raw(obj))
                 continue
-            yield n, row(**pair, annotator_id=judge_id, annotator_kind="judge", preference=pref,
-                         shown_first=shown, **more, label=obj.get("label"),
-                         completion=verdict.get("completion"),
-                         results_earlier=results[:-1] or None), None
+            yield n, with_extras(row(**pair, annotator_id=judge_id, annotator_kind="judge", preference=pref,
+                                     shown_first=shown),
+                                 {**more, "label": obj.get("label"), "completion": verdict.get("completion"),
+                                  "results_earlier": results[:-1] or None}), None
 
 
 ADAPTER = register(Adapter(

@@ -20,7 +20,7 @@ from typing import Iterator
 from ..errors import RowProblem, UsageError
 from ..readers import Record
 from . import Adapter, register
-from ._common import extras, load_json_array, raw, row
+from ._common import extras, load_json_array, raw, row, with_extras
 
 HUMANS = ("annotator1", "annotator2", "annotator3")
 HUMAN_LABELS = {"1": "A", "2": "B", "0": "tie"}
@@ -89,8 +89,8 @@ def read(path: Path) -> Iterator[Record]:
                 yield n, None, RowProblem(n, "preference", f"{ann} = {obj.get(ann)!r} at idx {obj['idx']} of "
                                           f"{path.name} is not 1, 2 or 0; not guessed", raw=raw(obj))
                 continue
-            yield n, row(**pair, annotator_id=ann, annotator_kind="human", preference=label, **more,
-                         source_file=path.name), None
+            yield n, with_extras(row(**pair, annotator_id=ann, annotator_kind="human", preference=label),
+                                 {**more, "source_file": path.name}), None
         for judge, (jpath, by_idx) in judges.items():
             jobj = by_idx.get(obj["idx"])
             if jobj is None:
@@ -107,8 +107,8 @@ def read(path: Path) -> Iterator[Record]:
                     f"a verdict ({why}); not guessed", raw=raw(jobj))
                 continue
             jmore = {k: v for k, v in jobj.items() if k not in ("idx", key)}     # reasons, references
-            yield n, row(**pair, annotator_id=judge, annotator_kind="judge", preference=label,
-                         **more, **jmore, source_file=jpath.name), None
+            yield n, with_extras(row(**pair, annotator_id=judge, annotator_kind="judge", preference=label),
+                                 {**more, **jmore, "source_file": jpath.name}), None
     for judge, (jpath, by_idx) in judges.items():
         for idx in sorted(set(by_idx) - seen, key=str):
             n += 1
