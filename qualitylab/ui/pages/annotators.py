@@ -1,0 +1,52 @@
+"""Annotators: the screening table, one row per annotator, every flag with its reason."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qualitylab.ui import data, widgets
+
+
+def _v(stat):
+    return None if stat is None else stat.value
+
+
+def frame(rows) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "annotator_id": r.annotator_id, "annotator_kind": r.annotator_kind, "n": r.n, "n_items": r.n_items,
+        "n_ratings": r.n_ratings,
+        "agreement": _v(r.agreement_with_majority), "agreement_ci": r.agreement_with_majority.fmt(),
+        "gold_accuracy": _v(r.gold_accuracy), "gold_ci": r.gold_accuracy.fmt(),
+        "p_first": _v(r.p_first), "p_first_q": r.p_first_q,
+        "p_prefer_longer": _v(r.p_prefer_longer), "p_prefer_longer_q": r.p_prefer_longer_q,
+        "tie_rate": _v(r.tie_rate), "entropy_bits": r.entropy_bits, "longest_run": r.longest_run,
+        "median_seconds": r.median_seconds, "flags": ", ".join(f.flag for f in r.flags),
+        "reasons": "; ".join(f"{f.flag}: {f.reason}" for f in r.flags)} for r in rows])
+
+
+def render() -> None:
+    st.title("Annotators")
+    batch_id = st.session_state.get("batch_id")
+    if not batch_id:
+        widgets.empty_store()
+        return
+    rows = data.sections(batch_id, "annotators")["annotators"]
+    kind = st.session_state.get("annotator_kind", "human")
+    rows = [r for r in rows if kind == "all" or r.annotator_kind == kind]
+    if not rows:
+        st.info(f"Batch {batch_id} has no {'' if kind == 'all' else kind + ' '}annotators.")
+        return
+    flagged = [r for r in rows if r.flagged]
+    c1, c2 = st.columns(2)
+    c1.metric("Annotators", len(rows))
+    c2.metric("Flagged", len(flagged))
+    st.caption("Agreement = share of items where the annotator matches the other humans' majority; gold = "
+               "accuracy on honeypots; p_first / p_prefer_longer with BH q-values across the batch's annotators. "
+               "Flags say why; thresholds depend on the task (see docs/bias.md).")
+    if flagged:
+        st.subheader("Flags")
+        for r in flagged:
+            st.markdown(f"**{r.annotator_id}** — " + "; ".join(f"`{f.flag}`: {f.reason}" for f in r.flags))
+    st.subheader("Screening table")
+    widgets.table(frame(rows), "annotators")

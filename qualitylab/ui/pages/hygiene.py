@@ -1,0 +1,37 @@
+"""Hygiene: each check with its offending rows (zero rows = pass), downloadable as evidence."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from qualitylab.ui import data, widgets
+
+FULL_ROWS_MAX = 50_000   # beyond this, the page shows the report's first rows only
+
+
+def render() -> None:
+    st.title("Hygiene")
+    batch_id = st.session_state.get("batch_id")
+    if not batch_id:
+        widgets.empty_store()
+        return
+    h = data.sections(batch_id, "hygiene")["hygiene"]
+    st.caption("Each check is one query returning the offending rows: zero rows = pass, and the rows "
+               "are the evidence to send to the vendor. Thresholds: "
+               + ", ".join(f"{k} = {v}" for k, v in h.thresholds.items()) + ".")
+    c1, c2 = st.columns(2)
+    c1.metric("Checks failed", f"{len(h.failed)} of {len(h.checks)}")
+    c2.metric("Offending rows", f"{sum(c.n_rows for c in h.checks.values()):,}")
+    for name, check in h.checks.items():
+        icon = "✅" if check.passed else "❌"
+        st.subheader(f"{icon} {check.title}")
+        st.caption(f"{check.description}. Query `{check.query}`: {check.n_rows:,} offending rows.")
+        if check.passed:
+            continue
+        rows = check.rows
+        if check.truncated and check.n_rows <= FULL_ROWS_MAX:
+            rows = data.query(check.query, **check.params)
+        elif check.truncated:
+            st.caption(f"Showing the first {len(rows):,}; the JSON report counts all of them.")
+        widgets.table(pd.DataFrame(rows), f"hygiene_{name}")
