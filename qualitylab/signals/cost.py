@@ -1,0 +1,229 @@
+"""The cost of a signal: how many items and annotation hours each signal needs to separate two models.
+
+Procedure (per model pair x, y and per signal; docs/signals.md "Cost of a signal"):
+
+1. Per prompt (cluster) c, the signal's evidence on the pair:
+   - pairwise / rankings: w_c = wins of x over y (ties half), g_c = games (verdicts, resp. ranking
+     tasks that rank both); the effect is d = W/G - 1/2 and the per-prompt spread
+     s = sd((w_c - r g_c) / mean(g)) with r = W/G (linearised ratio estimator);
+   - ratings: d_c = mean score of x - mean score of y over the prompts rating both; the effect is
+     d = mean(d_c) and s = sd(d_c).
+2. Prompts needed to tell x from y with a two-sided test at ``confidence`` and the given ``power``
+   (normal approximation): m = ((z_{1-alpha/2} + z_power) s / |d|)^2, at least 2.
+3. Items = m x items per prompt (verdicts; ranking tasks; rating tasks of x and y); hours =
+   items x mean seconds per task / 3600 (signals/seconds_per_task).
+4. Intervals: the same computation on B seeded bootstrap replicates that draw prompts with
+   replacement (jointly for all signals); percentile interval. A replicate whose effect is 0 needs
+   infinitely many prompts (an open upper bound: ci95_high null).
+5. The better buy: over the model pairs every available signal covers and orders the same way, the
+   signal with the lowest median hours; its confidence is the share of replicates in which it is
+   also the cheapest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from ..results import Statistic
+from .data import PairCounts, SignalData
+from .resample import bootstrap_counts
+
+COST_SIGNALS = ("pairwise", "rankings", "ratings")
+#: no fewer prompts than this: the spread cannot be estimated from one (the formula can give < 1)
+MIN_PROMPTS = 2.0
+
+
+@dataclass(frozen=True)
+class CostOfSignal:
+    confidence: float
+    power: float
+    seconds_per_task: dict[str, Statistic]       # mean seconds per task, n = timed tasks
+    pairs: list[dict[str, Any]]                  # per model pair and signal: prompts, items, hours
+    better_buy: dict[str, Any]
+    method: str
+
+
+def prompts_needed(effect, spread, confidence: float = 0.95, power: float = 0.8):
+    """m = max(2, ((z_{1-alpha/2} + z_power) * spread / |effect|)^2) prompts; inf when effect == 0.
+
+    effect: the per-prompt mean difference to detect; spread: its per-prompt standard deviation.
+    Normal approximation for a two-sided test at level 1 - confidence with the given power
+    (e.g. Cohen 1988, ch. 2). Works elementwise on arrays.
+    """
+    if not (0 < confidence < 1 and 0 < power < 1):
+        raise ValueError("confidence and power must be strictly between 0 and 1 (e.g. 0.95 and 0.8)")
+    z = stats.norm.ppf(1 - (1 - confidence) / 2) + stats.norm.ppf(power)
+    effect = np.abs(np.asarray(effect, dtype=float))
+    spread = np.asarray(spread, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = np.where(effect > 0, (z * spread / np.where(effect > 0, effect, 1)) ** 2, np.inf)
+    return np.maximum(m, MIN_PROMPTS)
+
+
+def _ratio_effect(wt, w, g, w2, g2, wg):
+    """Effect r - 1/2 and per-prompt spread for weighted sums (wt = number of prompts drawn)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = w / g
+        gbar = g / wt
+        ss = w2 - 2 * r * wg + r * r * g2
+        spread = np.sqrt(np.maximum(ss, 0) / np.maximum(wt - 1, 1)) / gbar
+    return r - 0.5, spread
+
+
+def _pair_arrays(pc: PairCounts, i: int, j: int):
+    """Per-cluster wins of model i over j (ties half) and games, for the clusters covering the pair."""
+    a = (pc.ix == i) & (pc.iy == j)
+    b = (pc.ix == j) & (pc.iy == i)
+    cl = np.concatenate([pc.cluster[a], pc.cluster[b]])
+    w = np.concatenate([pc.n_x[a] + 0.5 * pc.n_tie[a], pc.n_y[b] + 0.5 * pc.n_tie[b]])
+    g = np.concatenate([(pc.n_x + pc.n_y + pc.n_tie)[a], (pc.n_x + pc.n_y + pc.n_tie)[b]])
+    return cl, w, g
+
+
+def _rating_arrays(data: SignalData, i: int, j: int):
+    """Per-cluster difference of mean scores (i - j) and rating count, for clusters rating both."""
+    r = data.ratings
+    xi, xj = r.model == i, r.model == j
+    ci, cj = r.cluster[xi], r.cluster[xj]
+    common, ai, aj = np.intersect1d(ci, cj, return_indices=True)
+    d = r.sum_score[xi][ai] / r.n[xi][ai] - r.sum_score[xj][aj] / r.n[xj][aj]
+    return common, d, r.n[xi][ai] + r.n[xj][aj]
+
+
+def _evidence(data: SignalData, sig: str, i: int, j: int):
+    """(clusters, stat_a, stat_b, items) for one signal and pair; stat_* are w/g or d/unused."""
+    if sig == "ratings":
+        cl, d, items = _rating_arrays(data, i, j)
+        return cl, d, None, items
+    pc = data.pairwise if sig == "pairwise" else data.rankings
+    cl, w, g = _pair_arrays(pc, i, j)
+    return cl, w, g, g
+
+
+def _needed(sig, weights, a, b, confidence, power):
+    """Prompts needed, for each row of cluster weights (shape (R, C)) of one signal and pair."""
+    wt = weights.sum(1)
+    if sig == "ratings":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = weights @ a / wt
+            var = (weights @ (a * a) - wt * mean * mean) / np.maximum(wt - 1, 1)
+        return prompts_needed(mean, np.sqrt(np.maximum(var, 0)), confidence, power), mean
+    eff, spread = _ratio_effect(wt, weights @ a, weights @ b, weights @ (a * a), weights @ (b * b),
+                                weights @ (a * b))
+    return prompts_needed(eff, spread, confidence, power), eff
+
+
+def _interval(point: float, samples: np.ndarray, n: int, unit: str) -> Statistic:
+    if not np.isfinite(point):
+        return Statistic.not_computable("the two models are tied on this signal: no sample size separates them", n)
+    s = np.where(np.isfinite(samples), samples, np.inf)
+    lo = float(np.percentile(s, 2.5, method="lower"))
+    hi = float(np.percentile(s, 97.5, method="higher"))     # order statistics: no inf - inf
+    return Statistic(float(point), float(lo), None if not np.isfinite(hi) else float(hi), n,
+                     method=f"normal-approximation sample size; percentile bootstrap by prompt_id ({unit})")
+
+
+def compute_cost(data: SignalData, seconds: list[dict[str, Any]], *, n_boot: int, seed: int,
+                 confidence: float = 0.95, power: float = 0.8) -> CostOfSignal:
+    """Items and hours each signal needs to separate each model pair (see the module docstring)."""
+    method = (f"prompts needed m = ((z_(1-alpha/2) + z_power) * sd / |effect|)^2 at confidence "
+              f"{confidence}, power {power}; items = m x items per prompt; hours = items x mean "
+              f"seconds per task / 3600; intervals: {n_boot} seeded bootstrap replicates "
+              f"(seed {seed}) drawing prompt_id with replacement")
+    sec = {}
+    for r in seconds:
+        if r["n_tasks"] == 0:
+            sec[r["signal"]] = Statistic.not_computable(f"the batch has no {r['signal']}")
+        elif r["n_timed"] == 0:
+            sec[r["signal"]] = Statistic.not_computable(f"no {r['signal']} task carries seconds", 0)
+        else:
+            sec[r["signal"]] = Statistic(float(r["mean_seconds"]), None, None, int(r["n_timed"]),
+                                         method=f"mean seconds per task; median {r['median_seconds']:.1f}")
+    k = len(data.models)
+    ev = {}
+    for i in range(k):
+        for j in range(i + 1, k):
+            for sig in COST_SIGNALS:
+                cl, a, b, items = _evidence(data, sig, i, j)
+                if len(cl) >= 2:
+                    ev[(i, j, sig)] = (cl, a, b, items)
+    if not ev:
+        return CostOfSignal(confidence, power, sec, [], {"signal": None, "reason":
+                            "not computable: no model pair is covered on two or more prompts by any signal"},
+                            method)
+    n_clusters = len(data.clusters)
+    point = {}
+    for key, (cl, a, b, items) in ev.items():
+        m, eff = _needed(key[2], np.ones((1, len(cl))), a, b, confidence, power)
+        point[key] = (float(m[0]), float(eff[0]), float(items.mean()))
+    boot = {key: [] for key in ev}
+    for counts in bootstrap_counts(n_clusters, n_boot, seed):
+        for key, (cl, a, b, items) in ev.items():
+            wts = counts[:, cl]
+            m, _ = _needed(key[2], wts, a, b, confidence, power)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                per = (wts @ items) / wts.sum(1)
+            boot[key].append((m, m * per))
+    pairs = []
+    hours_point: dict[tuple[int, int], dict[str, float]] = {}
+    hours_boot: dict[tuple[int, int], dict[str, np.ndarray]] = {}
+    for (i, j, sig), (m_pt, eff, per_prompt) in point.items():
+        m_b = np.concatenate([x[0] for x in boot[(i, j, sig)]])
+        items_b = np.concatenate([x[1] for x in boot[(i, j, sig)]])
+        n_pr = len(ev[(i, j, sig)][0])
+        row: dict[str, Any] = {
+            "model_x": data.models[i], "model_y": data.models[j], "signal": sig,
+            "favours": None if eff == 0 else (data.models[i] if eff > 0 else data.models[j]),
+            "effect": eff, "effect_unit": "score points" if sig == "ratings" else "win rate - 0.5",
+            "items_per_prompt": per_prompt,
+            "prompts_needed": _interval(m_pt, m_b, n_pr, "prompts"),
+            "items_needed": _interval(m_pt * per_prompt, items_b, n_pr, "items"),
+        }
+        s = sec.get(sig)
+        if s is not None and s.ok:
+            h_pt = m_pt * per_prompt * s.value / 3600
+            h_b = items_b * s.value / 3600
+            row["hours_needed"] = _interval(h_pt, h_b, n_pr, "hours")
+            hours_point.setdefault((i, j), {})[sig] = h_pt
+            hours_boot.setdefault((i, j), {})[sig] = h_b
+        else:
+            row["hours_needed"] = Statistic.not_computable(
+                s.reason if s is not None else f"no seconds for {sig}")
+        pairs.append(row)
+    return CostOfSignal(confidence, power, sec, pairs, _better_buy(data, pairs, hours_point, hours_boot), method)
+
+
+def _better_buy(data, pairs, hours_point, hours_boot) -> dict[str, Any]:
+    signals = sorted({s for h in hours_point.values() for s in h})
+    if len(signals) < 2:
+        return {"signal": None, "reason": "not computable: fewer than two signals have both coverage of "
+                                          "a model pair and annotation times (seconds)"}
+    direction = {(r["model_x"], r["model_y"], r["signal"]): r["favours"] for r in pairs}
+    common, opposed = [], []
+    for (i, j), h in hours_point.items():
+        if set(signals) <= set(h):
+            fav = {direction[(data.models[i], data.models[j], s)] for s in signals}
+            (common if len(fav) == 1 else opposed).append((i, j))
+    if not common:
+        return {"signal": None, "signals": signals,
+                "reason": "not computable: no model pair is covered, timed and ordered the same way by "
+                          f"all of {', '.join(signals)}",
+                "pairs_where_signals_disagree": [[data.models[i], data.models[j]] for i, j in opposed]}
+    med = {s: float(np.median([hours_point[p][s] for p in common])) for s in signals}
+    best = min(signals, key=lambda s: med[s])
+    reps = np.stack([np.median(np.stack([hours_boot[p][s] for p in common]), axis=0) for s in signals])
+    reps = np.where(np.isfinite(reps), reps, np.inf)
+    winner = np.argmin(reps, axis=0)
+    p_best = {s: float(np.mean(winner == k)) for k, s in enumerate(signals)}
+    ratio = {s: (med[s] / med[best] if med[best] > 0 else None) for s in signals}
+    return {"signal": best, "median_hours": med, "hours_ratio_to_best": ratio,
+            "p_cheapest": p_best, "confidence": p_best[best],
+            "n_pairs": len(common), "pairs": [[data.models[i], data.models[j]] for i, j in common],
+            "pairs_where_signals_disagree": [[data.models[i], data.models[j]] for i, j in opposed],
+            "reading": (f"{best} separates the models for the fewest annotation hours (median over "
+                        f"{len(common)} model pair(s) all signals order the same way); it is the "
+                        f"cheapest in {p_best[best]:.0%} of bootstrap replicates")}

@@ -1,0 +1,140 @@
+"""Report integration: the JSON keys ``ratings_vs_preferences``, ``leaderboard`` and ``strength``.
+
+Options (``ctx.options``): ``annotator_kind`` ('human' default, 'judge' or 'all'): whose judgments
+are compared; ``aspect``: the rating aspect (default: see :func:`choose_aspect`);
+``cost_confidence`` (0.95) and ``cost_power`` (0.8) for the cost of a signal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..report import ReportContext
+from ..results import Statistic
+from . import consistency
+from .consistency import AcrossTasks, Transitivity, WithinTask
+from .cost import compute_cost
+from .data import SignalData, choose_aspect, load_signal_data
+from .leaderboard import Leaderboard, compute_leaderboard
+from .strength import StrengthResult, strength_summary
+
+ANNOTATOR_KINDS = ("human", "judge", "all")
+
+
+@dataclass(frozen=True)
+class RatingsVsPreferences:
+    annotator_kind: str
+    aspect: str | None
+    linking_rule: str
+    coverage: dict[str, int]
+    within_task: WithinTask
+    within_task_per_annotator: list[WithinTask]
+    across_tasks: dict[str, AcrossTasks]
+    transitivity: Transitivity
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+
+def _params(ctx: ReportContext) -> dict[str, Any]:
+    kind = ctx.options.get("annotator_kind") or "human"
+    if kind not in ANNOTATOR_KINDS:
+        raise ValueError(f"annotator_kind must be one of {', '.join(ANNOTATOR_KINDS)}, not {kind!r}")
+    return {"batch_id": ctx.batch_id, "annotator_kind": kind}
+
+
+def _aspect(ctx: ReportContext) -> str | None:
+    p = _params(ctx)
+    requested = ctx.options.get("aspect")
+    return ctx.memo(f"signals.aspect.{p['annotator_kind']}.{requested}",
+                    lambda: choose_aspect(ctx.store.rows("signals/rating_aspects", p), requested))
+
+
+def _coverage(ctx: ReportContext) -> dict[str, int]:
+    p = _params(ctx)
+    return ctx.memo(f"signals.coverage.{p['annotator_kind']}",
+                    lambda: {k: int(v) for k, v in ctx.store.one("signals/coverage", p).items()})
+
+
+def signal_data(ctx: ReportContext) -> SignalData:
+    """The per-prompt aggregates of all three signals, loaded once per report."""
+    p = _params(ctx)
+    aspect = _aspect(ctx)
+    return ctx.memo(f"signals.data.{p['annotator_kind']}.{aspect}",
+                    lambda: load_signal_data(ctx.store, ctx.batch_id, p["annotator_kind"], aspect))
+
+
+def _not_linked(source: str, reason: str) -> AcrossTasks:
+    nc = Statistic.not_computable(reason)
+    return AcrossTasks(source, nc, nc, nc, nc)
+
+
+def ratings_vs_preferences(ctx: ReportContext) -> RatingsVsPreferences:
+    p = _params(ctx)
+    aspect = _aspect(ctx)
+    cov = _coverage(ctx)
+    cells = ctx.store.rows("signals/within_task_table", p)
+    if cov["n_verdicts_with_ratings"] == 0:
+        reason = ("no pairwise verdict carries rating_a and rating_b" if cov["n_verdicts"]
+                  else "the batch has no pairwise verdicts")
+        nc = Statistic.not_computable(reason)
+        within = WithinTask(nc, nc, nc, {"kendall_tau_b": nc, "spearman": nc})
+    else:
+        within = consistency.within_task(cells)
+    per_annotator = consistency.within_task_by_annotator(cells)
+
+    across: dict[str, AcrossTasks] = {}
+    if cov["n_verdicts_linkable"] == 0:
+        reason = ("the batch has no pairwise verdicts" if not cov["n_verdicts"] else
+                  "no pairwise verdict names prompt_id, model_a and model_b (needed to link)")
+        for src in ("mean_ratings", "annotator_ratings", "rankings"):
+            across[src] = _not_linked(src, reason)
+    else:
+        if aspect is None or cov["n_ratings_linkable"] == 0:
+            reason = ("the batch has no ratings" if not cov["n_ratings"]
+                      else "no rating row names its prompt_id and model (needed to link)")
+            across["mean_ratings"] = _not_linked("mean_ratings", reason)
+            across["annotator_ratings"] = _not_linked("annotator_ratings", reason)
+        else:
+            pa = {**p, "aspect": aspect}
+            annot = ctx.store.rows("signals/annotator_ratings_vs_verdicts", pa)
+            across["mean_ratings"] = consistency.across_tasks(
+                "mean_ratings", ctx.store.rows("signals/mean_ratings_vs_verdicts", pa), None,
+                what="mean ratings")
+            across["annotator_ratings"] = consistency.across_tasks(
+                "annotator_ratings", annot, annot, what="annotator ratings")
+        if cov["n_ranking_rows_with_model"] == 0:
+            across["rankings"] = _not_linked("rankings", "the batch has no rankings" if not cov["n_ranking_rows"]
+                                             else "no ranking row names its model (needed to link)")
+        else:
+            rk = ctx.store.rows("signals/rankings_vs_verdicts", p)
+            across["rankings"] = consistency.across_tasks("rankings", rk, rk, what="rankings")
+    trans = consistency.transitivity(ctx.store.rows("signals/transitivity", p))
+    return RatingsVsPreferences(p["annotator_kind"], aspect, consistency.LINKING_RULE, cov, within,
+                                per_annotator, across, trans,
+                                {"strong_strength": consistency.STRONG_STRENGTH,
+                                 "large_rating_gap": consistency.LARGE_GAP})
+
+
+def leaderboard(ctx: ReportContext) -> Leaderboard:
+    data = signal_data(ctx)
+    board = compute_leaderboard(data, n_boot=ctx.n_boot, seed=ctx.seed)
+    if not data.models:
+        return board
+    seconds = ctx.store.rows("signals/seconds_per_task", _params(ctx))
+    cost = compute_cost(data, seconds, n_boot=ctx.n_boot, seed=ctx.seed,
+                        confidence=float(ctx.options.get("cost_confidence", 0.95)),
+                        power=float(ctx.options.get("cost_power", 0.8)))
+    return replace(board, cost=cost)
+
+
+def strength(ctx: ReportContext) -> StrengthResult:
+    p = _params(ctx)
+    return strength_summary(ctx.store.one("signals/strength_agreement", p),
+                            ctx.store.rows("signals/strength_by_annotator", p))
+
+
+REPORT_SECTIONS = [
+    ("ratings_vs_preferences", lambda ctx: {"ratings_vs_preferences": ratings_vs_preferences(ctx)}),
+    ("leaderboard", lambda ctx: {"leaderboard": leaderboard(ctx)}),
+    ("strength", lambda ctx: {"strength": strength(ctx)}),
+]
