@@ -148,8 +148,11 @@ def measure(node: Any, path: str, crit: Criterion, doc: Any) -> Measurement:
         if not isinstance(node, list):
             return Measurement(path, None, reason=f"'{path}' is not a list of rows, so "
                                                   f"{crit.aggregate} cannot count '{crit.where}'")
-        n = len(node)
-        k = sum(1 for row in node if isinstance(row, dict) and bool(row.get(crit.where)))
+        # rows that carry a numeric n of 0 were not tested (e.g. an annotator without eligible verdicts)
+        rows = [row for row in node if isinstance(row, dict)
+                and not (isinstance(row.get("n"), (int, float)) and row.get("n") == 0)]
+        n = len(rows)
+        k = sum(1 for row in rows if bool(row.get(crit.where)))
         if crit.aggregate == "count_where":
             return Measurement(path, float(k), n=n)
         if n == 0:
