@@ -282,8 +282,10 @@ def agreement_weights(values, weights: str = "unweighted") -> np.ndarray:
     unweighted identity; linear 1 - |x_k - x_l| / (x_max - x_min);
     quadratic 1 - (x_k - x_l)^2 / (x_max - x_min)^2  (Gwet 2014, ch. 3; irrCAC's weights).
     """
+    if weights == "unweighted":
+        return np.eye(len(values))            # any labels, numeric or not
     v = np.asarray(values, dtype=float)
-    if weights == "unweighted" or v.size < 2:
+    if v.size < 2:
         return np.eye(v.size)
     span = v.max() - v.min()
     d = np.abs(v[:, None] - v[None, :]) / span
