@@ -1,0 +1,163 @@
+"""Per-judge results for a batch: the judges/*.sql aggregates through :mod:`.metrics`.
+
+Position and length bias (p_first, p_prefer_longer) are the bias area's, computed once per report
+(``qualitylab.bias.section.position_for`` / ``length_for``) and passed in here, never recomputed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..intervals import proportion
+from ..results import Statistic
+from ..store import Store
+from . import metrics as m
+
+
+@dataclass(frozen=True)
+class JudgeResult:
+    """One judge against the humans of the batch (keys of ``judges.<annotator_id>`` in the JSON)."""
+
+    annotator_id: str
+    n_verdicts: int
+    n_comparisons: int
+    n_both_orders: int
+    n_majority_comparisons: int
+    accuracy_vs_majority: Statistic
+    macro_f1_vs_majority: Statistic
+    cohen_kappa_vs_majority: Statistic
+    confusion: dict[str, dict[str, int]]
+    agreement_with_ties: Statistic
+    agreement_without_ties: Statistic
+    human_agreement_with_ties: Statistic
+    human_agreement_without_ties: Statistic
+    position_consistency: Statistic
+    p_biased_first: Statistic
+    p_biased_second: Statistic
+    p_inconsistent_other: Statistic
+    conservative: dict[str, Any]
+    p_first: Statistic
+    preferred_slot: str
+    p_prefer_longer: Statistic
+    human_p_prefer_longer: Statistic
+    by_contested: dict[str, dict[str, Any]]
+    unparsed: dict[str, Any]
+    definitions: dict[str, str] = field(default_factory=dict)
+
+
+DEFINITIONS = {
+    "majority": "strict human majority: the label given by more than half of the comparison's human "
+                "verdicts (tie is a label); comparisons without one are left out of *_vs_majority",
+    "accuracy_vs_majority": "share of the judge's verdicts (both orders count) equal to the majority; Wilson",
+    "cohen_kappa_vs_majority": "Cohen's kappa of judge verdict vs majority (sklearn on the confusion "
+                               "matrix); 95% percentile bootstrap over comparisons",
+    "macro_f1_vs_majority": "macro F1 over the labels present, majority as truth (sklearn); bootstrap",
+    "agreement_with_ties": "MT-Bench: every judge verdict paired with every human verdict on the same "
+                           "comparison, share of equal pairs; bootstrap over comparisons",
+    "agreement_without_ties": "the same with pairs where either side says tie dropped",
+    "human_agreement_with_ties": "the ceiling: every pair of human verdicts on the judge's comparisons",
+    "position_consistency": "share of comparisons judged in both orders whose two verdicts agree; Wilson",
+    "conservative": "MT-Bench's conservative verdict: consistent -> that verdict, inconsistent -> tie",
+    "p_first": "bias area: among non-tie judge verdicts with shown_first recorded, share preferring "
+               "the response shown first",
+    "p_prefer_longer": "bias area: among non-tie verdicts whose responses differ by > 30 characters, "
+                       "share preferring the longer",
+}
+
+
+def _slot(p_first: Statistic) -> str:
+    if p_first.value is None or p_first.ci95_low is None:
+        return "unknown"
+    if p_first.ci95_low > 0.5:
+        return "first"
+    if p_first.ci95_high < 0.5:
+        return "second"
+    return "none detected"
+
+
+def _rate(table, annotator_id: str, reason: str) -> Statistic:
+    """A judge's row of a bias area per-annotator table as a Statistic."""
+    if table is None:
+        return Statistic.not_computable(reason)
+    for r in table.by_annotator:
+        if r.annotator_id == annotator_id:
+            return r.statistic
+    return Statistic.not_computable(f"no {table.annotator_kind} row for {annotator_id}")
+
+
+def judge_results(store: Store, batch_id: str, *, seed: int, n_boot: int, position=None,
+                  length=None, human_length=None) -> dict[str, JudgeResult]:
+    """``{annotator_id: JudgeResult}`` for every judge with verdicts in the batch.
+
+    ``position`` / ``length`` / ``human_length``: the bias area's PositionBias (judges) and
+    LengthBias (judges, humans) for this batch, or None when that area is not available.
+    """
+    p = {"batch_id": batch_id}
+    judges = store.rows("judges/judges", p)
+    if not judges:
+        return {}
+    patterns = _group(store.rows("judges/patterns", p))
+    orders = _group(store.rows("judges/order_patterns", p))
+    calls = {}
+    for r in store.rows("judges/unparsed_calls", p):
+        c = calls.setdefault(r["annotator_id"], {"n_calls": 0, "n_unparsed": 0, "n_failed": 0})
+        for k in c:
+            c[k] += int(r[k])
+    quarantined = {r["annotator_id"]: int(r["n_quarantined"]) for r in store.rows("judges/unparsed_quarantine", p)}
+    human_longer = (human_length.p_prefer_longer if human_length is not None
+                    else Statistic.not_computable("bias area not available"))
+    out = {}
+    for j in judges:
+        a = j["annotator_id"]
+        pat = m.Patterns.from_rows(patterns.get(a, []))
+        maj = m.majority_metrics(pat, n_boot=n_boot, seed=seed)
+        agr = m.mtbench_agreement(pat, n_boot=n_boot, seed=seed)
+        o = m.OrderPatterns.from_rows(orders.get(a, []))
+        pos = m.position_metrics(o)
+        cons_p = o.conservative()
+        cons_maj = m.majority_metrics(cons_p, n_boot=n_boot, seed=seed)
+        cons_agr = m.mtbench_agreement(cons_p, n_boot=n_boot, seed=seed)
+        p_first = _rate(position, a, "bias area not available")
+        if position is not None and position.status != "measured":
+            p_first = Statistic.not_computable(position.p_first.reason or position.status)
+        c = calls.get(a, {"n_calls": 0, "n_unparsed": 0, "n_failed": 0})
+        n_q = quarantined.get(a, 0)
+        n_unparsed = c["n_unparsed"] + n_q
+        out[a] = JudgeResult(
+            annotator_id=a, n_verdicts=int(j["n_verdicts"]), n_comparisons=int(j["n_comparisons"]),
+            n_both_orders=int(j["n_both_orders"]), n_majority_comparisons=maj["n_majority_comparisons"],
+            accuracy_vs_majority=maj["accuracy_vs_majority"], macro_f1_vs_majority=maj["macro_f1_vs_majority"],
+            cohen_kappa_vs_majority=maj["cohen_kappa_vs_majority"], confusion=maj["confusion"],
+            agreement_with_ties=agr["agreement_with_ties"], agreement_without_ties=agr["agreement_without_ties"],
+            human_agreement_with_ties=agr["human_agreement_with_ties"],
+            human_agreement_without_ties=agr["human_agreement_without_ties"],
+            position_consistency=pos["position_consistency"], p_biased_first=pos["p_biased_first"],
+            p_biased_second=pos["p_biased_second"], p_inconsistent_other=pos["p_inconsistent_other"],
+            conservative={
+                "n_comparisons": pos["n_both_orders"],
+                "accuracy_vs_majority": cons_maj["accuracy_vs_majority"],
+                "cohen_kappa_vs_majority": cons_maj["cohen_kappa_vs_majority"],
+                "agreement_with_ties": cons_agr["agreement_with_ties"],
+                "agreement_without_ties": cons_agr["agreement_without_ties"],
+            },
+            p_first=p_first, preferred_slot=_slot(p_first),
+            p_prefer_longer=_rate(length, a, "bias area not available"),
+            human_p_prefer_longer=human_longer,
+            by_contested=m.by_contested(pat, n_boot=n_boot, seed=seed),
+            unparsed={"n_unparsed_runner": c["n_unparsed"], "n_failed_calls": c["n_failed"],
+                      "n_quarantined_ingest": n_q, "n_unparsed": n_unparsed,
+                      "p_unparsed": proportion(n_unparsed, n_unparsed + int(j["n_verdicts"]),
+                                               what="judge outputs")},
+            definitions=DEFINITIONS,
+        )
+    return out
+
+
+def _group(rows: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        out.setdefault(r["annotator_id"], []).append(r)
+    return out

@@ -1,0 +1,35 @@
+"""Report section ``judges``: ``{annotator_id: JudgeResult}`` (schema: docs/report-json.md,
+definitions: docs/judges.md). An empty dict when the batch has no judge verdicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .compute import judge_results
+
+
+def _bias(ctx):
+    """The bias area's memoised judge position bias and judge / human length bias, if available."""
+    try:
+        from ..bias.section import length_for, position_for
+    except ModuleNotFoundError as e:
+        if not (e.name or "").startswith("qualitylab.bias"):
+            raise
+        return None, None, None
+    return position_for(ctx, "judge"), length_for(ctx, "judge"), length_for(ctx, "human")
+
+
+def judges_for(ctx):
+    """The per-judge results, memoised per report (the gates and the app read them too)."""
+    def compute():
+        position, length, human_length = _bias(ctx)
+        return judge_results(ctx.store, ctx.batch_id, seed=ctx.seed, n_boot=ctx.n_boot, position=position,
+                             length=length, human_length=human_length)
+    return ctx.memo("judges.results", compute)
+
+
+def _section(ctx) -> dict[str, Any]:
+    return {"judges": judges_for(ctx)}
+
+
+REPORT_SECTIONS = [("judges", _section)]
