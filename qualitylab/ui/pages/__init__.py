@@ -1,10 +1,12 @@
 """The app's pages, in navigation order: (url slug, title, icon, render function)."""
 
 from qualitylab.ui.pages import overview
+from qualitylab.ui.pages import agreement
 from qualitylab.ui.pages import distributions, bias, annotators, hygiene
 
 PAGES = [
     ("overview", "Overview", "🏠", overview.render),
+    ("agreement", "Agreement", "🤝", agreement.render),
     ("distributions", "Distributions", "📊", distributions.render),
     ("bias", "Bias", "⚖️", bias.render),
     ("annotators", "Annotators", "🧑‍💼", annotators.render),

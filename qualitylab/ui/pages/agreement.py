@@ -1,0 +1,160 @@
+"""Agreement: how much the human annotators agree, raw and beyond chance, with intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from qualitylab.ui import data, widgets
+
+READINGS = {
+    "percent_agreement": "Share of agreeing pairs of verdicts per item. No chance correction: it is "
+                         "high whenever one label dominates.",
+    "krippendorff_alpha": "1 perfect, 0 chance, < 0 systematic disagreement. Krippendorff: >= 0.800 "
+                          "reliable, >= 0.667 tentative; thresholds depend on context, and alpha is "
+                          "unstable on few overlapping items.",
+    "fleiss_kappa": "Chance-corrected with the pooled label shares; it falls when labels are skewed "
+                    "even if raw agreement is high (the kappa paradox).",
+    "gwet_ac1": "Chance-corrected, less sensitive to skewed label shares than kappa; a large gap "
+                "between AC1 and kappa signals the paradox, not bad annotators.",
+    "gwet_ac2": "AC1 with quadratic weights: near-misses on the scale count as partial agreement.",
+}
+LABELS = {"percent_agreement": "Percent agreement (raw)", "krippendorff_alpha": "Krippendorff's alpha",
+          "fleiss_kappa": "Fleiss' kappa", "gwet_ac1": "Gwet's AC1", "gwet_ac2": "Gwet's AC2 (quadratic)"}
+
+
+def _coefficients(sa) -> list[tuple[str, str, object]]:
+    """(key, label, Statistic) in display order: raw agreement first, then chance-corrected."""
+    out = [("percent_agreement", LABELS["percent_agreement"], sa.percent_agreement)]
+    alpha = sa.krippendorff_alpha
+    if isinstance(alpha, dict):
+        out += [("krippendorff_alpha", f"Krippendorff's alpha ({lv})", s) for lv, s in alpha.items()]
+    else:
+        out.append(("krippendorff_alpha", "Krippendorff's alpha (nominal)", alpha))
+    out += [("fleiss_kappa", LABELS["fleiss_kappa"], sa.fleiss_kappa), ("gwet_ac1", LABELS["gwet_ac1"], sa.gwet_ac1)]
+    if sa.gwet_ac2 is not None:
+        out.append(("gwet_ac2", LABELS["gwet_ac2"], sa.gwet_ac2))
+    return out
+
+
+def coefficient_chart(coefs) -> go.Figure:
+    ok = [(label, s) for _, label, s in coefs if s.value is not None]
+    fig = go.Figure()
+    if ok:
+        fig.add_scatter(
+            x=[s.value for _, s in ok], y=[label for label, _ in ok], mode="markers",
+            error_x=dict(type="data", symmetric=False,
+                         array=[(s.ci95_high - s.value) if s.ci95_high is not None else 0 for _, s in ok],
+                         arrayminus=[(s.value - s.ci95_low) if s.ci95_low is not None else 0 for _, s in ok]),
+            marker=dict(size=11), name="estimate with 95% interval")
+    fig.add_vline(x=0, line_dash="dot", annotation_text="chance")
+    fig.update_layout(xaxis_title="coefficient", xaxis_range=[-0.2, 1.05], height=80 + 45 * max(1, len(ok)),
+                      yaxis=dict(autorange="reversed"), margin=dict(l=10, r=10, t=30, b=40))
+    return fig
+
+
+def kappa_heatmap(pairs) -> go.Figure | None:
+    names = sorted({p["annotator_1"] for p in pairs} | {p["annotator_2"] for p in pairs})
+    if len(names) < 2:
+        return None
+    idx = {n: i for i, n in enumerate(names)}
+    z = np.full((len(names), len(names)), np.nan)
+    text = np.full(z.shape, "", dtype=object)
+    for p in pairs:
+        i, j = idx[p["annotator_1"]], idx[p["annotator_2"]]
+        k = p["kappa"]
+        if k.value is not None:
+            z[i, j] = z[j, i] = k.value
+        text[i, j] = text[j, i] = f"n={p['n']}" + ("" if k.value is not None else f" ({k.reason})")
+    fig = go.Figure(go.Heatmap(z=z, x=names, y=names, zmin=-1, zmax=1, colorscale="RdBu",
+                               customdata=text, colorbar=dict(title="kappa"),
+                               hovertemplate="%{y} vs %{x}: kappa %{z:.3f}, %{customdata}<extra></extra>"))
+    fig.update_layout(height=min(900, 140 + 28 * len(names)), yaxis=dict(autorange="reversed"))
+    return fig
+
+
+def pairs_frame(pairs) -> pd.DataFrame:
+    rows = []
+    for p in pairs:
+        row = {"annotator_1": p["annotator_1"], "annotator_2": p["annotator_2"], "n": p["n"]}
+        for k in ("kappa", "kappa_linear", "kappa_quadratic"):
+            if k in p:
+                row[k] = p[k].value
+                row[f"{k}_ci"] = p[k].fmt()
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def annotators_frame(rows) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "annotator_id": r["annotator_id"], "n_items": r["n_items"], "n_verdicts": r["n_verdicts"],
+        "agreement_with_majority": r["agreement_with_majority"].value,
+        "agreement_ci": r["agreement_with_majority"].fmt(), "n_majority_items": r["n_majority_items"],
+        "gold_accuracy": r["gold_accuracy"].value, "gold_ci": r["gold_accuracy"].fmt(), "n_gold": r["n_gold"],
+    } for r in rows])
+
+
+def render() -> None:
+    st.title("Agreement")
+    batch_id = st.session_state.get("batch_id")
+    if not batch_id:
+        widgets.empty_store()
+        return
+    res = data.sections(batch_id, "agreement")["agreement"]
+    blocks = {"Preference (A / B / tie)": res.preference}
+    if res.strength_scale is not None:
+        blocks["Strength scale (B +3 ... tie 0 ... A +3)"] = res.strength_scale
+    blocks.update({f"Ratings: {aspect}": sa for aspect, sa in res.ratings.items()})
+    st.caption("Human annotators only (judges are compared with humans on the Judge vs human page). "
+               "Items with fewer than two human values are not pairable and are excluded. "
+               f"Alpha intervals: bootstrap over items, {res.n_boot} resamples, seed {res.seed}; "
+               "the others: Gwet's linearised standard errors.")
+    choice = st.radio("Data", list(blocks), horizontal=True, key="agreement_block")
+    sa = blocks[choice]
+    cols = st.columns(4)
+    cols[0].metric("Annotators", f"{sa.n_annotators:,}")
+    cols[1].metric("Items", f"{sa.n_items:,}")
+    cols[2].metric("Pairable items", f"{sa.n_pairable_items:,}")
+    cols[3].metric("Excluded (one value)", f"{sa.n_excluded_items:,}")
+    if sa.reason:
+        st.warning(f"Not computable: {sa.reason}.")
+        return
+
+    st.subheader("Coefficients")
+    st.caption("Raw agreement first, then chance-corrected coefficients: a high raw agreement next to a "
+               "low kappa usually means one label dominates (the kappa paradox), not careless annotators.")
+    coefs = _coefficients(sa)
+    grid = st.columns(min(4, len(coefs)))
+    for i, (key, label, stat) in enumerate(coefs):
+        with grid[i % len(grid)]:
+            widgets.statistic(label, stat, READINGS[key])
+    st.plotly_chart(coefficient_chart(coefs), width="stretch")
+
+    st.subheader("Marginal label distribution")
+    st.caption("Share of pairable values with each label (Wilson 95% intervals). Chance agreement, "
+               "and so every chance-corrected coefficient, depends on it.")
+    dist = sa.label_distribution
+    fig = go.Figure(go.Bar(x=list(dist), y=[s.value for s in dist.values()],
+                           error_y=dict(type="data", symmetric=False,
+                                        array=[s.ci95_high - s.value for s in dist.values()],
+                                        arrayminus=[s.value - s.ci95_low for s in dist.values()])))
+    fig.update_layout(yaxis_title="share of pairable values", yaxis_range=[0, 1], height=320)
+    st.plotly_chart(fig, width="stretch")
+
+    st.subheader("Cohen's kappa between annotators")
+    st.caption(f"Each pair on the items both judged (their first verdict each); pairs with fewer than "
+               f"{res.min_pair_items} shared items are not computed. Kappa has the same paradox as Fleiss' "
+               "kappa; a pair well below the others points at one of the two.")
+    heat = kappa_heatmap(sa.cohen_kappa_pairs)
+    if heat is not None:
+        st.plotly_chart(heat, width="stretch")
+    widgets.table(pairs_frame(sa.cohen_kappa_pairs), f"kappa_pairs_{choice.split()[0].lower()}")
+
+    if sa is res.preference:
+        st.subheader("Per annotator")
+        st.caption("Agreement with the strict majority of the other human annotators on the same "
+                   "comparison (items without a strict majority are not scored), and accuracy on "
+                   "honeypot (gold) items, each with a Wilson 95% interval. Few items make wide intervals.")
+        widgets.table(annotators_frame(res.annotators), "annotator_agreement")
