@@ -298,6 +298,24 @@ def test_ultrafeedback_binarized(tmp_path, db, form):
     assert {r["preference"] for r in rows(db, "SELECT preference FROM verdicts")} == {"A", "B"}
 
 
+def test_plain_prompt_chosen_rejected_and_differing_conversations(tmp_path, db):
+    path = tmp_path / "pairs.jsonl"
+    path.write_text(json.dumps({"id": 7, "prompt": "2+2?", "chosen": "4", "rejected": "5", "source": "math"}) + "\n",
+                    encoding="utf-8")
+    ingest(path, "plain", db=db, fmt="chosen-rejected")
+    r = verdict(db, "7", "chosen-rejected-source")
+    slot = chosen_slot("7")
+    assert (r["preference"], r[f"response_{slot.lower()}"], json.loads(r["extra"])) == (slot, "4", {"source": "math"})
+    first, second = map(json.loads, (FIXTURES / "arena_conversations.jsonl").read_text(encoding="utf-8").splitlines()[:2])
+    second["conversation_b"][0]["content"] = "another question"
+    path = tmp_path / "battle.jsonl"
+    path.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as e:
+        ingest(path, "b", db=db, fmt="arena")
+    assert [(p.line, p.column) for p in e.value.problems] == [(2, "prompt")]
+    assert "differ in the user's messages" in e.value.problems[0].reason
+
+
 def test_chosen_placement_is_balanced_and_deterministic():
     slots = [chosen_slot(f"hh-{i:06d}") for i in range(4000)]
     n_a = slots.count("A")

@@ -17,7 +17,8 @@ artefact, not a finding. The chosen response goes to A or B by a seeded hash ins
 ``sha256("qualitylab/chosen-rejected/v1" + NUL + comparison_id)``, lowest bit of the first byte
 (0 -> A): deterministic, balanced in expectation, independent of the content's order. ``shown_first``
 is not recorded (the sets do not say how the pair was shown). comparison_id: ``ultrafeedback-<prompt_id>``,
-else ``<id>`` when the source has an ``id``, else ``hh-<16 hex of sha256(chosen, rejected)>``.
+else ``<id>`` when the source has an ``id``, else ``hh-<16 hex of sha256(chosen, rejected)>`` for HH-RLHF (``pair-<...>`` of the prompt and
+both texts for other sets).
 """
 
 from __future__ import annotations
@@ -50,6 +51,13 @@ def split_hh(chosen: str, rejected: str) -> tuple[str, str, str] | str:
     return chosen[:ic].lstrip("\n"), chosen[ic + len(MARK):].strip(), rejected[ir + len(MARK):].strip()
 
 
+def _source_id(obj: dict, prefix: str, *texts: str | None) -> str:
+    """The source's ``id`` when it has one, else ``<prefix>-<16 hex of sha256 of the texts>``."""
+    if obj.get("id") is not None:
+        return str(obj["id"])
+    return f"{prefix}-{short_hash(*(t or '' for t in texts))}"
+
+
 def _last_assistant(msgs: list[dict]) -> str | None:
     said = contents(msgs, "assistant")
     return said[-1] if said else None
@@ -74,7 +82,7 @@ def _map(n: int, obj: dict, source: str):
         if messages(more.get("messages")) == msgs_c:
             more.pop("messages")
         pid = obj.get("prompt_id")
-        cid = f"ultrafeedback-{pid}" if pid is not None else (obj.get("id") or f"pair-{short_hash(text(prompt), resp_c, resp_r)}")
+        cid = f"ultrafeedback-{pid}" if pid is not None else _source_id(obj, "pair", text(prompt), resp_c, resp_r)
         who, kind = ("ultrafeedback-gpt-4", "judge") if ratings[0] is not None else ("chosen-rejected-source", "human")
         if len(msgs_c) > 2:
             more.update(chosen_messages=msgs_c[:-1])
@@ -84,12 +92,12 @@ def _map(n: int, obj: dict, source: str):
             return RowProblem(n, "prompt", f"{split} ({source}); not guessed", raw=raw(obj))
         prompt, resp_c, resp_r = split
         pid = None
-        cid = str(obj["id"]) if obj.get("id") is not None else f"hh-{short_hash(chosen, rejected)}"
+        cid = _source_id(obj, "hh", chosen, rejected)
         who, kind = "hh-rlhf-crowdworkers", "human"
     elif isinstance(chosen, str) and isinstance(rejected, str):          # prompt + plain texts
         prompt, resp_c, resp_r = obj.get("prompt"), chosen, rejected
         pid = obj.get("prompt_id")
-        cid = str(obj["id"]) if obj.get("id") is not None else f"pair-{short_hash(text(prompt) or '', chosen, rejected)}"
+        cid = _source_id(obj, "pair", text(prompt), chosen, rejected)
         who, kind = "chosen-rejected-source", "human"
     else:
         col = "response_a" if not isinstance(chosen, (str, list)) else "response_b"
