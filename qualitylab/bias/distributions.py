@@ -57,6 +57,8 @@ def run_probability(longest_run: int, n: int, p: float) -> float | None:
         raise ValueError(f"p must be a probability, got {p}")
     if longest_run > n:
         raise ValueError(f"a run of {longest_run} cannot occur in {n} answers")
+    if p == 1:
+        return 1.0       # one answer only: the run is certain (low entropy flags that case)
     lam = p ** longest_run * (1 + (n - longest_run) * (1 - p))
     return float(min(1.0, 1 - math.exp(-lam)))
 
