@@ -1,0 +1,71 @@
+"""The Agreement page through Streamlit's AppTest, on a real store named by $QUALITYLAB_DB."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from qualitylab.ingest import ingest
+
+from conftest import write_jsonl
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _open_agreement(at: AppTest) -> AppTest:
+    """Run the app, then navigate to the Agreement page.
+
+    Streamlit 1.67's ``AppTest.switch_page`` only takes page *files*; our pages are callables
+    registered by ``st.navigation`` under a url_path, so we select the registered page's hash
+    (the one a browser session gets for /agreement) after the first run.
+    """
+    at.run()
+    hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == "agreement"]
+    assert hashes, f"no page registered at /agreement: {at._registered_pages}"
+    at._page_hash = hashes[0]
+    return at.run()
+
+
+def test_agreement_page_shows_coefficients_heatmap_and_tables(tmp_path, db):
+    rng = random.Random(0)
+    rows = []
+    for c in range(40):
+        truth = rng.choice("AAB")
+        for a in rng.sample(["h1", "h2", "h3", "h4"], 3):
+            p = truth if rng.random() < 0.75 else rng.choice(["A", "B", "tie"])
+            rows.append({"comparison_id": f"c{c}", "annotator_id": a, "preference": p,
+                         "gold": truth if c % 5 == 0 else None})
+    rows.append({"comparison_id": "lonely", "annotator_id": "h1", "preference": "A"})
+    ingest(write_jsonl(tmp_path / "v.jsonl", rows), "w1", db=db)
+    at = _open_agreement(AppTest.from_file(APP, default_timeout=60))
+    assert not at.exception
+    assert at.title[0].value == "Agreement"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Pairable items"] == "40" and metrics["Excluded (one value)"] == "1"
+    assert metrics["Percent agreement (raw)"] != "—" and metrics["Krippendorff's alpha (nominal)"] != "—"
+    assert any("thresholds depend on context" in c.value for c in at.caption)
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    kinds = [c["data"][0]["type"] for c in charts if c["data"]]
+    assert "heatmap" in kinds and "bar" in kinds and "scatter" in kinds
+    heat = next(c for c in charts if c["data"] and c["data"][0]["type"] == "heatmap")
+    assert heat["data"][0]["x"] == ["h1", "h2", "h3", "h4"]
+    tables = [df.value for df in at.dataframe]
+    assert any("annotator_2" in t.columns for t in tables)
+    assert any("agreement_with_majority" in t.columns for t in tables)
+
+
+def test_agreement_page_explains_a_degenerate_batch(tmp_path, db):
+    rows = [{"comparison_id": f"c{i}", "annotator_id": f"h{i}", "preference": "A"} for i in range(4)]
+    ingest(write_jsonl(tmp_path / "v.jsonl", rows), "w1", db=db)
+    at = _open_agreement(AppTest.from_file(APP, default_timeout=60))
+    assert not at.exception
+    assert any("no overlapping items" in w.value for w in at.warning)
+
+
+def test_agreement_page_on_an_empty_store_is_helpful(db):
+    at = _open_agreement(AppTest.from_file(APP, default_timeout=60))
+    assert not at.exception
+    assert any("holds no batches" in i.value for i in at.info)
