@@ -157,9 +157,9 @@ def test_strength_by_hand(full):
 
 def test_cost_seconds_per_task(full):
     cost = full["leaderboard"].cost
-    # a verdict 30 s; a rating task (one response, two aspect rows of 10 s) 20 s; a ranking (3 rows of 5 s) 15 s
+    # a verdict 30 s; a rating task (one response, two aspect rows of 10 s) 20 s; a ranking row 5 s
     assert {k: v.value for k, v in cost.seconds_per_task.items()} == {"pairwise": 30.0, "ratings": 20.0,
-                                                                       "rankings": 15.0}
+                                                                       "rankings": 5.0}
     # only a vs b is covered on two prompts (p1, p2), by pairwise verdicts only
     assert {(p["model_x"], p["model_y"], p["signal"]) for p in cost.pairs} == {("a", "b", "pairwise")}
     assert cost.better_buy["signal"] is None and "fewer than two signals" in cost.better_buy["reason"]

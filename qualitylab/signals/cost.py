@@ -10,8 +10,11 @@ Procedure (per model pair x, y and per signal; docs/signals.md "Cost of a signal
      d = mean(d_c) and s = sd(d_c).
 2. Prompts needed to tell x from y with a two-sided test at ``confidence`` and the given ``power``
    (normal approximation): m = ((z_{1-alpha/2} + z_power) s / |d|)^2, at least 2.
-3. Items = m x items per prompt (verdicts; ranking tasks; rating tasks of x and y); hours =
-   items x mean seconds per task / 3600 (signals/seconds_per_task).
+3. Items = m x items per prompt; hours = items x mean seconds per item / 3600
+   (signals/seconds_per_task). An item is what an annotator spends time on for the pair:
+   pairwise, one verdict on x vs y; ratings, one rating task (all aspects) of the response of x or
+   of y; rankings, one ranking row of x or of y (a ranking's time is the sum of its rows, so a
+   ranking of k responses is charged 2/k of its time for one pair: the part spent on x and y).
 4. Intervals: the same computation on B seeded bootstrap replicates that draw prompts with
    replacement (jointly for all signals); percentile interval. A replicate whose effect is 0 needs
    infinitely many prompts (an open upper bound: ci95_high null).
@@ -101,7 +104,7 @@ def _evidence(data: SignalData, sig: str, i: int, j: int):
         return cl, d, None, items
     pc = data.pairwise if sig == "pairwise" else data.rankings
     cl, w, g = _pair_arrays(pc, i, j)
-    return cl, w, g, g
+    return cl, w, g, (g if sig == "pairwise" else 2 * g)     # a ranking places both responses: 2 rows
 
 
 def _needed(sig, weights, a, b, confidence, power):

@@ -150,7 +150,7 @@ def compute_leaderboard(data: SignalData, *, n_boot: int, seed: int) -> Leaderbo
         for sig in SIGNALS:
             rp = ranks_point[sig][i]
             row[f"rank_{sig}"] = (Statistic.not_computable(f"no {sig} score") if not np.isfinite(rp) else
-                                  percentile_interval(ranks_boot[sig][:, i], rp, 0,
+                                  percentile_interval(ranks_boot[sig][:, i], rp, n_clusters,
                                                       method="percentile bootstrap by prompt_id"))
         models.append(row)
 
