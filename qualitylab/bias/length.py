@@ -216,21 +216,25 @@ def rating_length(store: Store, batch_id: str) -> list[RatingLength]:
 
 def length_bias_from_counts(counts: list[dict], *, annotator_kind: str, min_diff_chars: int = MIN_DIFF_CHARS,
                             alpha: float = ALPHA) -> LengthBias:
-    """p_prefer_longer from ``bias/length_by_annotator`` rows ``{annotator_id, n_verdicts,
-    n_with_len, n, k_longer}`` (pure; no regression)."""
-    n_verdicts = sum(int(r["n_verdicts"]) for r in counts)
-    n_with_len = sum(int(r["n_with_len"]) for r in counts)
-    rows = [(r["annotator_id"], r["k_longer"], r["n"]) for r in counts]
+    """p_prefer_longer of ``annotator_kind`` from ``bias/length_by_annotator`` rows
+    ``{annotator_kind, annotator_id, n_verdicts, n_with_len, n, k_longer}`` of ALL the batch's
+    annotators (pure; no regression). BH family: every annotator of the batch, as for p_first."""
+    mine = [r for r in counts if r["annotator_kind"] == annotator_kind]
+    n_verdicts = sum(int(r["n_verdicts"]) for r in mine)
+    n_with_len = sum(int(r["n_with_len"]) for r in mine)
     if n_verdicts == 0 or n_with_len == 0:
         status = NO_VERDICTS if n_verdicts == 0 else LENGTHS_UNKNOWN
         reason = (f"no {annotator_kind} verdicts in the batch" if n_verdicts == 0
                   else "lengths unknown: the batch's verdicts carry no response texts")
-        empty = [AnnotatorRate(a, "p_prefer_longer", 0, 0, None, None, None, None, None, False)
-                 for a, _, _ in rows]
+        empty = [AnnotatorRate(r["annotator_id"], "p_prefer_longer", 0, 0, None, None, None, None, None, False)
+                 for r in mine]
         return LengthBias(annotator_kind, status, Statistic.not_computable(reason), None, min_diff_chars, empty)
-    stat, p = pooled(rows, "p_prefer_longer")
+    table = rate_table([(r["annotator_id"], r["k_longer"], r["n"]) for r in counts], "p_prefer_longer",
+                       alpha=alpha)
+    kinds = [r["annotator_kind"] for r in counts]
+    stat, p = pooled([(r["annotator_id"], r["k_longer"], r["n"]) for r in mine], "p_prefer_longer")
     return LengthBias(annotator_kind, MEASURED, stat, p, min_diff_chars,
-                      rate_table(rows, "p_prefer_longer", alpha=alpha))
+                      [t for t, k in zip(table, kinds) if k == annotator_kind])
 
 
 def length_bias(store: Store, batch_id: str, annotator_kind: str = "human", *,
@@ -241,7 +245,7 @@ def length_bias(store: Store, batch_id: str, annotator_kind: str = "human", *,
     regressions (``regression=True``) and, for humans, the ratings' Spearman rho with length."""
     if min_diff_chars < 0:
         raise ValueError(f"min_diff_chars must be >= 0, got {min_diff_chars}")
-    p = {"batch_id": batch_id, "annotator_kind": annotator_kind, "min_diff_chars": int(min_diff_chars)}
+    p = {"batch_id": batch_id, "min_diff_chars": int(min_diff_chars)}
     res = length_bias_from_counts(store.rows("bias/length_by_annotator", p), annotator_kind=annotator_kind,
                                   min_diff_chars=min_diff_chars, alpha=alpha)
     fits = (length_regression(store, batch_id, annotator_kind, seed=seed, by_prompt=by_prompt,

@@ -10,6 +10,9 @@ first — overall, per annotator and per model (the share of a model's verdicts 
 response first) — each tested against 0.5 with an exact binomial test (BH q-values across
 annotators / models).
 
+The BH family of the per-annotator tests is every annotator of the batch, humans and judges
+together (as the sample-data manifest defines it): an annotator has one q-value per batch.
+
 The judge area reuses :func:`position_bias` with ``annotator_kind="judge"``.
 """
 
@@ -75,28 +78,35 @@ class PositionBias:
                 "randomisation": self.randomisation}
 
 
-def randomisation_audit(by_annotator: list[dict], by_model: list[dict], *,
+def randomisation_audit(by_annotator: list[dict], by_model: list[dict], *, annotator_kind: str,
                         alpha: float = ALPHA) -> RandomisationAudit:
-    """The audit from ``{annotator_id, n, k_shown_a}`` and ``{model, n, k_shown_first}`` rows."""
-    ann = [(r["annotator_id"], r["k_shown_a"], r["n"]) for r in by_annotator]
+    """The audit of ``annotator_kind`` from ``{annotator_kind, annotator_id, n, k_shown_a}`` rows of
+    all the batch's annotators (one BH family, as for p_first) and ``{model, n, k_shown_first}`` rows
+    of that kind."""
+    table = rate_table([(r["annotator_id"], r["k_shown_a"], r["n"]) for r in by_annotator], "p_shown_a",
+                       alpha=alpha)
+    table = [t for t, r in zip(table, by_annotator) if r["annotator_kind"] == annotator_kind]
+    ann = [(t.annotator_id, t.k, t.n) for t in table]
     if sum(n for _, _, n in ann) == 0:
         return RandomisationAudit(POSITION_UNKNOWN, Statistic.not_computable(
             "position unknown: shown_first was never recorded"), None, None)
     overall, p = pooled(ann, "p_shown_a")
     models = [(r["model"], r["k_shown_first"], r["n"]) for r in by_model]
     return RandomisationAudit(
-        MEASURED, overall, p, bool(p is not None and p >= alpha),
-        rate_table(ann, "p_shown_a", alpha=alpha),
+        MEASURED, overall, p, bool(p is not None and p >= alpha), table,
         rate_table(models, "p_shown_first", alpha=alpha, id_name="model"))
 
 
 def position_bias_from_counts(counts: list[dict], audit: RandomisationAudit, *, annotator_kind: str,
                               alpha: float = ALPHA) -> PositionBias:
-    """Position bias from ``bias/position_by_annotator`` rows
-    ``{annotator_id, n_verdicts, n_recorded, n, k_first}`` (pure; see the module docstring)."""
-    n_verdicts = sum(int(r["n_verdicts"]) for r in counts)
-    n_recorded = sum(int(r["n_recorded"]) for r in counts)
-    rows = [(r["annotator_id"], r["k_first"], r["n"]) for r in counts]
+    """Position bias of ``annotator_kind`` from ``bias/position_by_annotator`` rows
+    ``{annotator_kind, annotator_id, n_verdicts, n_recorded, n, k_first}`` of ALL the batch's
+    annotators (pure; see the module docstring). The BH family is every annotator of the batch,
+    humans and judges, so an annotator has one q-value whichever list shows it; the batch-level
+    p_first pools the verdicts of ``annotator_kind`` only."""
+    mine = [r for r in counts if r["annotator_kind"] == annotator_kind]
+    n_verdicts = sum(int(r["n_verdicts"]) for r in mine)
+    n_recorded = sum(int(r["n_recorded"]) for r in mine)
     if n_verdicts == 0:
         status, reason = NO_VERDICTS, f"no {annotator_kind} verdicts in the batch"
     elif n_recorded == 0:
@@ -104,12 +114,15 @@ def position_bias_from_counts(counts: list[dict], audit: RandomisationAudit, *, 
     else:
         status, reason = MEASURED, ""
     if status != MEASURED:
-        empty = [AnnotatorRate(a, "p_first", 0, 0, None, None, None, None, None, False) for a, _, _ in rows]
+        empty = [AnnotatorRate(r["annotator_id"], "p_first", 0, 0, None, None, None, None, None, False)
+                 for r in mine]
         return PositionBias(annotator_kind, status, Statistic.not_computable(reason), None,
                             n_verdicts, n_recorded, empty, audit)
-    stat, p = pooled(rows, "p_first")
+    table = rate_table([(r["annotator_id"], r["k_first"], r["n"]) for r in counts], "p_first", alpha=alpha)
+    kinds = [r["annotator_kind"] for r in counts]
+    stat, p = pooled([(r["annotator_id"], r["k_first"], r["n"]) for r in mine], "p_first")
     return PositionBias(annotator_kind, status, stat, p, n_verdicts, n_recorded,
-                        rate_table(rows, "p_first", alpha=alpha), audit)
+                        [t for t, k in zip(table, kinds) if k == annotator_kind], audit)
 
 
 def position_bias(store: Store, batch_id: str, annotator_kind: str = "human", *,
@@ -117,7 +130,9 @@ def position_bias(store: Store, batch_id: str, annotator_kind: str = "human", *,
     """p_first for the batch and each annotator of ``annotator_kind`` ("human" or "judge"), with
     the randomisation audit. Three small aggregate queries; nothing row-level leaves DuckDB."""
     p = {"batch_id": batch_id, "annotator_kind": annotator_kind}
-    audit = randomisation_audit(store.rows("bias/shown_first_by_annotator", p),
-                                store.rows("bias/shown_first_by_model", p), alpha=alpha)
-    return position_bias_from_counts(store.rows("bias/position_by_annotator", p), audit,
+    b = {"batch_id": batch_id}
+    audit = randomisation_audit(store.rows("bias/shown_first_by_annotator", b),
+                                store.rows("bias/shown_first_by_model", p), annotator_kind=annotator_kind,
+                                alpha=alpha)
+    return position_bias_from_counts(store.rows("bias/position_by_annotator", b), audit,
                                      annotator_kind=annotator_kind, alpha=alpha)

@@ -1,11 +1,11 @@
 -- name: bias/shown_first_by_annotator
--- Randomisation audit. One row per annotator of the given kind: of the verdicts with shown_first
+-- Randomisation audit. One row per annotator (humans and judges: one BH family per batch): of the verdicts with shown_first
 -- recorded (ties included: the order is assigned before the verdict), how many showed A first.
--- params: $batch_id, $annotator_kind
-SELECT annotator_id,
+-- params: $batch_id
+SELECT annotator_kind, annotator_id,
        count(*) AS n,
        count(*) FILTER (WHERE shown_first = 'A') AS k_shown_a
 FROM verdicts
-WHERE batch_id = $batch_id AND annotator_kind = $annotator_kind AND shown_first_recorded
-GROUP BY annotator_id
-ORDER BY annotator_id
+WHERE batch_id = $batch_id AND shown_first_recorded
+GROUP BY annotator_kind, annotator_id
+ORDER BY annotator_kind, annotator_id

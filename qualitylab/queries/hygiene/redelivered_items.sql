@@ -1,22 +1,23 @@
 -- name: hygiene/redelivered_items
--- Check: items re-delivered from an earlier batch. One row per comparison of the batch whose
--- content (content_hash = hash of prompt, response_a, response_b, computed at ingest) already
--- appeared in a batch delivered earlier (by delivered date, then ingest time), with the earliest
--- such batch. Honeypot rows (gold given) are meant to recur and are not reported; rows without
+-- Check: items re-delivered from an earlier batch of the same vendor. One row per comparison of
+-- the batch whose content (content_hash = hash of prompt, response_a, response_b, computed at
+-- ingest) already appeared in a batch of the same vendor delivered earlier (by delivered date,
+-- then ingest time), with the earliest such batch and comparison. Honeypot rows (gold given) are meant to recur and are not reported; rows without
 -- texts (both lengths unknown) carry no content and are skipped. Zero rows = pass.
 -- params: $batch_id
 WITH this AS (
-    SELECT b.delivered, b.created_at FROM batches b WHERE b.batch_id = $batch_id
+    SELECT b.vendor, b.delivered, b.created_at FROM batches b WHERE b.batch_id = $batch_id
 ), earlier AS (
     SELECT b.batch_id, b.vendor, b.delivered, b.created_at
     FROM batches b, this
-    WHERE b.batch_id <> $batch_id
+    WHERE b.batch_id <> $batch_id AND b.vendor IS NOT DISTINCT FROM this.vendor
       AND (b.delivered < this.delivered
            OR (coalesce(b.delivered = this.delivered, true) AND b.created_at < this.created_at))
 ), seen AS (
     SELECT v.content_hash,
-           first(e.batch_id ORDER BY e.delivered NULLS FIRST, e.created_at) AS earlier_batch_id,
-           first(v.comparison_id ORDER BY e.delivered NULLS FIRST, e.created_at) AS earlier_comparison_id
+           first(e.batch_id ORDER BY e.delivered NULLS FIRST, e.created_at, v.comparison_id) AS earlier_batch_id,
+           first(v.comparison_id ORDER BY e.delivered NULLS FIRST, e.created_at, v.comparison_id)
+               AS earlier_comparison_id
     FROM verdicts v JOIN earlier e ON v.batch_id = e.batch_id
     WHERE v.gold IS NULL AND (v.len_a_chars IS NOT NULL OR v.len_b_chars IS NOT NULL)
     GROUP BY v.content_hash
