@@ -67,6 +67,24 @@ def prompts_needed(effect, spread, confidence: float = 0.95, power: float = 0.8)
     return np.maximum(m, MIN_PROMPTS)
 
 
+def power_curve(effect: float, spread: float, items_per_prompt: float, seconds_per_item: float | None,
+                confidence: float = 0.95, m_max: float | None = None, points: int = 30) -> dict[str, list]:
+    """Power to separate the pair as a function of prompts (and hours when seconds are known).
+
+    power(m) = Phi(|effect| sqrt(m) / spread - z_{1-alpha/2}) (normal approximation, ignoring the far
+    tail), on a geometric grid of m from 2 to ``m_max`` (default: 4 x the prompts needed at 0.8).
+    """
+    z = stats.norm.ppf(1 - (1 - confidence) / 2)
+    need = float(prompts_needed(effect, spread, confidence, 0.8))
+    top = m_max or (4 * need if np.isfinite(need) else 1000.0)
+    m = np.geomspace(MIN_PROMPTS, max(top, 4.0), points)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pw = stats.norm.cdf(abs(effect) * np.sqrt(m) / spread - z) if spread > 0 else np.where(effect != 0, 1.0, 0.0)
+    hours = (m * items_per_prompt * seconds_per_item / 3600).tolist() if seconds_per_item else None
+    return {"prompts": m.tolist(), "items": (m * items_per_prompt).tolist(), "hours": hours,
+            "power": np.asarray(pw, dtype=float).tolist()}
+
+
 def _ratio_effect(wt, w, g, w2, g2, wg):
     """Effect r - 1/2 and per-prompt spread for weighted sums (wt = number of prompts drawn)."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -107,17 +125,18 @@ def _evidence(data: SignalData, sig: str, i: int, j: int):
     return cl, w, g, (g if sig == "pairwise" else 2 * g)     # a ranking places both responses: 2 rows
 
 
-def _needed(sig, weights, a, b, confidence, power):
-    """Prompts needed, for each row of cluster weights (shape (R, C)) of one signal and pair."""
+def _needed(sig, weights, a, b, confidence, power, with_spread=False):
+    """Prompts needed and effect, for each row of cluster weights (shape (R, C)) of one signal and pair."""
     wt = weights.sum(1)
     if sig == "ratings":
         with np.errstate(divide="ignore", invalid="ignore"):
-            mean = weights @ a / wt
-            var = (weights @ (a * a) - wt * mean * mean) / np.maximum(wt - 1, 1)
-        return prompts_needed(mean, np.sqrt(np.maximum(var, 0)), confidence, power), mean
-    eff, spread = _ratio_effect(wt, weights @ a, weights @ b, weights @ (a * a), weights @ (b * b),
-                                weights @ (a * b))
-    return prompts_needed(eff, spread, confidence, power), eff
+            eff = weights @ a / wt
+            spread = np.sqrt(np.maximum((weights @ (a * a) - wt * eff * eff) / np.maximum(wt - 1, 1), 0))
+    else:
+        eff, spread = _ratio_effect(wt, weights @ a, weights @ b, weights @ (a * a), weights @ (b * b),
+                                    weights @ (a * b))
+    m = prompts_needed(eff, spread, confidence, power)
+    return (m, eff, spread) if with_spread else (m, eff)
 
 
 def _interval(point: float, samples: np.ndarray, n: int, unit: str) -> Statistic:
@@ -159,10 +178,11 @@ def compute_cost(data: SignalData, seconds: list[dict[str, Any]], *, n_boot: int
                             "not computable: no model pair is covered on two or more prompts by any signal"},
                             method)
     n_clusters = len(data.clusters)
-    point = {}
+    point, spreads = {}, {}
     for key, (cl, a, b, items) in ev.items():
-        m, eff = _needed(key[2], np.ones((1, len(cl))), a, b, confidence, power)
+        m, eff, spread = _needed(key[2], np.ones((1, len(cl))), a, b, confidence, power, with_spread=True)
         point[key] = (float(m[0]), float(eff[0]), float(items.mean()))
+        spreads[key] = float(spread[0])
     boot = {key: [] for key in ev}
     for counts in bootstrap_counts(n_clusters, n_boot, seed):
         for key, (cl, a, b, items) in ev.items():
@@ -187,6 +207,8 @@ def compute_cost(data: SignalData, seconds: list[dict[str, Any]], *, n_boot: int
             "items_needed": _interval(m_pt * per_prompt, items_b, n_pr, "items"),
         }
         s = sec.get(sig)
+        row["power_curve"] = power_curve(eff, spreads[(i, j, sig)], per_prompt,
+                                         s.value if s is not None and s.ok else None, confidence)
         if s is not None and s.ok:
             h_pt = m_pt * per_prompt * s.value / 3600
             h_b = items_b * s.value / 3600

@@ -3,12 +3,14 @@
 from qualitylab.ui.pages import overview
 from qualitylab.ui.pages import agreement
 from qualitylab.ui.pages import distributions, bias, annotators, hygiene
+from qualitylab.ui.pages import signals
 
 PAGES = [
     ("overview", "Overview", "🏠", overview.render),
     ("agreement", "Agreement", "🤝", agreement.render),
     ("distributions", "Distributions", "📊", distributions.render),
     ("bias", "Bias", "⚖️", bias.render),
+    ("signals", "Rankings vs ratings", "🏆", signals.render),
     ("annotators", "Annotators", "🧑‍💼", annotators.render),
     ("hygiene", "Hygiene", "🧹", hygiene.render),
 ]

@@ -1,0 +1,233 @@
+"""Rankings vs ratings: do the signals agree, which leaderboard do they give, which is the better buy."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from qualitylab.ui import data, widgets
+
+SIGNAL_LABELS = {"pairwise": "Pairwise verdicts", "rankings": "Rankings", "ratings": "Mean ratings"}
+SCORE = {"pairwise": ("pairwise_bt", "Bradley-Terry log-strength"),
+         "rankings": ("rankings_bt", "Bradley-Terry log-strength (implied pairs)"),
+         "ratings": ("rating_mean", "mean score")}
+
+
+def _err(stats):
+    hi = [(s.ci95_high - s.value) if s.value is not None and s.ci95_high is not None else 0 for s in stats]
+    lo = [(s.value - s.ci95_low) if s.value is not None and s.ci95_low is not None else 0 for s in stats]
+    return dict(type="data", symmetric=False, array=hi, arrayminus=lo)
+
+
+def leaderboard_chart(lb) -> go.Figure:
+    """The three leaderboards side by side, models in the pairwise order, with 95% intervals."""
+    order = sorted(lb.models, key=lambda r: (r["rank_pairwise"].value or 99, r["model"]))
+    names = [r["model"] for r in order]
+    fig = make_subplots(rows=1, cols=3, shared_yaxes=True,
+                        subplot_titles=[SIGNAL_LABELS[s] for s in ("pairwise", "rankings", "ratings")])
+    for col, sig in enumerate(("pairwise", "rankings", "ratings"), start=1):
+        key, axis = SCORE[sig]
+        stats = [r[key] for r in order]
+        fig.add_scatter(x=[s.value for s in stats], y=names, mode="markers", error_x=_err(stats),
+                        marker=dict(size=11), name=SIGNAL_LABELS[sig], row=1, col=col)
+        fig.update_xaxes(title_text=axis, row=1, col=col)
+    fig.update_layout(height=140 + 45 * len(names), showlegend=False, yaxis=dict(autorange="reversed"),
+                      margin=dict(l=10, r=10, t=40, b=40))
+    return fig
+
+
+def direction_chart(rv) -> go.Figure:
+    """Direction agreement of every source with the direct verdicts, with 95% intervals."""
+    items = [("Ratings in the same task", rv.within_task.direction_agreement)]
+    labels = {"mean_ratings": "Mean ratings (separate task)", "annotator_ratings": "Each rater's ratings",
+              "rankings": "Rankings (every pair)"}
+    items += [(labels[k], a.direction_agreement) for k, a in rv.across_tasks.items()]
+    ok = [(n, s) for n, s in items if s.value is not None]
+    fig = go.Figure()
+    if ok:
+        fig.add_bar(x=[n for n, _ in ok], y=[s.value for _, s in ok], error_y=_err([s for _, s in ok]))
+    fig.add_hline(y=0.5, line_dash="dot", annotation_text="unrelated (0.5)")
+    fig.update_layout(yaxis_title="share agreeing with the verdict", yaxis_range=[0, 1.05], height=360)
+    return fig
+
+
+def cost_chart(cost, pair: tuple[str, str]) -> go.Figure:
+    """Power to separate one model pair against annotation hours (or prompts), one curve per signal."""
+    fig = go.Figure()
+    use_hours = all(r["power_curve"]["hours"] for r in cost.pairs if (r["model_x"], r["model_y"]) == pair)
+    for r in cost.pairs:
+        if (r["model_x"], r["model_y"]) != pair:
+            continue
+        curve = r["power_curve"]
+        fig.add_scatter(x=curve["hours"] if use_hours else curve["prompts"], y=curve["power"], mode="lines",
+                        name=f"{SIGNAL_LABELS[r['signal']]} (favours {r['favours']})")
+    fig.add_hline(y=cost.power, line_dash="dot", annotation_text=f"power {cost.power}")
+    fig.update_layout(xaxis_type="log", xaxis_title="annotation hours" if use_hours else "prompts",
+                      yaxis_title=f"power to separate at {cost.confidence:.0%}", yaxis_range=[0, 1.02], height=380)
+    return fig
+
+
+def _models_frame(lb) -> pd.DataFrame:
+    cols = ("pairwise_win_rate", "pairwise_bt", "rankings_win_rate", "rankings_bt", "rating_mean",
+            "rank_pairwise", "rank_rankings", "rank_ratings")
+    return pd.DataFrame([{"model": r["model"], **{c: r[c].fmt(0 if c.startswith("rank") else 3) for c in cols}}
+                         for r in lb.models])
+
+
+def _within_frame(rv) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "annotator_id": w.annotator_id, "n_verdicts": w.n_verdicts,
+        "direction_agreement": w.direction_agreement.value, "direction_agreement_ci": w.direction_agreement.fmt(),
+        "rating_tie_strong_preference": w.rating_tie_strong_preference.fmt(),
+        "preference_tie_rating_gap": w.preference_tie_rating_gap.fmt(),
+        "kendall_tau_b": w.calibration["kendall_tau_b"].fmt(),
+    } for w in rv.within_task_per_annotator])
+
+
+def _across_frame(rv) -> pd.DataFrame:
+    rows = []
+    for src, a in rv.across_tasks.items():
+        for p in a.per_annotator:
+            rows.append({"source": src, "annotator_id": p["annotator_id"], "n_linked": p["n_linked"],
+                         "direction_agreement": p["direction_agreement"].fmt(),
+                         "same_annotator_agreement": p["same_annotator_agreement"].fmt()})
+    return pd.DataFrame(rows)
+
+
+def _strength_frame(sr) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "annotator_id": p["annotator_id"], "n_with_strength": p["n_with_strength"],
+        "mean_strength": p["mean_strength"].fmt(2), "strength_inflation": p["strength_inflation"].value,
+        "strength_inflation_ci": p["strength_inflation"].fmt(2), "unsure_rate": p["unsure_rate"].fmt(),
+    } for p in sr.per_annotator])
+
+
+def inflation_chart(sr) -> go.Figure:
+    ok = [p for p in sr.per_annotator if p["strength_inflation"].value is not None]
+    stats = [p["strength_inflation"] for p in ok]
+    fig = go.Figure()
+    fig.add_scatter(x=[s.value for s in stats], y=[p["annotator_id"] for p in ok], mode="markers",
+                    error_x=_err(stats), marker=dict(size=10))
+    fig.add_vline(x=0, line_dash="dot", annotation_text="as colleagues")
+    fig.update_layout(xaxis_title="strength inflation (points vs others on the same comparisons)",
+                      height=120 + 26 * max(1, len(ok)), yaxis=dict(autorange="reversed"))
+    return fig
+
+
+def render() -> None:
+    st.title("Rankings vs ratings")
+    batch_id = st.session_state.get("batch_id")
+    if not batch_id:
+        widgets.empty_store()
+        return
+    kind = st.session_state.get("annotator_kind") or "human"
+    aspects = [a["aspect"] for a in data.query("signals/rating_aspects", batch_id=batch_id, annotator_kind=kind)]
+    options = {"annotator_kind": kind}
+    if aspects:
+        default = data.sections(batch_id, "leaderboard", **options)["leaderboard"].aspect
+        aspect = st.selectbox("Rating aspect", aspects, index=aspects.index(default) if default in aspects else 0,
+                              key="signals_aspect")
+        options["aspect"] = aspect
+    res = data.sections(batch_id, "ratings_vs_preferences", "leaderboard", "strength", **options)
+    rv, lb, sr = res["ratings_vs_preferences"], res["leaderboard"], res["strength"]
+    cov = rv.coverage
+    st.caption(f"Annotator kind: **{kind}** (sidebar). {cov['n_verdicts']:,} verdicts, {cov['n_ratings']:,} "
+               f"rating rows, {cov['n_ranking_rows']:,} ranking rows. Linking rule: {rv.linking_rule}.")
+    if not (cov["n_verdicts"] or cov["n_ratings"] or cov["n_ranking_rows"]):
+        st.info(f"Batch {batch_id} holds no {kind} verdicts, ratings or rankings; choose another batch or "
+                "annotator kind in the sidebar.")
+        return
+
+    st.header("Which signal is the better buy?")
+    buy = lb.cost.better_buy if lb.cost is not None else {"signal": None, "reason": lb.reason}
+    if buy.get("signal"):
+        st.success(buy["reading"] + ".")
+        cols = st.columns(len(buy["median_hours"]))
+        for c, (sig, h) in zip(cols, buy["median_hours"].items()):
+            c.metric(f"{SIGNAL_LABELS[sig]}: median hours per pair", f"{h:.2f}")
+            c.caption(f"cheapest in {buy['p_cheapest'][sig]:.0%} of bootstrap replicates")
+    else:
+        st.info(buy.get("reason") or "not computable")
+    if buy.get("pairs_where_signals_disagree"):
+        st.warning("Left out of the answer because the signals order them differently: "
+                   + "; ".join(" vs ".join(p) for p in buy["pairs_where_signals_disagree"])
+                   + ". Cheaper does not help if a signal measures something else (e.g. length).")
+
+    st.header("Leaderboards")
+    if lb.reason:
+        st.info(lb.reason)
+    else:
+        st.caption(f"95% intervals: {lb.method}. Bradley-Terry counts ties as half a win; a difference of "
+                   "1 in log-strength = odds e (2.7) to 1 of one model beating the other.")
+        st.plotly_chart(leaderboard_chart(lb), width="stretch")
+        for d in lb.disagreements:
+            st.warning(f"{d['model_x']} vs {d['model_y']}: " + ", ".join(
+                f"{sig} puts {m} ahead" for sig, m in d["better_by"].items())
+                + " — beyond the 95% intervals.")
+        corr = lb.rank_correlation.get("pairwise_vs_ratings")
+        cols = st.columns(3)
+        for c, (key, label) in zip(cols, (("pairwise_vs_ratings", "Pairwise vs ratings"),
+                                          ("rankings_vs_ratings", "Rankings vs ratings"),
+                                          ("pairwise_vs_rankings", "Pairwise vs rankings"))):
+            with c:
+                widgets.statistic(f"Kendall tau-b, {label}", lb.rank_correlation[key]["kendall_tau_b"],
+                                  "1 = same order; with few models it moves in big steps")
+        if corr is None:
+            st.caption("No rank correlation.")
+        widgets.table(_models_frame(lb), "leaderboards")
+
+    st.header("Ratings vs preferences")
+    cols = st.columns(4)
+    w = rv.within_task
+    with cols[0]:
+        widgets.statistic("Direction agreement (same task)", w.direction_agreement,
+                          "share of non-tie verdicts preferring the higher-rated response")
+    with cols[1]:
+        widgets.statistic("Rating tie, strong preference", w.rating_tie_strong_preference,
+                          f"equal ratings yet strength >= {rv.thresholds['strong_strength']}")
+    with cols[2]:
+        widgets.statistic("No preference, rating gap", w.preference_tie_rating_gap,
+                          f"tie or unsure yet ratings {rv.thresholds['large_rating_gap']:g}+ points apart")
+    with cols[3]:
+        widgets.statistic("Calibration: |gap| vs strength (tau-b)", w.calibration["kendall_tau_b"],
+                          "positive = bigger rating gaps come with stronger preferences")
+    st.plotly_chart(direction_chart(rv), width="stretch")
+    st.caption("0.5 = ratings and verdicts unrelated; how high is high enough depends on the task.")
+    st.subheader("Per annotator")
+    widgets.table(_within_frame(rv), "within_task_by_annotator")
+    widgets.table(_across_frame(rv), "across_tasks_by_annotator")
+    st.subheader("Transitivity")
+    widgets.statistic("Cyclic triads", rv.transitivity.cyclic_triad_share,
+                      f"0 = transitive; coin flips give {rv.transitivity.random_cyclic_share}")
+    widgets.table(pd.DataFrame([{k: (v.fmt() if hasattr(v, "fmt") else v) for k, v in p.items()}
+                                for p in rv.transitivity.per_annotator]), "transitivity")
+
+    st.header("Cost of a signal")
+    cost = lb.cost
+    if cost is None or not cost.pairs:
+        st.info("Not computable: " + ((cost.better_buy.get("reason") if cost else lb.reason) or "no data"))
+    else:
+        st.caption(cost.method)
+        pairs = sorted({(r["model_x"], r["model_y"]) for r in cost.pairs})
+        pair = st.selectbox("Model pair", pairs, format_func=lambda p: f"{p[0]} vs {p[1]}", key="signals_pair")
+        st.plotly_chart(cost_chart(cost, pair), width="stretch")
+        widgets.table(pd.DataFrame([{
+            "model_x": r["model_x"], "model_y": r["model_y"], "signal": r["signal"], "favours": r["favours"],
+            "effect": round(r["effect"], 3), "effect_unit": r["effect_unit"],
+            "prompts_needed": r["prompts_needed"].fmt(1), "items_needed": r["items_needed"].fmt(0),
+            "hours_needed": r["hours_needed"].fmt(2)} for r in cost.pairs]), "cost_of_a_signal")
+
+    st.header("Preference strength")
+    cols = st.columns(4)
+    for c, (label, s, reading) in zip(cols, (
+            ("Agreement on direction", sr.direction_agreement, "pairs of verdicts picking the same side"),
+            ("Agreement on direction and strength", sr.strength_agreement, "the same side and strength"),
+            ("Strength, given the direction", sr.strength_given_direction, "of pairs agreeing on the side"),
+            ("Unsure rate (strength 0)", sr.unsure_rate, "negligibly better / unsure"))):
+        with c:
+            widgets.statistic(label, s, reading)
+    if sr.per_annotator:
+        st.plotly_chart(inflation_chart(sr), width="stretch")
+        widgets.table(_strength_frame(sr), "strength_by_annotator")
