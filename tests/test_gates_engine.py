@@ -107,7 +107,7 @@ def test_wildcard_takes_the_worst_match():
     c = evaluate(gates(judge), doc).criteria[0]
     assert c.outcome == "REVIEW" and c.measurement.path == "judges.bad.accuracy_vs_majority"
     assert [m.outcome for m in c.matches] == ["PASS", "REVIEW"]
-    assert "worst of 2 matches" in c.reason
+    assert c.reason.endswith("(the worst of 2 matches)")
 
 
 def test_count_where_over_rows():
@@ -188,3 +188,31 @@ def test_defaults_parse_and_every_criterion_is_explained():
     assert g.gates_version == 1 and len(g.sha256) == 64
     assert all(c.title and c.why for c in g.criteria)
     assert any(c.severity == "reject" and c.metric.startswith("agreement.") for c in g.criteria)
+
+
+def test_where_field_equals_value_or_is_in_the_list():
+    crit = ('id = "fast"\nmetric = "annotators"\naggregate = "count_where"\nwhere = "flag_names=fast"\n'
+            'comparison = "<="\nthreshold = 0\ndecide = "value"\nmin_n = 1\nseverity = "review"')
+    rows = [{"annotator_id": "h01", "n": 90, "flag_names": ["few_items"]},
+            {"annotator_id": "h11", "n": 74, "flag_names": ["fast", "low_agreement"]},
+            {"annotator_id": "r1", "n": 0, "flag_names": ["fast"]}]          # n = 0: not tested, not counted
+    c = evaluate(gates(crit), {"annotators": rows}).criteria[0]
+    assert (c.outcome, c.measurement.value, c.measurement.n) == ("REVIEW", 1.0, 2)
+    assert c.reason == "1 of 2 rows have 'flag_names=fast' (> 0)"
+
+
+def test_denominator_makes_a_wilson_proportion():
+    crit = ('id = "dup"\nmetric = "hygiene.checks.duplicate_rows.n_rows"\ndenominator = "counts.n_judgments"\n'
+            'comparison = "<="\nthreshold = 0.05\nmin_n = 1\nseverity = "review"')
+    doc = {"hygiene": {"checks": {"duplicate_rows": {"n_rows": 10}}}, "counts": {"n_judgments": 1510}}
+    c = evaluate(gates(crit), doc).criteria[0]
+    # 10 / 1510 with Wilson 95% [0.0036, 0.0122] (statsmodels proportion_confint(10, 1510, method="wilson"))
+    assert c.measurement.value == pytest.approx(10 / 1510)
+    assert c.measurement.ci95_low == pytest.approx(0.003601, abs=1e-6)
+    assert c.measurement.ci95_high == pytest.approx(0.012150, abs=1e-6)
+    assert c.outcome == "PASS" and c.reason.startswith("10 of 1,510 = 0.006623")
+    doc["hygiene"]["checks"]["duplicate_rows"]["n_rows"] = 151            # 10%: whole interval above 5%
+    assert evaluate(gates(crit), doc).criteria[0].outcome == "REVIEW"
+    doc["counts"]["n_judgments"] = 0
+    c = evaluate(gates(crit), doc).criteria[0]
+    assert c.outcome == "INSUFFICIENT_EVIDENCE" and "not a proportion" in c.reason

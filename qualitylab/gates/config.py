@@ -26,7 +26,7 @@ IF_MISSING = ("insufficient", "skip")
 AGGREGATES = ("count_where", "share_where")
 
 _CRITERION_KEYS = {"id", "title", "metric", "comparison", "threshold", "decide", "min_n", "severity",
-                   "why", "if_missing", "aggregate", "where", "n_metric"}
+                   "why", "if_missing", "aggregate", "where", "n_metric", "denominator"}
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,15 @@ class Criterion:
     why: str = ""
     if_missing: str = "insufficient"
     aggregate: str | None = None      # count_where | share_where: over a list of rows
-    where: str | None = None          # the row field that must be true to be counted
+    where: str | None = None          # "field" (true) or "field=value" (equal, or in the list)
     n_metric: str | None = None       # path of n when the metric is a plain number
+    denominator: str | None = None    # path of a count: the metric (a count) becomes a proportion
 
     def describe(self) -> str:
         """``agreement.preference.krippendorff_alpha >= 0.2 (interval decides)``."""
         what = self.metric
+        if self.denominator:
+            what = f"{self.metric} / {self.denominator}"
         if self.aggregate:
             what = f"{self.aggregate}({self.metric}, {self.where})"
         return f"{what} {self.comparison} {self.threshold:g} ({self.decide} decides)"
@@ -108,12 +111,17 @@ def _criterion(raw: dict[str, Any], i: int, where: str) -> Criterion:
     if (agg is None) != (raw.get("where") is None):
         raise _fail(at, "'aggregate' and 'where' go together: aggregate = \"count_where\", "
                         "where = \"flagged\" counts the rows whose 'flagged' is true")
+    if agg is not None and raw.get("denominator") is not None:
+        raise _fail(at, "'denominator' divides a count from the report; it does not go with 'aggregate'")
+    for key in ("n_metric", "denominator"):
+        if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
+            raise _fail(at, f"'{key}' must be a path into the JSON report, e.g. \"counts.n_judgments\"")
     return Criterion(
         id=raw["id"], metric=raw["metric"], comparison=raw["comparison"], threshold=float(thr),
         severity=raw["severity"], decide=raw.get("decide", "interval"), min_n=min_n,
         title=raw.get("title", ""), why=" ".join(str(raw.get("why", "")).split()),
         if_missing=raw.get("if_missing", "insufficient"), aggregate=agg, where=raw.get("where"),
-        n_metric=raw.get("n_metric"),
+        n_metric=raw.get("n_metric"), denominator=raw.get("denominator"),
     )
 
 

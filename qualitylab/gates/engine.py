@@ -152,11 +152,26 @@ def measure(node: Any, path: str, crit: Criterion, doc: Any) -> Measurement:
         rows = [row for row in node if isinstance(row, dict)
                 and not (isinstance(row.get("n"), (int, float)) and row.get("n") == 0)]
         n = len(rows)
-        k = sum(1 for row in rows if bool(row.get(crit.where)))
+        k = sum(1 for row in rows if row_matches(row, crit.where))
         if crit.aggregate == "count_where":
             return Measurement(path, float(k), n=n)
         if n == 0:
             return Measurement(path, None, n=0, reason=f"'{path}' has no rows")
+        from ..intervals import wilson
+        lo, hi = wilson(k, n)
+        return Measurement(path, k / n, lo, hi, n, method="wilson")
+    if crit.denominator:
+        if isinstance(node, bool) or not isinstance(node, (int, float)):
+            return Measurement(path, None, reason=f"'{path}' is not a count, so it cannot be divided "
+                                                  f"by '{crit.denominator}'")
+        hits, why = resolve(doc, crit.denominator)
+        total = hits[0][1] if hits else None
+        if isinstance(total, bool) or not isinstance(total, (int, float)):
+            return Measurement(path, None, reason=f"denominator: {why or repr(crit.denominator) + ' is not a count'}")
+        k, n = int(node), int(total)
+        if n <= 0 or not 0 <= k <= n:
+            return Measurement(path, None, n=max(n, 0), reason=f"{k} of {n}: not a proportion "
+                                                               f"(need 0 <= count <= {crit.denominator} > 0)")
         from ..intervals import wilson
         lo, hi = wilson(k, n)
         return Measurement(path, k / n, lo, hi, n, method="wilson")
@@ -179,10 +194,26 @@ def measure(node: Any, path: str, crit: Criterion, doc: Any) -> Measurement:
                                           f"(it is a {type(node).__name__})")
 
 
+def row_matches(row: dict[str, Any], where: str | None) -> bool:
+    """``where = "field"``: the field is true; ``"field=value"``: it equals value, or holds it (a list)."""
+    if where is None:
+        return False
+    field_, sep, want = where.partition("=")
+    got = row.get(field_.strip())
+    if not sep:
+        return bool(got)
+    want = want.strip()
+    if isinstance(got, (list, tuple)):
+        return want in {str(x) for x in got}
+    return got is not None and str(got) == want
+
+
 # -- judging one measurement ------------------------------------------------------------------------
 
 def _fmt(x: float | None) -> str:
-    return "—" if x is None else f"{x:.4g}"
+    if x is None:
+        return "—"
+    return "0" if abs(x) < 1e-12 else f"{x:.4g}"
 
 
 def judge(m: Measurement, crit: Criterion) -> tuple[str, str]:
@@ -207,6 +238,8 @@ def judge(m: Measurement, crit: Criterion) -> tuple[str, str]:
         lo, hi = m.ci95_low, m.ci95_high
         inner, outer = (lo, hi) if ge else (hi, lo)     # the bound that must clear t, the one that may
         shown = f"{_fmt(m.value)}, 95% CI [{_fmt(lo)}, {_fmt(hi)}]"
+        if crit.denominator and m.n:
+            shown = f"{round(m.value * m.n):,} of {m.n:,} = " + shown
         if ok(inner):
             return PASS, f"{shown}: the whole interval is {crit.comparison} {t:g}"
         if not ok(outer):
@@ -236,8 +269,7 @@ def evaluate_criterion(crit: Criterion, doc: dict[str, Any]) -> CriterionResult:
     if len(results) == 1 and "*" not in crit.metric:
         return results[0]
     worst = max(results, key=_severity_key)
-    reason = f"{worst.measurement.path}: {worst.reason}" + (
-        f" (worst of {len(results)} matches)" if len(results) > 1 else "")
+    reason = worst.reason + (f" (the worst of {len(results)} matches)" if len(results) > 1 else "")
     return CriterionResult(crit, worst.outcome, reason, worst.measurement, tuple(results))
 
 
