@@ -31,7 +31,7 @@ def cmd_ingest(args) -> int:
         print(file=sys.stderr)
     if res.problems:
         for p in res.problems:
-            print("quarantined: " + p.format(res.file_name), file=sys.stderr)
+            print("quarantined: " + p.format(res.file_name, res.unit), file=sys.stderr)
     print(res.summary())
     return ExitCode.OK
 

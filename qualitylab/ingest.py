@@ -36,6 +36,7 @@ class IngestResult:
     sha256: str = ""
     extra_columns: tuple[str, ...] = ()
     problems: tuple[RowProblem, ...] = field(default=(), repr=False)
+    unit: str = "line"           # what a problem's number counts: line | row | record
 
     def summary(self) -> str:
         if self.status == "unchanged":
@@ -202,8 +203,11 @@ def _ingest(store: Store, path: Path, batch_id: str, vendor, delivered, kind, fm
         con.execute("CREATE OR REPLACE TEMP TABLE _bad (source_line BIGINT)")
         if bad_lines:
             con.executemany("INSERT INTO _bad VALUES (?)", [[x] for x in bad_lines])
+        say(f"counting tokens of {n_rows:,} rows")
+        _register_tokens(con, kind)
         say(f"storing {n_rows - len(bad_lines):,} rows")
         store.execute(f"ingest/insert_{kind}", {"batch_id": batch_id, "file_id": file_id})
+        con.unregister("_tokens")
         n_stored = store.one(f"ingest/count_file_{kind}", {"file_id": file_id})["n"]
         if problems:
             _quarantine(store, batch_id, file_id, problems)
@@ -214,7 +218,7 @@ def _ingest(store: Store, path: Path, batch_id: str, vendor, delivered, kind, fm
             "n_stored": n_stored, "n_quarantined": n_quarantined, "qualitylab_version": __version__,
             "extra_columns": list(extras)})
     return IngestResult(batch_id, path.name, kind, "stored", file_id, n_rows, n_stored, n_quarantined,
-                        sha256, extras, tuple(problems))
+                        sha256, extras, tuple(problems), unit)
 
 
 def _projection(spec: Kind, by_lower: dict[str, str], extras: tuple[str, ...], line_expr: str) -> str:
@@ -235,6 +239,17 @@ def _projection(spec: Kind, by_lower: dict[str, str], extras: tuple[str, ...], l
     else:
         cols.append("CAST(NULL AS JSON) AS extra")
     return "CREATE OR REPLACE TEMP VIEW _src AS SELECT " + ", ".join(cols) + " FROM _file"
+
+
+TEXT_COLUMNS = {"pairwise": ["response_a", "response_b"], "rating": ["response"], "ranking": ["response"]}
+
+
+def _register_tokens(con, kind: str) -> None:
+    """Whitespace-token counts of the response texts, one narrow pass (see qualitylab.textstats)."""
+    from .textstats import token_table
+    cols = TEXT_COLUMNS[kind]
+    reader = con.sql("SELECT source_line, " + ", ".join(cols) + " FROM _src").to_arrow_reader(100_000)
+    con.register("_tokens", token_table(reader, cols))
 
 
 def _quarantine(store: Store, batch_id: str, file_id: int, problems: list[RowProblem]) -> None:

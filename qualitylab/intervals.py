@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from .results import Statistic
 
@@ -34,6 +33,7 @@ def binomial_p(k: int, n: int, p0: float = 0.5) -> float | None:
     """Two-sided exact binomial test p-value against p0 (scipy.stats.binomtest)."""
     if n == 0:
         return None
+    from scipy import stats   # imported here: scipy costs seconds to import, the CLI must start fast
     return float(stats.binomtest(int(k), int(n), p0).pvalue)
 
 

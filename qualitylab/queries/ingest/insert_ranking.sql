@@ -9,8 +9,7 @@ SELECT $batch_id, $file_id, source_line,
        model, response,
        TRY_CAST(nullif(trim(seconds), '') AS DOUBLE),
        length(response),
-       CASE WHEN response IS NULL THEN NULL WHEN trim(response) = '' THEN 0
-            ELSE len(regexp_split_to_array(trim(response), '\s+')) END,
+       t.response_tokens,
        extra
-FROM _src
+FROM _src JOIN _tokens t USING (source_line)
 WHERE source_line NOT IN (SELECT source_line FROM _bad)

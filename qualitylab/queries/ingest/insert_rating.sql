@@ -10,8 +10,7 @@ SELECT $batch_id, $file_id, source_line,
        TRY_CAST(nullif(trim(seconds), '') AS DOUBLE),
        TRY_CAST(nullif(trim(created_at), '') AS TIMESTAMP),
        length(response),
-       CASE WHEN response IS NULL THEN NULL WHEN trim(response) = '' THEN 0
-            ELSE len(regexp_split_to_array(trim(response), '\s+')) END,
+       t.response_tokens,
        extra
-FROM _src
+FROM _src JOIN _tokens t USING (source_line)
 WHERE source_line NOT IN (SELECT source_line FROM _bad)
