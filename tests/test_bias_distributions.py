@@ -101,11 +101,12 @@ def test_likert_and_week_over_week(tmp_path, db):
     with open_store(db, read_only=True) as s:
         d = distributions(s, "w2")
     assert d.shift["previous_batch_id"] == "w1"
-    t = next(t for t in d.shift["tests"] if t.distribution == "labels")
-    assert (t.current, t.previous) == ({"A": 20, "B": 10}, {"A": 10, "B": 20})
-    assert t.chi2 == pytest.approx(20 / 3)
-    lk = next(t for t in d.shift["tests"] if t.distribution == "likert")
-    assert lk.group == "human/helpfulness" and lk.reason.startswith("no observations in the previous")
+    t = next(t for t in d.shift["tests"] if t["distribution"] == "labels")
+    assert (t["current"], t["previous"]) == ({"A": 20, "B": 10}, {"A": 10, "B": 20})
+    assert t["chi2"] == pytest.approx(20 / 3) and t["previous_batch_id"] == "w1"
+    lk = next(t for t in d.shift["tests"] if t["distribution"] == "likert")
+    assert lk["group"] == "human/helpfulness" and lk["reason"].startswith("no observations in the previous")
+    assert lk["previous_batch_id"] is None
     (asp,) = d.likert["by_aspect"]
     assert asp["counts"] == {"1": 1, "2": 2, "3": 3, "7": 1} and asp["mean"] == pytest.approx(21 / 7)
     (ann,) = d.likert["by_annotator"]
@@ -125,3 +126,17 @@ def test_distributions_invariant_under_ab_swap(tmp_path, db):
     assert [(r["entropy_bits"], r["longest_run"]) for r in d1.straight_lining] == \
            [(r["entropy_bits"], r["longest_run"]) for r in d2.straight_lining]
     assert d1.labels["human"]["A"] == d2.labels["human"]["B"]
+
+
+def test_shift_falls_back_to_the_latest_batch_with_that_distribution(tmp_path, db):
+    # ratings every other week: w3's Likert scores are compared with w1's, its labels with w2's
+    lab = [{"comparison_id": f"c{i}", "annotator_id": "x", "preference": "AB"[i % 2]} for i in range(10)]
+    rat = [{"item_id": f"i{i}", "annotator_id": "x", "score": 1 + i % 3} for i in range(9)]
+    load(tmp_path, db, [("w1", lab, "2026-10-05"), ("w1", rat, "2026-10-05"), ("w2", lab, "2026-10-12"),
+                        ("w3", lab, "2026-10-19"), ("w3", rat, "2026-10-19")])
+    with open_store(db, read_only=True) as s:
+        d = distributions(s, "w3")
+    by = {t["distribution"]: t for t in d.shift["tests"]}
+    assert d.shift["previous_batch_id"] == "w2"
+    assert by["labels"]["previous_batch_id"] == "w2" and by["likert"]["previous_batch_id"] == "w1"
+    assert by["likert"]["chi2"] == 0.0 and not by["likert"]["shifted"]

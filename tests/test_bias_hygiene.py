@@ -52,6 +52,7 @@ def test_each_check_returns_exactly_the_offending_rows(defects):
     assert [(r["annotator_id"], r["seconds"]) for r in c["fast_verdicts"].rows] == [("h3", 2.5)]
     assert full == c["fast_verdicts"].rows
     assert [(r["annotator_id"], r["n_items"]) for r in c["few_items"].rows] == [("h3", 1)]
+    assert "3 ranking" not in str(c["few_items"].rows)
     assert sorted(h.failed) == sorted(s.name for s in CHECKS)
     # the earlier, clean batch passes every check (its honeypot is not a re-delivery)
     assert h1.failed == [] and all(ch.n_rows == 0 and ch.rows == [] for ch in h1.checks.values())

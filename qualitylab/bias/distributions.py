@@ -233,26 +233,42 @@ def _raw_counts(store: Store, batch_id: str) -> dict[str, dict[str, dict]]:
     return out
 
 
-def shift_tests(current: dict, previous: dict, *, alpha: float = SHIFT_ALPHA) -> list[ChiSquareShift]:
-    """One chi-square test per (distribution, group) present in either batch."""
+def shift_tests(current: dict, previous: list[tuple[str, dict]], *,
+                alpha: float = SHIFT_ALPHA) -> list[tuple[str | None, ChiSquareShift]]:
+    """One chi-square test per (distribution, group) of the current batch (or of the latest earlier
+    batch). ``previous``: ``(batch_id, counts)`` of earlier batches, latest first; each group is
+    compared with the latest earlier batch that has it. Returns (that batch id or None, test)."""
     tests = []
     for dist in ("labels", "strength", "likert"):
-        cur, prev = current.get(dist, {}), previous.get(dist, {})
-        for group in sorted({*cur, *prev}):
-            tests.append(chi_square_shift(cur.get(group, {}), prev.get(group, {}), distribution=dist,
-                                          group=group, alpha=alpha))
+        cur = current.get(dist, {})
+        latest = previous[0][1].get(dist, {}) if previous else {}
+        for group in sorted({*cur, *latest}):
+            found = next(((b, c[dist][group]) for b, c in previous if c.get(dist, {}).get(group)), (None, {}))
+            tests.append((found[0], chi_square_shift(cur.get(group, {}), found[1], distribution=dist,
+                                                     group=group, alpha=alpha)))
     return tests
 
 
 def week_over_week(store: Store, batch_id: str, *, alpha: float = SHIFT_ALPHA) -> dict[str, Any]:
-    """Shift of each distribution vs the previous batch of the same vendor (by delivered date)."""
-    prev = store.one("bias/previous_batch", {"batch_id": batch_id})
-    if prev is None:
+    """Shift of each distribution vs the previous batch of the same vendor (by delivered date); a
+    distribution the previous batch lacks (e.g. Likert ratings delivered every other week) is
+    compared with the latest earlier batch of the vendor that has it."""
+    earlier = store.rows("bias/earlier_batches", {"batch_id": batch_id})
+    if not earlier:
         return {"status": "no previous batch", "previous_batch_id": None, "tests": [],
                 "reason": "no earlier batch of the same vendor with a delivered date"}
-    tests = shift_tests(_raw_counts(store, batch_id), _raw_counts(store, prev["batch_id"]), alpha=alpha)
-    return {"status": "measured", "previous_batch_id": prev["batch_id"], "previous_delivered": prev["delivered"],
-            "tests": tests}
+    current = _raw_counts(store, batch_id)
+    wanted = {(d, g) for d, groups in current.items() for g in groups}
+    previous = []
+    for b in earlier:                     # latest first; stop once every group has a match
+        counts = _raw_counts(store, b["batch_id"])
+        previous.append((b["batch_id"], counts))
+        wanted -= {(d, g) for d, groups in counts.items() for g, c in groups.items() if c}
+        if not wanted:
+            break
+    tests = [dict(previous_batch_id=b, **vars(t)) for b, t in shift_tests(current, previous, alpha=alpha)]
+    return {"status": "measured", "previous_batch_id": earlier[0]["batch_id"],
+            "previous_delivered": earlier[0]["delivered"], "tests": tests}
 
 
 def distributions(store: Store, batch_id: str, *, run_p_max: float = RUN_P_MAX,

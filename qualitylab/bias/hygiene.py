@@ -36,7 +36,7 @@ CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("fast_verdicts", "hygiene/fast_verdicts", "Verdicts faster than the threshold",
               "human verdicts given in less than fast_seconds seconds"),
     CheckSpec("few_items", "hygiene/few_items", "Annotators with too few items",
-              "annotators with fewer than min_items items in the batch"),
+              "annotators with fewer than min_items comparisons in the batch's verdicts"),
 )
 
 

@@ -9,7 +9,7 @@ Flags (each carries a reason that quotes the number and the threshold):
 - ``length_bias``: p_prefer_longer's BH q-value < 0.05;
 - ``fast``: median seconds < ``fast_seconds`` (default 5);
 - ``straight_lining``: label entropy < 0.5 bits, or a same-label run with P < 0.001 (distributions);
-- ``few_items``: fewer than ``min_items`` (default 20) items;
+- ``few_items``: fewer than ``min_items`` (default 20) comparisons;
 - ``low_gold_accuracy``: the gold accuracy's whole 95% interval lies below ``min_gold_accuracy``
   (default 0.5) — confidently wrong on honeypots, not merely unlucky on a few;
 - ``low_agreement``: the agreement-with-majority's whole 95% interval lies below ``min_agreement``
@@ -80,7 +80,7 @@ def _below(name: str, what: str, stat: Statistic | None, threshold: float) -> Fl
 
 def screening_rows(*, labels: list[dict], lining: list[dict], seconds: list[dict], ratings: dict[str, int],
                    agreement: list[dict], position: dict[str, AnnotatorRate], length: dict[str, AnnotatorRate],
-                   few_items: dict[tuple[str, str], int], fast_seconds: float,
+                   few_items: dict[str, int], fast_seconds: float,
                    min_gold_accuracy: float = MIN_GOLD_ACCURACY, min_agreement: float = MIN_AGREEMENT,
                    min_items: int = 0) -> list[AnnotatorRow]:
     """Join the per-annotator results into screening rows (pure).
@@ -88,7 +88,7 @@ def screening_rows(*, labels: list[dict], lining: list[dict], seconds: list[dict
     ``labels``: rows of the distributions' per-annotator label table; ``lining``: straight-lining
     rows; ``seconds``: ``bias/annotator_activity`` rows; ``ratings``: annotator -> number of ratings;
     ``agreement``: ``per_annotator(ctx)`` rows; ``position`` / ``length``: annotator -> rate (both
-    kinds); ``few_items``: (kind of rows, annotator) -> n_items for annotators below ``min_items``.
+    kinds); ``few_items``: annotator -> comparisons, for annotators below ``min_items``.
     """
     nc_h = Statistic.not_computable("agreement is computed for human annotators only")
     agree = {r["annotator_id"]: r for r in agreement}
@@ -116,9 +116,8 @@ def screening_rows(*, labels: list[dict], lining: list[dict], seconds: list[dict
                                       f"({sec.get('n_timed')} timed verdicts)"))
         for reason in li.get("reasons", []):
             flags.append(Flag("straight_lining", reason))
-        for (what, ann), n_items in sorted(few_items.items()):
-            if ann == a:
-                flags.append(Flag("few_items", f"{n_items} {what} items < {min_items}"))
+        if a in few_items:
+            flags.append(Flag("few_items", f"{few_items[a]} comparisons < {min_items}"))
         flags += [f for f in (_below("low_gold_accuracy", "gold accuracy", gold_stat, min_gold_accuracy),
                               _below("low_agreement", "agreement with the others' majority", agreement_stat,
                                      min_agreement)) if f]

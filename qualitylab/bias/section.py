@@ -82,7 +82,7 @@ def annotators_for(ctx):
             labels=d.by_annotator, lining=d.straight_lining,
             seconds=ctx.store.rows("bias/annotator_activity", {"batch_id": ctx.batch_id}),
             ratings=ratings, agreement=_agreement_rows(ctx), position=position, length=length,
-            few_items={(r["kind"], r["annotator_id"]): r["n_items"] for r in few.rows},
+            few_items={r["annotator_id"]: r["n_items"] for r in few.rows},
             fast_seconds=float(_opt(ctx, "fast_seconds", hyg.FAST_SECONDS)),
             min_gold_accuracy=float(_opt(ctx, "min_gold_accuracy", MIN_GOLD_ACCURACY)),
             min_agreement=float(_opt(ctx, "min_agreement", MIN_AGREEMENT)), min_items=min_items)

@@ -84,10 +84,11 @@ def render() -> None:
     if not shift.get("tests"):
         st.info(f"No comparison: {shift.get('reason', 'nothing to compare')}.")
     else:
-        st.caption(f"Against {shift['previous_batch_id']} (the same vendor's previous delivery). "
-                   "Pearson chi-square on the counts; p < 0.05 marks a shift worth a look, not a defect.")
+        st.caption(f"Against {shift['previous_batch_id']} (the same vendor's previous delivery; a distribution "
+                   "it lacks is compared with the latest earlier batch that has it). Pearson chi-square on the "
+                   "counts; p < 0.05 marks a shift worth a look, not a defect.")
         widgets.table(pd.DataFrame([{
-            "distribution": t.distribution, "group": t.group, "chi2": t.chi2, "dof": t.dof, "p_value": t.p_value,
-            "cramers_v": t.cramers_v, "shifted": t.shifted, "n_current": t.n_current, "n_previous": t.n_previous,
-            "current": str(t.current), "previous": str(t.previous), "note": t.reason or ""} for t in shift["tests"]]),
-            "distribution_shift")
+            **{k: t[k] for k in ("distribution", "group", "previous_batch_id", "chi2", "dof", "p_value",
+                                 "cramers_v", "shifted", "n_current", "n_previous")},
+            "current": str(t["current"]), "previous": str(t["previous"]), "note": t["reason"] or ""}
+            for t in shift["tests"]]), "distribution_shift")
