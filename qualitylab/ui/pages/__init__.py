@@ -3,6 +3,7 @@
 from qualitylab.ui.pages import overview
 from qualitylab.ui.pages import agreement
 from qualitylab.ui.pages import distributions, bias, annotators, hygiene
+from qualitylab.ui.pages import judges
 from qualitylab.ui.pages import signals
 
 PAGES = [
@@ -10,6 +11,7 @@ PAGES = [
     ("agreement", "Agreement", "🤝", agreement.render),
     ("distributions", "Distributions", "📊", distributions.render),
     ("bias", "Bias", "⚖️", bias.render),
+    ("judges", "Judge vs human", "🤖", judges.render),
     ("signals", "Rankings vs ratings", "🏆", signals.render),
     ("annotators", "Annotators", "🧑‍💼", annotators.render),
     ("hygiene", "Hygiene", "🧹", hygiene.render),
