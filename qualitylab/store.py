@@ -20,6 +20,7 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 
 QUERIES_DIR = Path(__file__).parent / "queries"
 DEFAULT_DB = "qualitylab.duckdb"
+DEFAULT_MEMORY_LIMIT = "2GB"   # DuckDB's buffer pool; $QUALITYLAB_MEMORY_LIMIT or memory_limit= overrides
 
 
 def default_db_path() -> Path:
@@ -149,9 +150,10 @@ def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False
         raise NotFoundError("No store", f"{p} does not exist",
                             "ingest a batch first (`qualitylab ingest FILE --batch NAME`) or point "
                             "--db / $QUALITYLAB_DB at an existing store")
-    config = {}
-    if memory_limit or os.environ.get("QUALITYLAB_MEMORY_LIMIT"):
-        config["memory_limit"] = memory_limit or os.environ["QUALITYLAB_MEMORY_LIMIT"]
+    # A bounded buffer pool (DuckDB spills to disk beyond it) and no insertion-order bookkeeping:
+    # every stored row carries its source_line, so order is never needed.
+    config = {"memory_limit": memory_limit or os.environ.get("QUALITYLAB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT,
+              "preserve_insertion_order": False}
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
