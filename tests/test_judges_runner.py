@@ -299,3 +299,39 @@ def test_cli_judge_end_to_end(tmp_path, db, server, capsys):
                  "--concurrency", "2", "--price", "0.5", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "8 parsed" in out and "estimated cost $0.4400" in out     # 8 x (100 x 0.5 + 10 x 0.5) / 1000
+
+
+def _judge_report(db, annotator="fake-judge"):
+    from qualitylab.report import build_report
+    with open_store(db, read_only=True) as s:
+        return build_report(s, "b1", sections=["judges"], n_boot=100)["judges"][annotator]
+
+
+def test_report_on_the_runs_first_slot_judge_is_never_consistent(tmp_path, db, server):
+    _batch(tmp_path, db)
+    base, _ = server("first")
+    _run(db, base, both_orders=True)
+    j = _judge_report(db)
+    assert j["position_consistency"]["value"] == 0 and j["position_consistency"]["n"] == 4
+    assert j["p_biased_first"]["value"] == 1
+    assert j["p_first"]["value"] == 1 and j["preferred_slot"] == "first"
+    assert j["accuracy_vs_majority"]["value"] == 0.5          # right exactly when the longer one is shown first
+
+
+def test_report_on_the_runs_longer_judge_is_consistent_and_agrees(tmp_path, db, server):
+    _batch(tmp_path, db)
+    base, _ = server("longer")
+    _run(db, base, both_orders=True)
+    j = _judge_report(db)
+    assert j["position_consistency"]["value"] == 1 and j["p_first"]["value"] == 0.5
+    assert j["accuracy_vs_majority"]["value"] == 1 and j["p_prefer_longer"]["value"] == 1
+    assert j["unparsed"]["n_unparsed_runner"] == 0
+
+
+def test_report_counts_the_runs_unparsed_outputs(tmp_path, db, server):
+    _batch(tmp_path, db)
+    base, _ = server("malformed")
+    _run(db, base)
+    u = _judge_report(db)["unparsed"]
+    assert (u["n_unparsed_runner"], u["n_unparsed"], u["n_failed_calls"]) == (2, 2, 0)
+    assert u["p_unparsed"]["value"] == 0.5
