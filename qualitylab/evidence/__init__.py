@@ -14,7 +14,7 @@ from typing import Any
 
 from .tables import Table, evidence_tables
 
-__all__ = ["Table", "evidence_tables", "write_evidence", "write_csv_tables", "build_html"]
+__all__ = ["Table", "evidence_tables", "write_evidence", "write_csv_tables", "build_html", "vendor_trend_rows"]
 
 
 def write_csv_tables(tables: list[Table], directory: str | Path) -> list[Path]:
@@ -34,7 +34,7 @@ def write_csv_tables(tables: list[Table], directory: str | Path) -> list[Path]:
     return out
 
 
-def _trends(store, doc: dict[str, Any]) -> list[dict[str, Any]] | None:
+def vendor_trend_rows(store, doc: dict[str, Any]) -> list[dict[str, Any]] | None:
     """The vendor's gate metrics up to this batch (None for a batch without a vendor)."""
     from ..gates.trends import vendor_trends
     batch = doc.get("batch") or {}
@@ -56,7 +56,7 @@ def build_html(doc: dict[str, Any], tables: list[Table], trends: list[dict[str, 
 def write_evidence(store, batch_id: str, doc: dict[str, Any], *, html: str | Path | None = None,
                    evidence_dir: str | Path | None = None, trends: bool = True) -> dict[str, Any]:
     """Write the HTML pack to ``html`` and/or the CSV tables to ``evidence_dir``; returns what was written."""
-    tr = _trends(store, doc) if trends else None
+    tr = vendor_trend_rows(store, doc) if trends else None
     tables = evidence_tables(store, batch_id, doc, tr)
     written: dict[str, Any] = {}
     if evidence_dir:

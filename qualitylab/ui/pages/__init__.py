@@ -5,6 +5,7 @@ from qualitylab.ui.pages import agreement
 from qualitylab.ui.pages import distributions, bias, annotators, hygiene
 from qualitylab.ui.pages import judges
 from qualitylab.ui.pages import signals
+from qualitylab.ui.pages import trends, evidence
 
 PAGES = [
     ("overview", "Overview", "🏠", overview.render),
@@ -15,4 +16,6 @@ PAGES = [
     ("signals", "Rankings vs ratings", "🏆", signals.render),
     ("annotators", "Annotators", "🧑‍💼", annotators.render),
     ("hygiene", "Hygiene", "🧹", hygiene.render),
+    ("trends", "Trends", "📈", trends.render),
+    ("evidence", "Evidence", "🗂️", evidence.render),
 ]

@@ -24,6 +24,7 @@ def render() -> None:
         return
     ov = data.sections(batch_id, "overview")
     st.header(f"Batch {batch_id}")
+    _verdict_line(batch_id)
     c = ov["counts"]
     cols = st.columns(5)
     cols[0].metric("Judgments", f"{c['n_judgments']:,}")
@@ -60,3 +61,19 @@ def render() -> None:
         st.subheader("Quarantine")
         st.caption("Rows refused at ingest, kept with their reasons.")
         widgets.table(pd.DataFrame(ov["quarantine"]["by_reason"]), "quarantine")
+
+
+def _verdict_line(batch_id: str) -> None:
+    """The acceptance verdict under the built-in gates, with what decided it (Evidence page: details)."""
+    gate = data.sections(batch_id, "gate")["gate"]
+    decided = [r for r in gate.criteria if r.criterion.id in gate.deciding]
+    why = _md_escape("; ".join(f"{r.criterion.id}: {r.reason}" for r in decided))
+    text = f"Verdict: **{gate.verdict}** (`qualitylab check` exit {int(gate.exit_code)})" + (f" — {why}" if why else "")
+    {"ACCEPT": st.success, "REVIEW": st.warning, "REJECT": st.error}.get(gate.verdict, st.info)(text)
+    st.caption("Built-in acceptance gates (docs/gates.md); every criterion and the evidence pack are on the "
+               "Evidence page, the week-by-week picture on Trends.")
+
+
+def _md_escape(text: str) -> str:
+    """Markdown-inert text (reasons may quote annotator ids from a delivered file)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~" else ch for ch in text)

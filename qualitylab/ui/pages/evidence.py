@@ -1,0 +1,83 @@
+"""Evidence: the batch's verdict and criteria, the evidence tables as CSV, and the HTML evidence pack."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pandas as pd
+import streamlit as st
+
+from qualitylab.results import to_jsonable
+from qualitylab.ui import data, widgets
+
+
+@st.cache_data(show_spinner="Building the evidence pack…", max_entries=8)
+def _pack(stamp, batch_id: str, seed: int, n_boot: int) -> tuple[str, dict[str, bytes], list[dict]]:
+    """(HTML, {name.csv: bytes}, tables) for one batch, built from a read-only store."""
+    import tempfile
+    from pathlib import Path
+
+    from qualitylab.evidence import build_html, evidence_tables, vendor_trend_rows, write_csv_tables
+    from qualitylab.report import build_report
+    from qualitylab.store import open_store
+    with open_store(stamp[0], read_only=True) as store:
+        doc = build_report(store, batch_id, seed=seed, n_boot=n_boot)
+        trends = vendor_trend_rows(store, doc)
+        tables = evidence_tables(store, batch_id, doc, trends)
+    page = build_html(doc, tables, trends)
+    with tempfile.TemporaryDirectory() as d:
+        csvs = {p.name: p.read_bytes() for p in write_csv_tables(tables, Path(d))}
+    return page, csvs, [{"name": t.name, "title": t.title, "description": t.description, "rows": t.rows,
+                         "n_total": t.n_total} for t in tables]
+
+
+def render() -> None:
+    st.title("Evidence")
+    batches = data.query("overview/batches")
+    if not batches:
+        widgets.empty_store()
+        return
+    batch_id = st.session_state.get("batch_id")
+    if not batch_id:
+        st.info("Choose a batch in the sidebar.")
+        return
+    gate = to_jsonable(data.sections(batch_id, "gate")["gate"])
+    st.subheader(f"Batch {batch_id}: {gate['verdict']}")
+    st.caption(f"Gate file: {gate['name']} ({gate['source']}); exit code of `qualitylab check`: "
+               f"{gate['exit_code']}." + (f" Decided by {', '.join(gate['deciding'])}." if gate["deciding"] else ""))
+    widgets.table(pd.DataFrame([{k: c.get(k) for k in ("id", "outcome", "severity", "value", "ci95_low",
+                                                        "ci95_high", "n", "comparison", "threshold", "decide",
+                                                        "reason")} for c in gate["criteria"]]),
+                  f"criteria_{batch_id}")
+
+    st.subheader("Evidence pack")
+    st.caption("One self-contained HTML file a vendor can open offline (charts included, nothing loaded from "
+               "the network), and the same tables as CSV files: the flagged annotators and the hygiene "
+               "findings with example rows (file and line), the screening table, the vendor's trend, "
+               "methods and provenance. Same as `qualitylab report --batch NAME --html FILE --evidence DIR`.")
+    key = f"evidence_built_{batch_id}"
+    if st.button("Build the evidence pack", key=f"build-{batch_id}"):
+        st.session_state[key] = True
+    if not st.session_state.get(key):
+        return
+    seed = st.session_state.get("seed")
+    n_boot = st.session_state.get("n_boot")
+    from qualitylab.report import DEFAULT_N_BOOT, DEFAULT_SEED
+    page, csvs, tables = _pack(data.store_stamp(), batch_id, seed or DEFAULT_SEED, n_boot or DEFAULT_N_BOOT)
+    c1, c2 = st.columns(2)
+    c1.download_button("Download the HTML evidence pack", page.encode("utf-8"),
+                       file_name=f"evidence-{batch_id}.html", mime="text/html", key=f"dl-html-{batch_id}")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in csvs.items():
+            z.writestr(name, content)
+    c2.download_button("Download every table (CSV, zip)", buf.getvalue(), file_name=f"evidence-{batch_id}.zip",
+                       mime="application/zip", key=f"dl-zip-{batch_id}")
+    for t in tables:
+        if t["name"] == "criteria":
+            continue
+        st.markdown(f"**{t['title']}** — {t['description']}")
+        if t["n_total"] is not None and t["n_total"] > len(t["rows"]):
+            st.caption(f"{t['n_total']:,} rows; the report keeps the first {len(t['rows']):,}.")
+        widgets.table(pd.DataFrame(t["rows"]), f"{t['name']}_{batch_id}")

@@ -1,0 +1,128 @@
+"""Trends: every gate metric per batch of a vendor with intervals, changes since last week, vendor vs vendor."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from qualitylab.gates.trends import iso_week, metric_rows, vendor_vs_vendor, week_over_week
+from qualitylab.results import to_jsonable
+from qualitylab.ui import data, widgets
+
+VERDICT_ICONS = {"ACCEPT": "✅", "REVIEW": "🟠", "REJECT": "⛔", "INSUFFICIENT_EVIDENCE": "❔"}
+
+
+def _rows_for(batches: list[dict]) -> list[dict]:
+    rows: list[dict] = []
+    for b in batches:
+        gate = to_jsonable(data.sections(b["batch_id"], "gate")["gate"])
+        rows += metric_rows(b, gate)
+    return rows
+
+
+def _err(pts, key="value"):
+    return dict(type="data", visible=True,
+                array=[(p["ci95_high"] - p[key]) if p.get("ci95_high") is not None else 0 for p in pts],
+                arrayminus=[(p[key] - p["ci95_low"]) if p.get("ci95_low") is not None else 0 for p in pts])
+
+
+def _criterion_chart(pts: list[dict], title: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_scatter(x=[p["batch_id"] for p in pts], y=[p["value"] for p in pts], mode="lines+markers",
+                    error_y=_err(pts), name="value (95% CI)",
+                    marker=dict(size=10, color=["#cf222e" if p.get("changed") else "#0969da" for p in pts]))
+    thr = pts[0].get("threshold")
+    if thr is not None:
+        fig.add_hline(y=thr, line_dash="dash", line_color="#57606a",
+                      annotation_text=f"threshold {pts[0].get('comparison')} {thr:g}")
+    fig.update_layout(title=html.escape(title), height=300, margin=dict(l=10, r=10, t=40, b=30),
+                      xaxis_title="batch (by delivery date)", showlegend=False)
+    return fig
+
+
+def render() -> None:
+    st.title("Trends")
+    batches = data.query("overview/batches")
+    if not batches:
+        widgets.empty_store()
+        return
+    vendors = sorted({b["vendor"] for b in batches if b.get("vendor")})
+    if not vendors:
+        st.info("No batch names a vendor: ingest with `--vendor NAME` to follow a vendor week by week.")
+        return
+    current = next((b for b in batches if b["batch_id"] == st.session_state.get("batch_id")), None)
+    side = st.session_state.get("vendor")
+    default = side if side in vendors else (current or {}).get("vendor") or vendors[0]
+    vendor = st.selectbox("Vendor", vendors, index=vendors.index(default) if default in vendors else 0,
+                          key="trends_vendor")
+    mine = [b for b in batches if b.get("vendor") == vendor]
+    mine.sort(key=lambda b: (str(b.get("delivered")), b["batch_id"]))
+    rows = week_over_week(_rows_for(mine))
+    st.caption("Every acceptance-gate metric per batch, with its 95% interval. A change since the vendor's "
+               "previous batch is tested (two-proportion z for proportions, else the difference of the two "
+               "estimates with standard errors from their intervals) and marked red when its "
+               "Benjamini-Hochberg q < 0.05 across the metrics of that week. Caution: thresholds depend on "
+               "the contract; a trend over few batches is noisy.")
+
+    st.subheader("Verdict per batch")
+    verdicts = list({r["batch_id"]: r for r in rows}.values())
+    cols = st.columns(max(1, len(verdicts)))
+    for col, r in zip(cols, verdicts):
+        col.metric(r["batch_id"], f"{VERDICT_ICONS.get(r['verdict'], '')} {r['verdict']}")
+
+    st.subheader("Gate metrics over time")
+    crit_ids = list(dict.fromkeys(r["criterion"] for r in rows))
+    with_ci = [c for c in crit_ids if any(r["criterion"] == c and r["ci95_low"] is not None for r in rows)]
+    chosen = st.multiselect("Criteria", crit_ids, default=with_ci or crit_ids, key="trends_criteria")
+    grid = st.columns(2)
+    for i, cid in enumerate(chosen):
+        pts = [r for r in rows if r["criterion"] == cid and r["value"] is not None]
+        if not pts:
+            grid[i % 2].caption(f"{cid}: not computable in any batch")
+            continue
+        with grid[i % 2]:
+            st.plotly_chart(_criterion_chart(pts, f"{cid}: {pts[0]['title']}"), width="stretch", key=f"tr-{cid}")
+
+    st.subheader("Changed since last week")
+    last = mine[-1]["batch_id"]
+    pick = st.selectbox("Batch", [b["batch_id"] for b in mine][1:] or [last],
+                        index=max(0, len(mine) - 2), key="trends_batch")
+    step = [r for r in rows if r["batch_id"] == pick and r["previous_batch_id"]]
+    if not step:
+        st.info("This is the vendor's first batch: there is no previous week to compare with.")
+    else:
+        changed = [r["criterion"] for r in step if r["changed"]]
+        st.markdown(f"**{pick}** against **{step[0]['previous_batch_id']}**: "
+                    + (f"changed: {', '.join(changed)}" if changed else "no metric changed beyond noise"))
+        widgets.table(pd.DataFrame([{k: r[k] for k in ("criterion", "previous_value", "value", "difference",
+                                                        "z", "p_value", "q_value", "test", "changed")}
+                                    for r in step]), f"changes_{pick}")
+    with st.expander("Every batch and metric (with the week-over-week tests)"):
+        widgets.table(pd.DataFrame(rows).drop(columns=["title"]), f"trends_{vendor}")
+
+    st.subheader("Vendor against vendor")
+    others = [v for v in vendors if v != vendor]
+    if not others:
+        st.info("Only one vendor in the store: nothing to compare with.")
+        return
+    rivals = st.multiselect("Compare with", others, key="trends_rivals")
+    if not rivals:
+        st.caption("Choose vendors to compare over the same ISO weeks (their batches' reports are computed then).")
+        return
+    theirs = [b for b in batches if b.get("vendor") in rivals]
+    all_rows = [r for r in rows] + _rows_for(theirs)
+    crit = st.selectbox("Criterion", crit_ids, key="trends_vs_criterion")
+    fig = go.Figure()
+    for v in [vendor, *rivals]:
+        pts = sorted([dict(r, week=iso_week(r["delivered"])) for r in all_rows
+                      if r["vendor"] == v and r["criterion"] == crit and r["value"] is not None],
+                     key=lambda r: str(r["delivered"]))
+        if pts:
+            fig.add_scatter(x=[p["week"] for p in pts], y=[p["value"] for p in pts], mode="lines+markers",
+                            name=html.escape(v), error_y=_err(pts))
+    fig.update_layout(height=360, xaxis_title="ISO week of delivery", yaxis_title=html.escape(crit))
+    st.plotly_chart(fig, width="stretch", key="tr-vs")
+    widgets.table(pd.DataFrame(vendor_vs_vendor(all_rows)), "vendor_vs_vendor")
