@@ -376,7 +376,9 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
                               for b in ("acme-w3", "acme-w4", "acme-w5", "acme-w6")},
         },
         "w5_agreement_drop": {
-            "what": "in acme-w5 every human's perception noise is ~9x the good weeks': agreement near chance",
+            "what": "in acme-w5 every human's perception noise is 4.0 (good weeks 0.25, calibration weeks 0.4): "
+                    "human agreement near chance. A batch-level defect: no annotator is biased, none is to be "
+                    "flagged for position or length",
             "batches": ["acme-w5"],
             "check": "agreement (issue 3) and the acceptance gate (issue 7): acme-w5 -> REJECT; trends show the drop",
             "definition": "Krippendorff's alpha, nominal over A/B/tie, humans only, one value per (comparison_id, "

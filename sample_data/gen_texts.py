@@ -111,6 +111,14 @@ CODE_BODY = (
     "The running time is linear in the size of the input, which is fine for most uses.",
     "Log a clear message when the input is invalid instead of failing silently.",
     "Prefer the standard library of {lang} over a third-party package for something this small.",
+    "Give the function a docstring that states what it returns for an empty input.",
+    "Keep the function pure: no printing, no global state, just input and output.",
+    "Type hints or a short comment on the expected input make the intent clear to reviewers.",
+    "Measure before optimising; the simple version is usually fast enough.",
+    "If the input can be very large, process it as a stream instead of loading it all at once.",
+    "Name the variables after what they hold, not after their type.",
+    "Run the tests on every change, so that a regression shows up immediately.",
+    "Ask a colleague to review the code, since a second reader catches unclear names and missed cases.",
 )
 
 FILLER = (
@@ -141,6 +149,8 @@ def make_prompt(rng: np.random.Generator, category: str) -> tuple[str, dict]:
     slots = {"topic": str(rng.choice(TOPICS)), "audience": str(rng.choice(AUDIENCES)),
              "lang": str(rng.choice(LANGS)), "task": str(rng.choice(TASKS))}
     template = str(rng.choice(PROMPT_TEMPLATES[category]))
+    if category == "coding":     # responses talk about the code asked for, not about a random topic
+        slots["topic"] = f"writing {slots['lang']} code that {slots['task']}"
     return template.format(**slots), slots
 
 
@@ -151,7 +161,7 @@ def make_response(rng: np.random.Generator, category: str, slots: dict, n_senten
     About a third of the responses are laid out as a numbered list (with newlines).
     """
     topic, audience, lang = slots["topic"], slots["audience"], slots["lang"]
-    bank = CODE_BODY + BODY[:8] if category == "coding" else BODY
+    bank = CODE_BODY if category == "coding" else BODY
     picks = rng.choice(len(bank), size=min(n_sentences, len(bank)), replace=False)
     body = [_fill(rng, bank[i], topic, audience, lang) for i in picks]
     extra = n_sentences - len(body)
