@@ -40,6 +40,7 @@ def batch_rows(prefix: str, *, n_comparisons: int = 80, annotators=("h1", "h2", 
 
 
 def ingest_batch(tmp_path: Path, db: Path, batch: str, rows: list[dict], *, vendor: str = "acme",
-                 delivered: str = "2026-10-05") -> str:
-    ingest(write_jsonl(tmp_path / f"{batch}.jsonl", rows), batch, db=db, vendor=vendor, delivered=delivered)
+                 delivered: str = "2026-10-05", file_name: str | None = None) -> str:
+    path = write_jsonl(tmp_path / (file_name or f"{batch}.jsonl"), rows)
+    ingest(path, batch, db=db, vendor=vendor, delivered=delivered)
     return batch
