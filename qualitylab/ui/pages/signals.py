@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from qualitylab.signals.data import choose_aspect
 from qualitylab.ui import data, widgets
 
 SIGNAL_LABELS = {"pairwise": "Pairwise verdicts", "rankings": "Rankings", "ratings": "Mean ratings"}
@@ -123,13 +124,13 @@ def render() -> None:
         widgets.empty_store()
         return
     kind = st.session_state.get("annotator_kind") or "human"
-    aspects = [a["aspect"] for a in data.query("signals/rating_aspects", batch_id=batch_id, annotator_kind=kind)]
+    aspect_rows = data.query("signals/rating_aspects", batch_id=batch_id, annotator_kind=kind)
+    aspects = [a["aspect"] for a in aspect_rows]
     options = {"annotator_kind": kind}
     if aspects:
-        default = data.sections(batch_id, "leaderboard", **options)["leaderboard"].aspect
-        aspect = st.selectbox("Rating aspect", aspects, index=aspects.index(default) if default in aspects else 0,
-                              key="signals_aspect")
-        options["aspect"] = aspect
+        default = choose_aspect(aspect_rows)      # the report's default rule, so both show the same
+        options["aspect"] = st.selectbox("Rating aspect", aspects, index=aspects.index(default),
+                                         key="signals_aspect")
     res = data.sections(batch_id, "ratings_vs_preferences", "leaderboard", "strength", **options)
     rv, lb, sr = res["ratings_vs_preferences"], res["leaderboard"], res["strength"]
     cov = rv.coverage
