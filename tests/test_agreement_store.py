@@ -101,9 +101,9 @@ def test_invariant_to_row_order_and_annotator_names(tmp_path):
     base = _values(report(tmp_path, rows, "base"))
     shuffled = rows[:]
     random.Random(5).shuffle(shuffled)
-    assert _values(report(tmp_path, shuffled, "shuffled")) == pytest.approx(base)
+    assert _values(report(tmp_path, shuffled, "shuffled")) == pytest.approx(base, abs=1e-12)
     renamed = [dict(r, annotator_id="x" + r["annotator_id"][::-1]) for r in rows]
-    assert _values(report(tmp_path, renamed, "renamed")) == pytest.approx(base)
+    assert _values(report(tmp_path, renamed, "renamed")) == pytest.approx(base, abs=1e-12)
 
 
 def test_invariant_to_a_consistent_a_b_swap(tmp_path):
@@ -112,12 +112,13 @@ def test_invariant_to_a_consistent_a_b_swap(tmp_path):
     swapped = [dict(r, preference=SWAP[r["preference"]],
                     gold=SWAP[r["gold"]] if r.get("gold") else None) for r in rows]
     other = report(tmp_path, swapped, "swapped")
-    # values and analytic intervals exactly; the bootstrap draws over patterns listed in another
-    # order, so its interval agrees only up to Monte Carlo error
-    assert _values(other, intervals=False) == pytest.approx(_values(base, intervals=False), abs=1e-12)
+    # values and analytic intervals exactly; the seeded bootstrap's interval up to Monte Carlo
+    # error (exact only when no pattern and its mirror image have equal counts of items: see
+    # ValuePatterns.canonical)
+    got = _values(other)
     for k, v in _values(base).items():
-        tol = 0.05 if "alpha" in k else 1e-12
-        assert _values(other)[k] == pytest.approx(v, abs=tol), k
+        boot = "alpha" in k and "ci95" in k
+        assert got[k] == pytest.approx(v, abs=0.03 if boot else 1e-12), k
     kb = {(p["annotator_1"], p["annotator_2"]): p["kappa"]["value"] for p in base["preference"]["cohen_kappa_pairs"]}
     ko = {(p["annotator_1"], p["annotator_2"]): p["kappa"]["value"] for p in other["preference"]["cohen_kappa_pairs"]}
     assert ko == pytest.approx(kb)

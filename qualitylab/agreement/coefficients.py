@@ -132,6 +132,25 @@ class ValuePatterns:
     def n_pairable_values(self) -> int:
         return int((self.n_items * self.m)[self.pairable].sum())
 
+    def canonical(self) -> "ValuePatterns":
+        """The same patterns in a canonical order, so that seeded draws over them do not depend on
+        the order the rows arrived in or on annotator names (and mostly not on reversing the scale).
+
+        Order: most items first, then the lexicographically smaller of (counts, reversed counts),
+        then the counts. After a reversal (an A/B swap) a pattern's mirror image takes its slot,
+        so bootstrap replicates are mirror images — exactly, except where a pattern and its mirror
+        have the same number of items: their draws are then not swapped, and the interval agrees
+        only up to Monte Carlo error.
+        """
+        c, r = self.counts, self.counts[:, ::-1]
+        diff = c != r
+        first = diff.argmax(1)
+        rows = np.arange(c.shape[0])
+        c_first = ~diff.any(1) | (c[rows, first] < r[rows, first])
+        mn = np.where(c_first[:, None], c, r)
+        order = np.lexsort([*c.T[::-1], *mn.T[::-1], -self.n_items])
+        return ValuePatterns(self.values, c[order], self.n_items[order])
+
     def marginal(self, pairable_only: bool = True) -> np.ndarray:
         """Values per category (V,), over pairable items by default."""
         keep = self.pairable if pairable_only else slice(None)
@@ -258,6 +277,7 @@ def krippendorff_alpha(p: ValuePatterns, level: str = "nominal", *, n_boot: int 
 
 def alpha_bootstrap(p: ValuePatterns, level: str, *, n_boot: int, seed: int | None) -> np.ndarray:
     """``n_boot`` bootstrap replicates of alpha (NaN where a replicate has one category only)."""
+    p = p.canonical()
     keep = p.pairable
     k = p.n_items[keep]
     big_n = int(k.sum())

@@ -87,6 +87,18 @@ def patterns_from_table(tbl, categories=None) -> co.ValuePatterns | None:
                                       categories=categories)
 
 
+def patterns_from_wide(tbl, values) -> co.ValuePatterns | None:
+    """A ValuePatterns from a pyarrow table with n_items then one count column per value, in order."""
+    if tbl.num_rows == 0:
+        return None
+    names = tbl.column_names
+    if names[0] != "n_items" or len(names) != len(values) + 1:
+        raise ValueError(f"expected n_items and {len(values)} count columns, got {names}")
+    counts = np.column_stack([tbl.column(c).to_numpy().astype(float) for c in names[1:]])
+    return co.ValuePatterns(np.asarray(values, dtype=float), counts,
+                            tbl.column("n_items").to_numpy().astype(float))
+
+
 def kappa_pairs(a1, a2, v1, v2, n, values, weights: tuple[str, ...]) -> list[dict[str, Any]]:
     """``[{annotator_1, annotator_2, n, kappa[, kappa_linear, kappa_quadratic]}]`` from confusion cells."""
     if len(n) == 0:
@@ -165,8 +177,7 @@ def compute_agreement(store: Store, batch_id: str, *, seed: int, n_boot: int,
     counts = {r["what"]: r for r in store.rows("agreement/counts", params)}
 
     # -- pairwise preference (A / B / tie, nominal) ------------------------------------------
-    pref_p = patterns_from_table(store.arrow("agreement/preference_patterns", params),
-                                 categories=PREFERENCE_CODES)
+    pref_p = patterns_from_wide(store.arrow("agreement/preference_patterns", params), list(PREFERENCE_CODES))
     pairs_tbl = store.arrow("agreement/preference_pairs", params)
     cols = {c: pairs_tbl.column(c).to_numpy(zero_copy_only=False) for c in pairs_tbl.column_names}
     pref_pairs = kappa_pairs(cols["annotator_1"], cols["annotator_2"], cols["value_1"], cols["value_2"],
@@ -178,8 +189,7 @@ def compute_agreement(store: Store, batch_id: str, *, seed: int, n_boot: int,
     # -- signed 7-point strength scale, where strength is recorded ------------------------------
     strength = None
     if counts["strength"]["n_values"]:
-        s_p = patterns_from_table(store.arrow("agreement/strength_patterns", params),
-                                  categories=STRENGTH_SCALE)
+        s_p = patterns_from_wide(store.arrow("agreement/strength_patterns", params), STRENGTH_SCALE)
         has = ~(np.isnan(cols["scale_1"].astype(float)) | np.isnan(cols["scale_2"].astype(float))) \
             if pairs_tbl.num_rows else np.zeros(0, bool)
         s_pairs = kappa_pairs(cols["annotator_1"][has], cols["annotator_2"][has], cols["scale_1"][has],

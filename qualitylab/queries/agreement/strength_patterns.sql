@@ -1,28 +1,24 @@
 -- name: agreement/strength_patterns
 -- Like agreement/preference_patterns, on the signed 7-point scale: value = +strength for A,
--- -strength for B (3 = A significantly better ... -3 = B significantly better), 0 for tie and for
+-- -strength for B (+3 A significantly better ... -3 B significantly better), 0 for tie and for
 -- strength 0 (negligibly better / unsure). Only human verdicts with a strength, or a tie, enter.
--- One row per (pattern, value).  params: $batch_id
-WITH per_item AS (
+-- One row per distinct per-comparison count vector (n_m3 .. n_p3): n_items comparisons share it.
+-- params: $batch_id
+WITH scaled AS (
     SELECT comparison_id,
-           CASE preference WHEN 'A' THEN strength WHEN 'B' THEN -strength ELSE 0 END AS value,
-           count(*) AS n
+           CASE preference WHEN 'A' THEN strength WHEN 'B' THEN -strength ELSE 0 END AS v
     FROM verdicts
     WHERE batch_id = $batch_id AND annotator_kind = 'human'
       AND (strength IS NOT NULL OR preference = 'tie')
-    GROUP BY ALL
 ),
-items AS (
-    SELECT list(value ORDER BY value) AS vals, list(n ORDER BY value) AS ns
-    FROM per_item GROUP BY comparison_id
-),
-patterns AS (
-    SELECT vals, ns, count(*) AS n_items FROM items GROUP BY vals, ns
-),
-numbered AS (
-    SELECT row_number() OVER (ORDER BY n_items DESC, vals, ns) - 1 AS pattern, n_items, vals, ns
-    FROM patterns
+per_item AS (
+    SELECT count(*) FILTER (WHERE v = -3) AS n_m3, count(*) FILTER (WHERE v = -2) AS n_m2,
+           count(*) FILTER (WHERE v = -1) AS n_m1, count(*) FILTER (WHERE v = 0) AS n_0,
+           count(*) FILTER (WHERE v = 1) AS n_p1, count(*) FILTER (WHERE v = 2) AS n_p2,
+           count(*) FILTER (WHERE v = 3) AS n_p3
+    FROM scaled GROUP BY comparison_id
 )
-SELECT pattern, n_items, unnest(vals)::DOUBLE AS value, unnest(ns)::BIGINT AS n
-FROM numbered
-ORDER BY pattern, value
+SELECT count(*) AS n_items, n_m3, n_m2, n_m1, n_0, n_p1, n_p2, n_p3
+FROM per_item
+GROUP BY ALL
+ORDER BY n_items DESC, n_m3, n_m2, n_m1, n_0, n_p1, n_p2, n_p3
