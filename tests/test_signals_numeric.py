@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from qualitylab.intervals import wilson
 from qualitylab.signals import bradley_terry as bt
 from qualitylab.signals import resample
 from qualitylab.signals.consistency import within_task
@@ -106,7 +107,7 @@ def test_clustered_proportion_design_effect():
     assert s.value == 0.5 and s.n == 100
     # deff = G/(G-1) * sum (k - p n)^2 / N^2 / (p(1-p)/N) = 10/9 * 2500/10000 / 0.0025 = 11.11
     assert "11.11" in s.method
-    lo, hi = resample.wilson(0.5 * 100 / (100 / 9 * 10 / 10) , 100 / (1000 / 90))
+    lo, hi = wilson(4.5, 9)     # Wilson at the effective size N / deff = 100 / 11.11 = 9
     assert (s.ci95_low, s.ci95_high) == pytest.approx((lo, hi))
     # extremes stay inside 0..1 and never collapse
     s1 = resample.clustered_proportion([3, 4], [3, 4], what="x", unit="prompt_id")

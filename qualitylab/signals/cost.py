@@ -25,7 +25,7 @@ Procedure (per model pair x, y and per signal; docs/signals.md "Cost of a signal
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
