@@ -335,3 +335,35 @@ def test_report_counts_the_runs_unparsed_outputs(tmp_path, db, server):
     u = _judge_report(db)["unparsed"]
     assert (u["n_unparsed_runner"], u["n_unparsed"], u["n_failed_calls"]) == (2, 2, 0)
     assert u["p_unparsed"]["value"] == 0.5
+
+
+def test_single_grading_grades_the_batchs_rated_items_beside_the_human_ratings(tmp_path, db, server):
+    rows = [{"item_id": f"i{k}", "annotator_id": h, "score": 3 + k % 3, "prompt": "q", "response": "r" * (k + 1),
+             "aspect": "helpfulness"} for k in range(3) for h in ("h1", "h2")]
+    ingest(write_jsonl(tmp_path / "r.jsonl", rows), "b1", db=db, kind="rating")
+    base, _ = server("single")
+    res = _run(db, base, mode="single", aspect="helpfulness", scale=(1, 10))
+    assert (res.n_tasks, res.n_stored) == (3, 3)
+    with open_store(db, read_only=True) as s:
+        got = s.con.execute("SELECT annotator_kind, count(DISTINCT item_id), min(aspect) FROM ratings "
+                            "GROUP BY 1 ORDER BY 1").fetchall()
+    assert got == [("human", 3, "helpfulness"), ("judge", 3, "helpfulness")]
+
+
+def test_progress_bar_draws_on_its_stream():
+    import io
+    from qualitylab.judges.runner import progress_bar
+    out = io.StringIO()
+    show = progress_bar(out)
+    show(4, 4, {"unparsed": 1, "failed": 0})
+    assert "[" + "#" * 30 + "] 4/4 calls  1 unparsed  0 failed" in out.getvalue()
+
+
+def test_judge_command_has_help(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["judge", "--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    for flag in ("--batch", "--model", "--base-url", "--prompt", "--both-orders", "--concurrency", "--price",
+                 "--single"):
+        assert flag in out
