@@ -59,16 +59,18 @@ def bh(pvalues: list[float | None]) -> list[float | None]:
     return out
 
 
-def alpha_nominal(rows: list[dict]) -> tuple[float, int]:
-    """Krippendorff's alpha, nominal, over A/B/tie: one value per (comparison, annotator) (exact
-    duplicate rows count once), units with >= 2 values. Returns (alpha, n pairable values).
+def alpha_nominal(rows: list[dict], *, every_row: bool = False) -> tuple[float, int]:
+    """Krippendorff's alpha, nominal, over A/B/tie, units with >= 2 values. Returns (alpha, n
+    pairable values). By default one value per (comparison, annotator) (exact duplicate rows count
+    once); with ``every_row`` every verdict row is a value (repeats by the same annotator too).
 
     alpha = 1 - D_o / D_e; o_ck = sum_u sum_{i != j in u} [v_i = c][v_j = k] / (m_u - 1);
     D_o = sum_{c != k} o_ck / n; D_e = sum_{c != k} n_c n_k / (n (n - 1)) (Krippendorff 2011).
     """
-    values: dict[str, dict[str, str]] = defaultdict(dict)
-    for r in rows:
-        values[r["comparison_id"]].setdefault(r["annotator_id"], r["preference"])
+    values: dict[str, dict] = defaultdict(dict)
+    for i, r in enumerate(rows):
+        key = i if every_row else r["annotator_id"]
+        values[r["comparison_id"]].setdefault(key, r["preference"])
     o = np.zeros((3, 3))
     for unit in values.values():
         m = len(unit)
@@ -323,6 +325,7 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
             "label_counts_humans": {lab: sum(r["preference"] == lab for r in humans) for lab in LABELS},
             "human_noise": w.noise,
             "krippendorff_alpha_humans": alpha, "n_pairable_values": n_pairable,
+            "krippendorff_alpha_humans_every_row": alpha_nominal(humans, every_row=True)[0],
             "krippendorff_alpha_humans_reference_package": alpha_reference(humans),
             "p_first_humans": stat(*first_counts(humans)),
             "p_prefer_longer_humans": stat(*longer_counts(humans)),
@@ -381,9 +384,13 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
                     "flagged for position or length",
             "batches": ["acme-w5"],
             "check": "agreement (issue 3) and the acceptance gate (issue 7): acme-w5 -> REJECT; trends show the drop",
-            "definition": "Krippendorff's alpha, nominal over A/B/tie, humans only, one value per (comparison_id, "
-                          "annotator_id) (the exact duplicate rows of acme-w3 count once)",
-            "expected": {"krippendorff_alpha_humans": {b: batches[b]["krippendorff_alpha_humans"] for b in batches}},
+            "definition": "Krippendorff's alpha, nominal over A/B/tie, humans only, comparisons with >= 2 values. "
+                          "krippendorff_alpha_humans: one value per (comparison_id, annotator_id) (the exact "
+                          "duplicate rows of acme-w3 count once); krippendorff_alpha_humans_every_row: every "
+                          "human verdict row is a value (they differ only in acme-w3)",
+            "expected": {"krippendorff_alpha_humans": {b: batches[b]["krippendorff_alpha_humans"] for b in batches},
+                         "krippendorff_alpha_humans_every_row": {
+                             b: batches[b]["krippendorff_alpha_humans_every_row"] for b in batches}},
         },
         "h11_too_fast": {
             "what": "in acme-w5 h11 answers in ~3 s with random labels (A, B, tie equally likely)",

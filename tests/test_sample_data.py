@@ -245,11 +245,13 @@ def test_h11_is_too_fast_and_fails_the_honeypots_in_week_5(store):
     assert others == approx(exp["others_min_median_seconds"])
 
 
-def _alpha_from_store(con, batch: str) -> float:
-    """Krippendorff's alpha (nominal) from per-comparison label counts aggregated in SQL."""
-    rows = q(con, """
-        WITH v AS (SELECT DISTINCT comparison_id, annotator_id, preference FROM verdicts
-                   WHERE batch_id = $b AND annotator_kind = 'human')
+def _alpha_from_store(con, batch: str, every_row: bool = False) -> float:
+    """Krippendorff's alpha (nominal) from per-comparison label counts aggregated in SQL: one value
+    per (comparison, annotator), or every verdict row a value."""
+    source = "SELECT comparison_id, preference" if every_row else \
+        "SELECT DISTINCT comparison_id, annotator_id, preference"
+    rows = q(con, f"""
+        WITH v AS ({source} FROM verdicts WHERE batch_id = $b AND annotator_kind = 'human')
         SELECT comparison_id, count(*) FILTER (preference = 'A'), count(*) FILTER (preference = 'B'),
                count(*) FILTER (preference = 'tie')
         FROM v GROUP BY comparison_id HAVING count(*) >= 2""", {"b": batch})
@@ -267,6 +269,10 @@ def test_weekly_human_agreement_and_the_week_5_drop(store):
     got = {b: _alpha_from_store(store, b) for b in ACME}
     for b in ACME:
         assert got[b] == approx(exp[b]), b
+    every = MANIFEST["defects"]["w5_agreement_drop"]["expected"]["krippendorff_alpha_humans_every_row"]
+    for b in ACME:
+        assert _alpha_from_store(store, b, every_row=True) == approx(every[b]), b
+    assert every["acme-w3"] > exp["acme-w3"]       # the 10 duplicate rows agree with themselves
     assert got["acme-w5"] < 0.1 < 0.3 < min(got["acme-w1"], got["acme-w2"]) < 0.55 < 0.6 < min(
         got["acme-w3"], got["acme-w4"], got["acme-w6"])
     kd = pytest.importorskip("krippendorff", reason="the dev extra's reference implementation")
