@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import sparse, stats
 
 from ..results import Statistic
 from .data import PairCounts, SignalData
@@ -125,18 +125,31 @@ def _evidence(data: SignalData, sig: str, i: int, j: int):
     return cl, w, g, (g if sig == "pairwise" else 2 * g)     # a ranking places both responses: 2 rows
 
 
-def _needed(sig, weights, a, b, confidence, power, with_spread=False):
-    """Prompts needed and effect, for each row of cluster weights (shape (R, C)) of one signal and pair."""
-    wt = weights.sum(1)
-    if sig == "ratings":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            eff = weights @ a / wt
-            spread = np.sqrt(np.maximum((weights @ (a * a) - wt * eff * eff) / np.maximum(wt - 1, 1), 0))
-    else:
-        eff, spread = _ratio_effect(wt, weights @ a, weights @ b, weights @ (a * a), weights @ (b * b),
-                                    weights @ (a * b))
-    m = prompts_needed(eff, spread, confidence, power)
-    return (m, eff, spread) if with_spread else (m, eff)
+#: per-cluster features whose weighted sums give everything :func:`_needed` uses
+N_FEATURES = 7     # 1, a, b, a^2, b^2, a b, items
+
+
+def _features(a, b, items) -> np.ndarray:
+    """(clusters x 7) feature columns of one signal and pair (b = 0 for ratings)."""
+    b = np.zeros_like(a) if b is None else b
+    return np.column_stack([np.ones_like(a), a, b, a * a, b * b, a * b, items])
+
+
+def _needed(sig, sums, confidence, power):
+    """Prompts needed, effect, spread and items per prompt from weighted feature sums (shape (R, 7)).
+
+    Row r holds sum_c w_rc f_c for the features of :func:`_features`; w = 1 gives the full data,
+    bootstrap counts give a replicate.
+    """
+    wt, sa, sb, saa, sbb, sab, si = (sums[:, k] for k in range(N_FEATURES))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if sig == "ratings":
+            eff = sa / wt
+            spread = np.sqrt(np.maximum((saa - wt * eff * eff) / np.maximum(wt - 1, 1), 0))
+        else:
+            eff, spread = _ratio_effect(wt, sa, sb, saa, sbb, sab)
+        per = si / wt
+    return prompts_needed(eff, spread, confidence, power), eff, spread, per
 
 
 def _interval(point: float, samples: np.ndarray, n: int, unit: str) -> Statistic:
@@ -178,18 +191,28 @@ def compute_cost(data: SignalData, seconds: list[dict[str, Any]], *, n_boot: int
                             "not computable: no model pair is covered on two or more prompts by any signal"},
                             method)
     n_clusters = len(data.clusters)
+    keys = list(ev)
+    # one sparse (clusters x 7 * keys) matrix, so each bootstrap block is one sparse product
+    rows, cols, vals = [], [], []
+    for k, key in enumerate(keys):
+        cl, a, b, items = ev[key]
+        f = _features(a, b, items)
+        rows.append(np.repeat(cl, N_FEATURES))
+        cols.append(np.tile(np.arange(N_FEATURES) + N_FEATURES * k, len(cl)))
+        vals.append(f.ravel())
+    feats = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                              shape=(n_clusters, N_FEATURES * len(keys))).T.tocsr()
+    full = np.asarray(feats.sum(1)).ravel().reshape(len(keys), N_FEATURES)
     point, spreads = {}, {}
-    for key, (cl, a, b, items) in ev.items():
-        m, eff, spread = _needed(key[2], np.ones((1, len(cl))), a, b, confidence, power, with_spread=True)
-        point[key] = (float(m[0]), float(eff[0]), float(items.mean()))
+    for k, key in enumerate(keys):
+        m, eff, spread, per = _needed(key[2], full[k][None, :], confidence, power)
+        point[key] = (float(m[0]), float(eff[0]), float(per[0]))
         spreads[key] = float(spread[0])
     boot = {key: [] for key in ev}
     for counts in bootstrap_counts(n_clusters, n_boot, seed):
-        for key, (cl, a, b, items) in ev.items():
-            wts = counts[:, cl]
-            m, _ = _needed(key[2], wts, a, b, confidence, power)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                per = (wts @ items) / wts.sum(1)
+        sums = np.asarray(feats @ counts.T).T.reshape(len(counts), len(keys), N_FEATURES)
+        for k, key in enumerate(keys):
+            m, _, _, per = _needed(key[2], sums[:, k, :], confidence, power)
             boot[key].append((m, m * per))
     pairs = []
     hours_point: dict[tuple[int, int], dict[str, float]] = {}
