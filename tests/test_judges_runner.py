@@ -338,16 +338,27 @@ def test_report_counts_the_runs_unparsed_outputs(tmp_path, db, server):
 
 
 def test_single_grading_grades_the_batchs_rated_items_beside_the_human_ratings(tmp_path, db, server):
-    rows = [{"item_id": f"i{k}", "annotator_id": h, "score": 3 + k % 3, "prompt": "q", "response": "r" * (k + 1),
-             "aspect": "helpfulness"} for k in range(3) for h in ("h1", "h2")]
+    from scipy.stats import spearmanr
+    rows = [{"item_id": f"i{k}", "annotator_id": h, "score": 2 + (k * (2 + i)) % 5, "prompt": "q",
+             "response": "r" * (3 * k + 1), "aspect": "helpfulness"} for k in range(8) for i, h in enumerate(("h1", "h2"))]
     ingest(write_jsonl(tmp_path / "r.jsonl", rows), "b1", db=db, kind="rating")
     base, _ = server("single")
     res = _run(db, base, mode="single", aspect="helpfulness", scale=(1, 10))
-    assert (res.n_tasks, res.n_stored) == (3, 3)
+    assert (res.n_tasks, res.n_stored) == (8, 8)
     with open_store(db, read_only=True) as s:
         got = s.con.execute("SELECT annotator_kind, count(DISTINCT item_id), min(aspect) FROM ratings "
                             "GROUP BY 1 ORDER BY 1").fetchall()
-    assert got == [("human", 3, "helpfulness"), ("judge", 3, "helpfulness")]
+        pairs = s.con.execute("SELECT avg(score) FILTER (WHERE annotator_kind = 'judge'), "
+                              "avg(score) FILTER (WHERE annotator_kind = 'human') FROM ratings "
+                              "GROUP BY item_id ORDER BY item_id").fetchall()
+    assert got == [("human", 8, "helpfulness"), ("judge", 8, "helpfulness")]
+    # the report compares them: a rating-only judge still gets its judges.<id> entry
+    r = _judge_report(db)["ratings"]["helpfulness"]
+    j, h = zip(*pairs)
+    assert r["n_items"] == 8
+    assert r["spearman"]["value"] == pytest.approx(spearmanr(j, h).statistic)
+    assert r["mean_difference"]["value"] == pytest.approx(sum(j) / 8 - sum(h) / 8)
+    assert r["mean_difference"]["ci95_low"] < r["mean_difference"]["value"] < r["mean_difference"]["ci95_high"]
 
 
 def test_progress_bar_draws_on_its_stream():

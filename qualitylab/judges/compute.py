@@ -45,6 +45,7 @@ class JudgeResult:
     human_p_prefer_longer: Statistic
     by_contested: dict[str, dict[str, Any]]
     unparsed: dict[str, Any]
+    ratings: dict[str, dict[str, Any]] = field(default_factory=dict)
     definitions: dict[str, str] = field(default_factory=dict)
 
 
@@ -65,6 +66,8 @@ DEFINITIONS = {
                "the response shown first",
     "p_prefer_longer": "bias area: among non-tie verdicts whose responses differ by > 30 characters, "
                        "share preferring the longer",
+    "ratings": "per aspect, items rated by the judge and by humans: Spearman's rho of the judge's score "
+               "vs the humans' mean score (Fisher-z interval) and the mean difference judge - humans (t interval)",
 }
 
 
@@ -97,6 +100,10 @@ def judge_results(store: Store, batch_id: str, *, seed: int, n_boot: int, positi
     """
     p = {"batch_id": batch_id}
     judges = store.rows("judges/judges", p)
+    ratings = _group(store.rows("judges/rating_agreement", p))
+    known = {j["annotator_id"] for j in judges}
+    judges += [{"annotator_id": a, "n_verdicts": 0, "n_comparisons": 0, "n_both_orders": 0}
+               for a in sorted(set(ratings) - known)]
     if not judges:
         return {}
     patterns = _group(store.rows("judges/patterns", p))
@@ -151,9 +158,25 @@ def judge_results(store: Store, batch_id: str, *, seed: int, n_boot: int, positi
                       "n_quarantined_ingest": n_q, "n_unparsed": n_unparsed,
                       "p_unparsed": proportion(n_unparsed, n_unparsed + int(j["n_verdicts"]),
                                                what="judge outputs")},
+            ratings={r["aspect"]: rating_agreement(r) for r in ratings.get(a, [])},
             definitions=DEFINITIONS,
         )
     return out
+
+
+def rating_agreement(row: dict) -> dict[str, Any]:
+    """Spearman's rho (the bias area's Fisher-z interval) and the mean difference judge - humans with
+    its t interval, mean +- t(0.975, n - 1) * sd / sqrt(n), from a judges/rating_agreement row."""
+    from ..bias.length import spearman_interval
+    from scipy import stats
+    n = int(row["n_items"])
+    mean, sd = row["mean_difference"], row["sd_difference"]
+    if n < 2 or sd is None or not np.isfinite(sd):
+        diff = Statistic.not_computable(f"need at least 2 items rated by both, have {n}", n)
+    else:
+        half = float(stats.t.ppf(0.975, n - 1)) * sd / np.sqrt(n)
+        diff = Statistic(float(mean), float(mean - half), float(mean + half), n, method="t")
+    return {"n_items": n, "spearman": spearman_interval(row["spearman"], n), "mean_difference": diff}
 
 
 def _group(rows: list[dict]) -> dict[str, list[dict]]:

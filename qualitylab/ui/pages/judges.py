@@ -143,6 +143,14 @@ def render() -> None:
          "agreement_with_ties": _fmt(v["agreement_with_ties"])} for k, v in j.by_contested.items()]),
         f"contested_{a}")
 
+    if j.ratings:
+        st.subheader("Ratings vs human ratings")
+        st.caption("Items graded by the judge (single-answer grading) and by humans: Spearman's rho of the "
+                   "judge's score with the humans' mean score, and the mean difference judge - humans.")
+        widgets.table(pd.DataFrame([
+            {"aspect": asp, "n_items": r["n_items"], "spearman": _fmt(r["spearman"]),
+             "mean_difference": _fmt(r["mean_difference"])} for asp, r in j.ratings.items()]), f"ratings_{a}")
+
     st.subheader("Unparsed outputs")
     u = j.unparsed
     st.caption("Outputs with no verdict in the strict format are stored and counted, never guessed.")
