@@ -129,9 +129,11 @@ def test_invariant_to_a_consistent_a_b_swap(tmp_path):
     assert ao == ab
 
 
-def test_repeated_verdicts_are_separate_values(tmp_path):
-    rows = [{"comparison_id": "c1", "annotator_id": "h1", "preference": "A"},
-            {"comparison_id": "c1", "annotator_id": "h1", "preference": "A"},
+def test_repeated_verdicts_are_separate_values_exact_duplicate_rows_count_once(tmp_path):
+    rows = [{"comparison_id": "c1", "annotator_id": "h1", "preference": "A", "shown_first": "A"},
+            {"comparison_id": "c1", "annotator_id": "h1", "preference": "A", "shown_first": "B"},
+            {"comparison_id": "c1", "annotator_id": "h2", "preference": "B"},
+            {"comparison_id": "c1", "annotator_id": "h2", "preference": "B"},   # exact duplicate row
             {"comparison_id": "c1", "annotator_id": "h2", "preference": "B"},
             {"comparison_id": "c2", "annotator_id": "h1", "preference": "B"},
             {"comparison_id": "c2", "annotator_id": "h2", "preference": "B"}]

@@ -8,7 +8,8 @@
 --   * the "others" of (comparison, annotator) are the other human annotators' first verdicts; their
 --     strict majority is the label held by more than half of them. No strict majority (a tie among
 --     the others, e.g. 1 A vs 1 B) or no other annotator: the item is not scored (n_majority_items);
---   * gold accuracy counts every human verdict where gold is not null (repeats included).
+--   * gold accuracy counts every human verdict where gold is not null (repeats included; exact
+--     duplicate rows, identical in every delivered column, once).
 WITH human AS (
     SELECT comparison_id, annotator_id, preference, gold, file_id, source_line
     FROM verdicts
@@ -44,12 +45,21 @@ majority AS (
            count(*) FILTER (WHERE 2 * n_own > n_others) AS n_agree_majority
     FROM scored GROUP BY annotator_id
 ),
+distinct_rows AS (
+    -- exact duplicate rows (identical in every delivered column, as hygiene/duplicate_rows
+    -- defines them) count once: a delivery defect, not a second opinion
+    SELECT DISTINCT comparison_id, annotator_id, preference, shown_first, shown_first_recorded,
+           strength, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
+           model_b, content_hash, CAST(extra AS VARCHAR) AS extra
+    FROM verdicts
+    WHERE batch_id = $batch_id AND annotator_kind = 'human'
+),
 gold AS (
     SELECT annotator_id,
            count(*) AS n_verdicts,
            count(*) FILTER (WHERE gold IS NOT NULL) AS n_gold,
            count(*) FILTER (WHERE gold IS NOT NULL AND preference = gold) AS n_gold_correct
-    FROM human GROUP BY annotator_id
+    FROM distinct_rows GROUP BY annotator_id
 )
 SELECT m.annotator_id, m.n_items, g.n_verdicts, m.n_majority_items, m.n_agree_majority,
        g.n_gold, g.n_gold_correct

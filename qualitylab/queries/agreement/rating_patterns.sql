@@ -2,12 +2,18 @@
 -- The batch's human ratings reduced, per aspect, to per-item value counts and those to their
 -- distinct patterns. One row per (aspect, pattern, value): n_items = items of the aspect sharing
 -- the pattern; n = ratings with that score in each such item. Single-rating items are kept (not
--- pairable). Every human rating is a value, repeats by the same annotator too.
+-- pairable). Every human rating is a value, repeats by the same annotator too, except exact
+-- duplicate rows (equal in every delivered column; the texts are implied by item_id), which count once.
 -- params: $batch_id
-WITH per_item AS (
-    SELECT aspect, item_id, score AS value, count(*) AS n
+WITH human AS (
+    SELECT DISTINCT aspect, item_id, annotator_id, score, prompt_id, model, seconds, created_at,
+           CAST(extra AS VARCHAR) AS extra
     FROM ratings
     WHERE batch_id = $batch_id AND annotator_kind = 'human'
+),
+per_item AS (
+    SELECT aspect, item_id, score AS value, count(*) AS n
+    FROM human
     GROUP BY ALL
 ),
 items AS (

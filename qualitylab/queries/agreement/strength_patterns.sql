@@ -1,15 +1,24 @@
 -- name: agreement/strength_patterns
 -- Like agreement/preference_patterns, on the signed 7-point scale: value = +strength for A,
 -- -strength for B (+3 A significantly better ... -3 B significantly better), 0 for tie and for
--- strength 0 (negligibly better / unsure). Only human verdicts with a strength, or a tie, enter.
+-- strength 0 (negligibly better / unsure). Only human verdicts with a strength, or a tie, enter;
+-- exact duplicate rows count once.
 -- One row per distinct per-comparison count vector (n_m3 .. n_p3): n_items comparisons share it.
 -- params: $batch_id
-WITH scaled AS (
-    SELECT comparison_id,
-           CASE preference WHEN 'A' THEN strength WHEN 'B' THEN -strength ELSE 0 END AS v
+WITH human AS (
+    -- exact duplicate rows (identical in every delivered column, as hygiene/duplicate_rows
+    -- defines them) count once: a delivery defect, not a second opinion
+    SELECT DISTINCT comparison_id, annotator_id, preference, shown_first, shown_first_recorded,
+           strength, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
+           model_b, content_hash, CAST(extra AS VARCHAR) AS extra
     FROM verdicts
     WHERE batch_id = $batch_id AND annotator_kind = 'human'
-      AND (strength IS NOT NULL OR preference = 'tie')
+),
+scaled AS (
+    SELECT comparison_id,
+           CASE preference WHEN 'A' THEN strength WHEN 'B' THEN -strength ELSE 0 END AS v
+    FROM human
+    WHERE strength IS NOT NULL OR preference = 'tie'
 ),
 per_item AS (
     SELECT count(*) FILTER (WHERE v = -3) AS n_m3, count(*) FILTER (WHERE v = -2) AS n_m2,
