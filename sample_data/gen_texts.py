@@ -140,7 +140,7 @@ CLOSERS = (
 )
 
 
-def _fill(rng: np.random.Generator, template: str, topic: str, audience: str, lang: str) -> str:
+def _fill(template: str, topic: str, audience: str, lang: str) -> str:
     return template.format(topic=topic, Topic=topic[0].upper() + topic[1:], audience=audience, lang=lang)
 
 
@@ -163,14 +163,14 @@ def make_response(rng: np.random.Generator, category: str, slots: dict, n_senten
     topic, audience, lang = slots["topic"], slots["audience"], slots["lang"]
     bank = CODE_BODY if category == "coding" else BODY
     picks = rng.choice(len(bank), size=min(n_sentences, len(bank)), replace=False)
-    body = [_fill(rng, bank[i], topic, audience, lang) for i in picks]
+    body = [_fill(bank[i], topic, audience, lang) for i in picks]
     extra = n_sentences - len(body)
     if extra > 0:   # longer than the bank: repeat with light variation
-        body += [f"Again, {_fill(rng, bank[i], topic, audience, lang)[0].lower()}"
-                 f"{_fill(rng, bank[i], topic, audience, lang)[1:]}"
+        body += [f"Again, {_fill(bank[i], topic, audience, lang)[0].lower()}"
+                 f"{_fill(bank[i], topic, audience, lang)[1:]}"
                  for i in rng.choice(len(bank), size=extra)]
-    opener = _fill(rng, str(rng.choice(OPENERS)), topic, audience, lang)
-    fillers = [_fill(rng, FILLER[i], topic, audience, lang)
+    opener = _fill(str(rng.choice(OPENERS)), topic, audience, lang)
+    fillers = [_fill(FILLER[i], topic, audience, lang)
                for i in rng.choice(len(FILLER), size=min(n_filler, len(FILLER)), replace=False)]
     closer = str(rng.choice(CLOSERS))
     if len(body) >= 3 and rng.random() < 0.35:

@@ -170,7 +170,7 @@ class Sim:
                 k_prompt += 1
                 p = self.prompt(week, k_prompt)
                 resp = {m: self.response(p, m) for m in MODELS}
-                _distinct_texts(rng, self, p, resp)
+                _distinct_texts(self, p, resp)
                 multis.append({**p, "responses": resp})
                 for a, b in PAIRS:
                     if rng.random() < 0.5:
@@ -185,7 +185,7 @@ class Sim:
             if rng.random() < 0.5:
                 a, b = b, a
             resp = {a: self.response(p, a), b: self.response(p, b)}
-            _distinct_texts(rng, self, p, resp)
+            _distinct_texts(self, p, resp)
             k_comp += 1
             c = self.comparison(week, k_comp, p, resp[a], resp[b], multi=False)
             c["detailed"] = bool(rng.random() < DETAILED_SHARE)
@@ -404,7 +404,7 @@ class Sim:
         return rows
 
 
-def _distinct_texts(rng, sim: Sim, p: dict, resp: dict) -> None:
+def _distinct_texts(sim: Sim, p: dict, resp: dict) -> None:
     """Redraw any response whose text repeats another of the same prompt (only planted duplicates exist)."""
     seen = set()
     for m in resp:

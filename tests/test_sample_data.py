@@ -11,7 +11,6 @@ import hashlib
 import json
 import subprocess
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import duckdb
