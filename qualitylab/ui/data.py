@@ -1,21 +1,103 @@
-"""Cached access to the core for the pages. Caching lives here, in the UI layer only.
+"""Cached access to the core for the pages, and the global filters. Caching lives here, in the UI layer.
 
 The store is opened read-only for each computation and closed at once, so an ingest in another
 process is never blocked for long; the cache key carries the store file's size and mtime, so a new
-ingest invalidates what was computed before it.
+ingest invalidates what was computed before it. While another process (or the Ingest page) writes,
+DuckDB refuses a read-only open: :func:`read_store` then shows "store busy, retrying" and retries
+(see docs/app.md, "Store access").
 """
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator, TypeVar
 
+import duckdb
 import streamlit as st
 
+from qualitylab.errors import StoreError
 from qualitylab.report import DEFAULT_N_BOOT, DEFAULT_SEED, compute_sections
-from qualitylab.store import default_db_path, open_store
+from qualitylab.store import Store, default_db_path, open_store
+
+T = TypeVar("T")
+
+BUSY_RETRY_SECONDS = 60.0     # how long a page keeps retrying a busy store before it gives up politely
+BUSY_POLL_SECONDS = 0.5
+
+#: the global filters: session-state key of the value the pages read -> its default
+FILTERS = {"vendor": None, "batch_id": None, "aspect": None, "annotator_kind": "human"}
+ALL = "(all)"
 
 
+# -- global filters ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's global filters as the pages should honour them.
+
+    ``vendor`` and ``aspect`` are None for "all"; ``aspect`` is None also when the chosen aspect is
+    not rated in ``batch_id``. ``annotator_kind`` is ``human``, ``judge`` or ``all``.
+    """
+
+    vendor: str | None
+    batch_id: str | None
+    aspect: str | None
+    annotator_kind: str
+
+    def kinds(self) -> tuple[str, ...]:
+        """The annotator kinds to include: ``("human",)``, ``("judge",)`` or both."""
+        return ("human", "judge") if self.annotator_kind == "all" else (self.annotator_kind,)
+
+    def describe(self) -> str:
+        """One line for a page caption, e.g. ``vendor acme, batch w5, aspect helpfulness, humans``."""
+        parts = [f"vendor {self.vendor}" if self.vendor else "all vendors",
+                 f"batch {self.batch_id}" if self.batch_id else "no batch"]
+        if self.aspect:
+            parts.append(f"aspect {self.aspect}")
+        parts.append({"human": "human annotators", "judge": "LLM judges"}.get(self.annotator_kind,
+                                                                             "humans and judges"))
+        return ", ".join(parts)
+
+
+def persisted_key(name: str) -> str:
+    """The non-widget session-state key that keeps filter ``name`` across pages (see main.py)."""
+    return f"flt_{name}"
+
+
+def current_filters() -> Filters:
+    """The global filters of this session (sidebar: vendor, batch, aspect, annotator kind)."""
+    ss = st.session_state
+
+    def get(name):
+        v = ss.get(name, ss.get(persisted_key(name), FILTERS[name]))
+        return None if v == ALL else v
+
+    batch_id = get("batch_id")
+    aspect = get("aspect")
+    if aspect is not None and batch_id is not None and aspect not in batch_aspects(batch_id):
+        aspect = None
+    return Filters(get("vendor"), batch_id, aspect, get("annotator_kind") or "human")
+
+
+def select_batch(batch_id: str) -> None:
+    """Make ``batch_id`` the sidebar's batch (vendor: all) from the next run on; then ``st.rerun()``.
+
+    A widget drawn in this run cannot be set, so the persisted keys are set and main.py copies them
+    into the widgets before drawing them on the next run.
+    """
+    st.session_state[persisted_key("batch_id")] = batch_id
+    st.session_state[persisted_key("vendor")] = ALL
+    st.session_state["flt_force"] = True
+
+
+def batch_aspects(batch_id: str) -> list[str]:
+    """The rating aspects of a batch (any annotator kind), sorted."""
+    return [r["aspect"] for r in query("signals/rating_aspects", batch_id=batch_id, annotator_kind="all")]
+
+
+# -- store access --------------------------------------------------------------------------------
 def db_path() -> Path:
     return default_db_path().resolve()
 
@@ -27,28 +109,88 @@ def store_stamp() -> tuple[str, float, int] | None:
         return None
     wal = Path(str(p) + ".wal")
     st_ = p.stat()
-    w = wal.stat() if wal.exists() else None
+    try:
+        w = wal.stat()
+    except OSError:
+        w = None
     return (str(p), st_.st_mtime + (w.st_mtime if w else 0), st_.st_size + (w.st_size if w else 0))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+class StoreBusy(Exception):
+    """The store is being written by another process or by this app's Ingest page."""
+
+
+def is_busy_error(e: BaseException) -> bool:
+    """Does ``e`` mean "someone else is writing the store right now"?"""
+    text = str(e).lower()
+    if isinstance(e, StoreError):
+        return e.title == "Store is busy" or "lock" in text
+    # same process, another configuration: a read-only reader while the Ingest page writes (or back)
+    return isinstance(e, duckdb.ConnectionException) and "different configuration" in text
+
+
+@contextmanager
+def read_store(path: str | Path) -> Iterator[Store]:
+    """The store opened read-only for one computation; :class:`StoreBusy` while it is being written."""
+    try:
+        store = open_store(path, read_only=True, wait_seconds=0)
+    except (StoreError, duckdb.Error) as e:
+        if is_busy_error(e):
+            raise StoreBusy(str(e)) from e
+        raise
+    with store:
+        yield store
+
+
+def retry_busy(fn: Callable[[], T], *, what: str = "the store") -> T:
+    """Call ``fn``; while the store is busy show "store busy, retrying" and retry.
+
+    After :data:`BUSY_RETRY_SECONDS` the page stops with a friendly warning instead of an exception.
+    """
+    deadline = time.monotonic() + BUSY_RETRY_SECONDS
+    note = None
+    attempt = 0
+    try:
+        while True:
+            try:
+                return fn()
+            except StoreBusy:
+                attempt += 1
+                if time.monotonic() > deadline:
+                    break
+                if note is None:
+                    note = st.empty()
+                note.info(f"Store busy: another process is writing to {what} (an ingest?). "
+                          f"Retrying… (attempt {attempt})", icon="⏳")
+                time.sleep(BUSY_POLL_SECONDS)
+    finally:
+        if note is not None:
+            note.empty()
+    st.warning(f"The store is still busy after {BUSY_RETRY_SECONDS:.0f} s: another process is writing to "
+               f"`{db_path()}`. This page will load once it has finished — rerun (R) in a moment.", icon="⏳")
+    st.stop()
+    raise AssertionError("unreachable")   # st.stop() raises
+
+
+# -- cached calls --------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=256)
 def _query(stamp, name: str, params: tuple) -> list[dict[str, Any]]:
-    with open_store(stamp[0], read_only=True) as store:
+    with read_store(stamp[0]) as store:
         return store.rows(name, dict(params))
 
 
 def query(name: str, **params) -> list[dict[str, Any]]:
-    """Rows of a named query (cached per store state)."""
+    """Rows of a named query (cached per store state); [] when there is no store yet."""
     stamp = store_stamp()
     if stamp is None:
         return []
-    return _query(stamp, name, tuple(sorted(params.items())))
+    return retry_busy(lambda: _query(stamp, name, tuple(sorted(params.items()))))
 
 
 @st.cache_data(show_spinner="Computing…", max_entries=64)
 def _sections(stamp, batch_id: str, names: tuple[str, ...], seed: int, n_boot: int,
               options: tuple) -> dict[str, Any]:
-    with open_store(stamp[0], read_only=True) as store:
+    with read_store(stamp[0]) as store:
         return compute_sections(store, batch_id, list(names), seed=seed, n_boot=n_boot, options=dict(options))
 
 
@@ -57,4 +199,5 @@ def sections(batch_id: str, *names: str, **options) -> dict[str, Any]:
     stamp = store_stamp()
     seed = st.session_state.get("seed", DEFAULT_SEED)
     n_boot = st.session_state.get("n_boot", DEFAULT_N_BOOT)
-    return _sections(stamp, batch_id, tuple(names), seed, n_boot, tuple(sorted(options.items())))
+    return retry_busy(lambda: _sections(stamp, batch_id, tuple(names), seed, n_boot,
+                                        tuple(sorted(options.items()))))
