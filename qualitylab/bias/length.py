@@ -15,7 +15,8 @@ Definitions (docs/bias.md):
   free intercept per prompt conditioned out. Chosen over prompt fixed effects because prompts carry
   few verdicts each, and the fixed-effects logit is then inconsistent (incidental parameters; with 2
   verdicts per prompt b1 is doubled, Andersen 1970); the conditional likelihood removes the prompt
-  effects exactly. Run on whole prompts drawn with the report's seed, up to ``max_rows`` verdicts.
+  effects exactly. Run on a seeded sample: at most 4 verdicts per prompt (a subset of a stratum
+  keeps the conditional likelihood valid), informative prompts taken until ``max_rows`` verdicts.
 - Ratings: Spearman's rho of score vs len_chars per (annotator kind, aspect), computed in SQL;
   95% interval by Fisher z with the Fieller, Hartley & Pearson (1957) variance 1.06 / (n - 3).
 
@@ -37,7 +38,8 @@ from ..store import Store
 from .rates import ALPHA, AnnotatorRate, pooled, rate_table
 
 MIN_DIFF_CHARS = 30      # AlpacaEval's length-difference threshold
-BY_PROMPT_MAX_ROWS = 20_000
+BY_PROMPT_MAX_ROWS = 8_000   # statsmodels' ConditionalLogit is slow: ~1 s per 8k rows in strata of 4
+BY_PROMPT_PER_PROMPT = 4
 
 MEASURED = "measured"
 LENGTHS_UNKNOWN = "lengths unknown"
@@ -201,7 +203,8 @@ def length_regression(store: Store, batch_id: str, annotator_kind: str = "human"
         t = store.arrow(f"bias/length_diff_{predictor}", p)
         out[predictor] = logit_on_counts(t["d"].to_numpy(), t["n_a"].to_numpy(), t["n_b"].to_numpy(), predictor)
     if by_prompt:
-        t = store.arrow("bias/length_by_prompt_sample", {**p, "seed": int(seed), "max_rows": int(max_rows)})
+        t = store.arrow("bias/length_by_prompt_sample", {**p, "seed": int(seed), "max_rows": int(max_rows),
+                                                         "per_prompt": BY_PROMPT_PER_PROMPT})
         out["by_prompt"] = conditional_logit(t["stratum"].to_numpy(zero_copy_only=False),
                                              t["y"].to_numpy(), t["d_chars"].to_numpy(),
                                              out["chars"].sd_units)

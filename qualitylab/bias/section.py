@@ -9,7 +9,7 @@ Options read from ``ctx.options`` (all optional):
 | ``min_items`` | 20 | annotators with fewer items are reported and flagged |
 | ``min_diff_chars`` | 30 | length difference for p_prefer_longer (AlpacaEval) |
 | ``length_by_prompt`` | True | fit the prompt-stratified conditional logit |
-| ``length_by_prompt_max_rows`` | 20000 | verdicts (whole prompts, seeded draw) for that fit |
+| ``length_by_prompt_max_rows`` | 8000 | verdicts (<= 4 per prompt, seeded draw) for that fit |
 | ``min_gold_accuracy`` | 0.5 | flag when gold accuracy's interval lies below it |
 | ``min_agreement`` | 0.5 | flag when agreement-with-majority's interval lies below it |
 | ``hygiene_max_rows`` | 1000 | offending rows kept per hygiene check (all are counted) |
@@ -77,7 +77,7 @@ def annotators_for(ctx):
         position, length = {}, {}
         for kind in ("human", "judge"):
             position.update({r.annotator_id: r for r in position_for(ctx, kind).by_annotator})
-            length.update({r.annotator_id: r for r in length_for(ctx, kind).by_annotator})
+            length.update({r.annotator_id: r for r in _rates_only(ctx, kind).by_annotator})
         return screening_rows(
             labels=d.by_annotator, lining=d.straight_lining,
             seconds=ctx.store.rows("bias/annotator_activity", {"batch_id": ctx.batch_id}),
@@ -87,6 +87,13 @@ def annotators_for(ctx):
             min_gold_accuracy=float(_opt(ctx, "min_gold_accuracy", MIN_GOLD_ACCURACY)),
             min_agreement=float(_opt(ctx, "min_agreement", MIN_AGREEMENT)), min_items=min_items)
     return ctx.memo("bias.annotators", compute)
+
+
+def _rates_only(ctx, annotator_kind: str) -> LengthBias:
+    """p_prefer_longer per annotator without the regressions (all the screening table needs)."""
+    return ctx.memo(f"bias.length_rates.{annotator_kind}", lambda: length_bias(
+        ctx.store, ctx.batch_id, annotator_kind, min_diff_chars=int(_opt(ctx, "min_diff_chars", MIN_DIFF_CHARS)),
+        regression=False))
 
 
 def distributions_section(ctx) -> dict[str, Any]:

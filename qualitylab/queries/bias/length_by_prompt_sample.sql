@@ -1,20 +1,27 @@
 -- name: bias/length_by_prompt_sample
--- Input of the prompt-stratified (conditional logit) length regression: one row per non-tie
--- verdict of the given kind on a prompt that has at least two distinct length differences, so
--- the prompt carries information once its own effect is conditioned out. Whole prompts are kept
--- together and drawn in a seeded pseudo-random order until about $max_rows verdicts are taken.
+-- Input of the prompt-stratified (conditional logit) length regression: one row per sampled
+-- non-tie verdict of the given kind. Within each prompt (prompt_id, else the content hash) at most
+-- $per_prompt verdicts are drawn in a seeded pseudo-random order (a subset of a stratum's rows keeps
+-- the conditional likelihood valid and keeps the fit fast); prompts whose drawn verdicts have both
+-- outcomes and at least two distinct length differences carry information and are kept, whole, in
+-- a seeded order until about $max_rows verdicts are taken.
 --   y = 1 when A is preferred; d_chars = len_a_chars - len_b_chars
--- params: $batch_id, $annotator_kind, $seed, $max_rows
+-- params: $batch_id, $annotator_kind, $seed, $per_prompt, $max_rows
 WITH v AS (
     SELECT coalesce(prompt_id, CAST(content_hash AS VARCHAR)) AS stratum,
            CAST(preference = 'A' AS INTEGER) AS y,
-           len_a_chars - len_b_chars AS d_chars
+           len_a_chars - len_b_chars AS d_chars,
+           hash(file_id, source_line, $seed) AS draw
     FROM verdicts
     WHERE batch_id = $batch_id AND annotator_kind = $annotator_kind AND preference <> 'tie'
       AND len_a_chars IS NOT NULL AND len_b_chars IS NOT NULL
+), drawn AS (
+    SELECT stratum, y, d_chars
+    FROM v
+    QUALIFY row_number() OVER (PARTITION BY stratum ORDER BY draw) <= $per_prompt
 ), informative AS (
     SELECT stratum, count(*) AS n, hash(stratum, $seed) AS draw
-    FROM v GROUP BY stratum
+    FROM drawn GROUP BY stratum
     HAVING count(DISTINCT d_chars) > 1 AND count(DISTINCT y) > 1
 ), taken AS (
     SELECT stratum FROM (
@@ -22,6 +29,6 @@ WITH v AS (
         FROM informative)
     WHERE before < $max_rows
 )
-SELECT v.stratum, v.y, v.d_chars
-FROM v JOIN taken USING (stratum)
-ORDER BY v.stratum
+SELECT drawn.stratum, drawn.y, drawn.d_chars
+FROM drawn JOIN taken USING (stratum)
+ORDER BY drawn.stratum, drawn.d_chars, drawn.y
