@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import numpy as np
+import pandas as pd
 
 from ..intervals import proportion
 from ..results import Statistic
@@ -131,25 +132,22 @@ def within_task_by_annotator(rows: Iterable[dict[str, Any]], **kw) -> list[Withi
     return [within_task(g, annotator_id=a, **kw) for a, g in sorted(groups.items())]
 
 
-def _sum_by(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, np.ndarray]]:
-    """Per value of ``key``: arrays of each count column (one entry per row)."""
-    out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for r in rows:
-        for col, v in r.items():
-            if col.startswith("n_"):
-                out[r[key]][col].append(v)
-    return {k: {c: np.asarray(v, dtype=float) for c, v in d.items()} for k, d in out.items()}
+def _frame(rows) -> pd.DataFrame:
+    """Rows (a DataFrame, an Arrow table or a list of dicts) as a DataFrame."""
+    if isinstance(rows, pd.DataFrame):
+        return rows
+    if hasattr(rows, "to_pandas"):
+        return rows.to_pandas()
+    return pd.DataFrame(list(rows))
 
 
-def _by_prompt(rows: list[dict[str, Any]]) -> dict[str, np.ndarray]:
-    """Count columns summed per prompt_id: arrays with one entry per prompt."""
-    acc: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for r in rows:
-        for col, v in r.items():
-            if col.startswith("n_"):
-                acc[r["prompt_id"]][col] += v
-    cols = sorted({c for d in acc.values() for c in d})
-    return {c: np.array([acc[p][c] for p in sorted(acc)], dtype=float) for c in cols}
+def _by(frame: pd.DataFrame, key: str) -> dict[str, np.ndarray]:
+    """The count columns (n_*) summed per value of ``key``: arrays with one entry per value."""
+    if frame.empty:
+        return {}
+    cols = [c for c in frame.columns if c.startswith("n_")]
+    g = frame.groupby(key, sort=True)[cols].sum()
+    return {c: g[c].to_numpy(dtype=float) for c in cols}
 
 
 def _agreement(d: dict[str, np.ndarray], what: str, *, same: bool = False) -> Statistic:
@@ -163,10 +161,10 @@ def _agreement(d: dict[str, np.ndarray], what: str, *, same: bool = False) -> St
     return clustered_proportion(k, n, what=what, unit="prompt_id")
 
 
-def across_tasks(source: str, prompt_rows: list[dict[str, Any]],
-                 annotator_rows: list[dict[str, Any]] | None, *, what: str) -> AcrossTasks:
+def across_tasks(source: str, prompt_rows, annotator_rows, *, what: str) -> AcrossTasks:
     """Direct verdicts versus the preferences implied by another signal on the same prompt and models.
 
+    Rows are DataFrames, Arrow tables or lists of dicts.
     prompt_rows: rows with a prompt_id and the count columns, summed per prompt_id for the overall
     comparison (mean ratings: ``signals/mean_ratings_vs_verdicts``; rankings: the annotator rows);
     annotator_rows: one row per (annotator_id, prompt_id) with the ``*_same`` columns (None when
@@ -177,13 +175,14 @@ def across_tasks(source: str, prompt_rows: list[dict[str, Any]],
     design effect for clustering by prompt_id. same_annotator_agreement restricts to verdicts by the
     annotator who gave the rating / ranking. 0.5 = unrelated; 1 = always the same side.
     """
-    pr = _by_prompt(prompt_rows) if prompt_rows else {}
+    pr = _by(_frame(prompt_rows), "prompt_id")
     overall = _agreement(pr, what)
     if annotator_rows is None:
         same = Statistic.not_computable(f"not applicable: {what} pool all annotators")
-        annotator_rows = []
+        annot = pd.DataFrame()
     else:
-        same = _agreement(_by_prompt(annotator_rows) if annotator_rows else {}, what, same=True)
+        annot = _frame(annotator_rows)
+        same = _agreement(_by(annot, "prompt_id"), what, same=True)
     n_linked = int(pr["n_linked"].sum()) if pr else 0
     if pr and n_linked:
         vt = proportion(pr["n_verdict_tie"].sum(), pr["n_verdict_tie"].sum() + pr["n_decided"].sum(),
@@ -193,7 +192,8 @@ def across_tasks(source: str, prompt_rows: list[dict[str, Any]],
     else:
         vt = it = Statistic.not_computable(f"no {what} linked to a pairwise verdict")
     per = []
-    for a, d in sorted(_sum_by(annotator_rows, "annotator_id").items()):
+    for a, g in ([] if annot.empty else annot.groupby("annotator_id", sort=True)):
+        d = _by(g, "prompt_id")
         per.append({"annotator_id": a,
                     "direction_agreement": _agreement(d, what),
                     "same_annotator_agreement": _agreement(d, what, same=True),

@@ -96,9 +96,9 @@ def ratings_vs_preferences(ctx: ReportContext) -> RatingsVsPreferences:
             across["annotator_ratings"] = _not_linked("annotator_ratings", reason)
         else:
             pa = {**p, "aspect": aspect}
-            annot = ctx.store.rows("signals/annotator_ratings_vs_verdicts", pa)
+            annot = ctx.store.arrow("signals/annotator_ratings_vs_verdicts", pa)
             across["mean_ratings"] = consistency.across_tasks(
-                "mean_ratings", ctx.store.rows("signals/mean_ratings_vs_verdicts", pa), None,
+                "mean_ratings", ctx.store.arrow("signals/mean_ratings_vs_verdicts", pa), None,
                 what="mean ratings")
             across["annotator_ratings"] = consistency.across_tasks(
                 "annotator_ratings", annot, annot, what="annotator ratings")
@@ -106,7 +106,7 @@ def ratings_vs_preferences(ctx: ReportContext) -> RatingsVsPreferences:
             across["rankings"] = _not_linked("rankings", "the batch has no rankings" if not cov["n_ranking_rows"]
                                              else "no ranking row names its model (needed to link)")
         else:
-            rk = ctx.store.rows("signals/rankings_vs_verdicts", p)
+            rk = ctx.store.arrow("signals/rankings_vs_verdicts", p)
             across["rankings"] = consistency.across_tasks("rankings", rk, rk, what="rankings")
     trans = consistency.transitivity(ctx.store.rows("signals/transitivity", p))
     return RatingsVsPreferences(p["annotator_kind"], aspect, consistency.LINKING_RULE, cov, within,
