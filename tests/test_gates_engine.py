@@ -119,7 +119,8 @@ def test_count_where_over_rows():
     assert c.reason == "1 of 2 rows have 'flagged' (> 0)"
     assert evaluate(gates(crit), {"position_bias": {"by_annotator": rows[:1]}}).verdict == "ACCEPT"
     # no rows at all (e.g. the order was never recorded): nothing was tested
-    assert evaluate(gates(crit), {"position_bias": {"by_annotator": []}}).verdict == "INSUFFICIENT_EVIDENCE"
+    empty = evaluate(gates(crit), {"position_bias": {"by_annotator": []}})
+    assert empty.verdict == "INSUFFICIENT_EVIDENCE" and "no row of 'position_bias.by_annotator' was tested" in empty.criteria[0].reason
 
 
 def test_share_where_has_a_wilson_interval():

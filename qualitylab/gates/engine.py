@@ -221,6 +221,8 @@ def judge(m: Measurement, crit: Criterion) -> tuple[str, str]:
     if m.value is None:
         outcome = SKIPPED if crit.if_missing == "skip" else INSUFFICIENT
         return outcome, f"not computable: {m.reason}"
+    if crit.aggregate and m.n == 0 and crit.min_n:
+        return INSUFFICIENT, f"no row of '{m.path}' was tested (the list is empty, or every row has n = 0)"
     if crit.min_n and (m.n is None or m.n < crit.min_n):
         got = "unknown" if m.n is None else f"{m.n:,}"
         return INSUFFICIENT, f"n = {got} is below min_n = {crit.min_n:,}"
