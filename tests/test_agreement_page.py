@@ -69,3 +69,29 @@ def test_agreement_page_on_an_empty_store_is_helpful(db):
     at = _open_agreement(AppTest.from_file(APP, default_timeout=60))
     assert not at.exception
     assert any("holds no batches" in i.value for i in at.info)
+
+
+def test_agreement_page_strength_scale_and_rating_aspects(tmp_path, db):
+    rng = random.Random(1)
+    rows, ratings = [], []
+    for c in range(30):
+        truth = rng.choice("AB")
+        for a in ("h1", "h2", "h3"):
+            p = truth if rng.random() < 0.8 else "tie"
+            rows.append({"comparison_id": f"c{c}", "annotator_id": a, "preference": p,
+                         "strength": 0 if p == "tie" else rng.randint(1, 3)})
+        for a in ("r1", "r2"):
+            ratings.append({"item_id": f"i{c}", "annotator_id": a, "aspect": "helpfulness",
+                            "score": min(7, max(1, 4 + rng.choice([-1, 0, 1])))})
+    ingest(write_jsonl(tmp_path / "v.jsonl", rows), "w1", db=db)
+    ingest(write_jsonl(tmp_path / "r.jsonl", ratings), "w1", db=db)
+    at = _open_agreement(AppTest.from_file(APP, default_timeout=60))
+    radio = at.radio(key="agreement_block")
+    assert radio.options[1].startswith("Strength scale") and radio.options[2] == "Ratings: helpfulness"
+    for option, alpha_label in ((radio.options[1], "Krippendorff's alpha (ordinal)"),
+                                (radio.options[2], "Krippendorff's alpha (ratio)")):
+        at.radio(key="agreement_block").set_value(option).run()
+        assert not at.exception
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics[alpha_label] != "—" and metrics["Gwet's AC2 (quadratic)"] != "—"
+        assert not any("agreement_with_majority" in df.value.columns for df in at.dataframe)
