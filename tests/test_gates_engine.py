@@ -39,7 +39,7 @@ def test_interval_decides(lo, hi, outcome, verdict):
 
 def test_straddle_reason_names_the_interval_and_threshold():
     r = evaluate(gates(ALPHA), doc_alpha(0.25, 0.15, 0.35)).criteria[0]
-    assert "straddles 0.2" in r.reason and "[0.15, 0.35]" in r.reason
+    assert "straddles 0.2" in r.reason and "[0.1500, 0.3500]" in r.reason
 
 
 def test_less_or_equal_mirrors():
@@ -211,7 +211,7 @@ def test_denominator_makes_a_wilson_proportion():
     assert c.measurement.value == pytest.approx(10 / 1510)
     assert c.measurement.ci95_low == pytest.approx(0.003601, abs=1e-6)
     assert c.measurement.ci95_high == pytest.approx(0.012148, abs=1e-6)
-    assert c.outcome == "PASS" and c.reason.startswith("10 of 1,510 = 0.006623")
+    assert c.outcome == "PASS" and c.reason.startswith("10 of 1,510 = 0.0066, 95% CI [0.0036, 0.0121]")
     doc["hygiene"]["checks"]["duplicate_rows"]["n_rows"] = 151            # 10%: whole interval above 5%
     assert evaluate(gates(crit), doc).criteria[0].outcome == "REVIEW"
     doc["counts"]["n_judgments"] = 0

@@ -44,7 +44,9 @@ def fmt(x: Any) -> str:
     if isinstance(x, float):
         if math.isnan(x) or math.isinf(x):
             return "—"
-        return f"{x:.4g}" if abs(x) < 1e5 else f"{x:,.0f}"
+        if x.is_integer():
+            return f"{int(x):,}" if abs(x) >= 10_000 else str(int(x))
+        return f"{x:.4f}" if abs(x) < 1e5 else f"{x:,.0f}"
     if isinstance(x, int):
         return f"{x:,}" if abs(x) >= 10_000 else str(x)
     return str(x)
@@ -65,7 +67,8 @@ def table_html(t: Table, *, columns: Iterable[str] | None = None, max_rows: int 
     if not t.rows:
         parts.append('<p class="note">(no rows)</p>')
         return "\n".join(parts)
-    parts.append('<table><thead><tr>' + "".join(f"<th>{esc(c)}</th>" for c in cols) + "</tr></thead><tbody>")
+    parts.append('<div class="scroll"><table><thead><tr>' + "".join(f"<th>{esc(c)}</th>" for c in cols)
+                 + "</tr></thead><tbody>")
     for r in t.rows[:max_rows]:
         cells = []
         for c in cols:
@@ -79,7 +82,7 @@ def table_html(t: Table, *, columns: Iterable[str] | None = None, max_rows: int 
             else:
                 cells.append(f"<td>{esc(fmt(v))}</td>")
         parts.append("<tr>" + "".join(cells) + "</tr>")
-    parts.append("</tbody></table>")
+    parts.append("</tbody></table></div>")
     return "\n".join(parts)
 
 
@@ -166,7 +169,7 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
             f'&nbsp;exit code {esc(gate.get("exit_code"))}'
             + (f" — decided by {esc(', '.join(gate.get('deciding') or []))}" if gate.get("deciding") else "")
             + "</p>",
-            table_html(by_name["criteria"], columns=["id", "title", "outcome", "severity", "value", "ci95_low",
+            table_html(by_name["criteria"], columns=["id", "outcome", "severity", "value", "ci95_low",
                                                       "ci95_high", "n", "comparison", "threshold", "decide",
                                                       "min_n", "reason"]),
             '<h2 id="findings">Findings</h2>', _findings(doc, by_name),

@@ -213,7 +213,9 @@ def row_matches(row: dict[str, Any], where: str | None) -> bool:
 def _fmt(x: float | None) -> str:
     if x is None:
         return "—"
-    return "0" if abs(x) < 1e-12 else f"{x:.4g}"
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:.4f}" if abs(x) < 1000 else f"{x:,.1f}"
 
 
 def judge(m: Measurement, crit: Criterion) -> tuple[str, str]:
