@@ -29,7 +29,7 @@ def format_table(gate: dict) -> list[str]:
            "  ".join("-" * w for w in widths)]
     for row, c in zip(rows, gate["criteria"]):
         out.append("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
-        out.append(f"    {c['path'] or c['metric']}: {c['reason']}")
+        out.append(f"    {c['metric']}: {c['reason']}")
     out.append("")
     deciding = f" — decided by {', '.join(gate['deciding'])}" if gate["deciding"] else ""
     out.append(f"verdict: {gate['verdict']} (exit {gate['exit_code']}){deciding}")

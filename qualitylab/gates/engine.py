@@ -273,7 +273,8 @@ def evaluate_criterion(crit: Criterion, doc: dict[str, Any]) -> CriterionResult:
     if len(results) == 1 and "*" not in crit.metric:
         return results[0]
     worst = max(results, key=_severity_key)
-    reason = worst.reason + (f" (the worst of {len(results)} matches)" if len(results) > 1 else "")
+    reason = f"{worst.measurement.path}: {worst.reason}" + (
+        f" (the worst of {len(results)} matches)" if len(results) > 1 else "")
     return CriterionResult(crit, worst.outcome, reason, worst.measurement, tuple(results))
 
 
