@@ -63,7 +63,8 @@ def cmd_report(args) -> int:
     if not (args.json or args.html or args.evidence):
         raise QualitylabError("Nothing to write", "give --json, --html FILE and/or --evidence DIR")
     with open_store(args.db, read_only=True) as store:
-        doc = build_report(store, args.batch, seed=args.seed, n_boot=args.n_boot)
+        doc = build_report(store, args.batch, seed=args.seed, n_boot=args.n_boot,
+                           options={"gates": args.gates} if args.gates else None)
         if args.html or args.evidence:
             from .evidence import write_evidence
             write_evidence(store, args.batch, doc, html=args.html, evidence_dir=args.evidence)
@@ -142,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the JSON report to stdout")
     sp.add_argument("--html", metavar="FILE", help="write the self-contained HTML evidence report")
     sp.add_argument("--evidence", metavar="DIR", help="write the evidence tables as CSV files")
+    sp.add_argument("--gates", metavar="FILE", help="the gate file of the verdict (default: built-in; docs/gates.md)")
     sp.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every random draw (recorded)")
     sp.add_argument("--n-boot", type=int, default=DEFAULT_N_BOOT, help="bootstrap resamples")
     db_opt(sp)

@@ -108,3 +108,10 @@ def test_check_has_help(capsys):
     assert e.value.code == 0
     out = capsys.readouterr().out
     assert "--gates" in out and "12 INSUFFICIENT_EVIDENCE" in out
+
+
+def test_report_takes_the_gate_file_too(tmp_path, db, batch, capsys):
+    assert main(["report", "--batch", batch, "--json", "--n-boot", "50",
+                 "--gates", gate_file(tmp_path, 0.9)]) == 0            # a report is written whatever the verdict
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["verdict"] == "REJECT" and doc["gate"]["name"] == "test gates"
