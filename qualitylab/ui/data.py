@@ -194,10 +194,37 @@ def _sections(stamp, batch_id: str, names: tuple[str, ...], seed: int, n_boot: i
         return compute_sections(store, batch_id, list(names), seed=seed, n_boot=n_boot, options=dict(options))
 
 
+@st.cache_data(show_spinner="Computing the batch's report (every section; pages are instant afterwards)…",
+               max_entries=32)
+def _report(stamp, batch_id: str, seed: int, n_boot: int, options: tuple) -> dict[str, Any]:
+    with read_store(stamp[0]) as store:
+        return compute_sections(store, batch_id, None, seed=seed, n_boot=n_boot, options=dict(options))
+
+
+@st.cache_resource(show_spinner=False)
+def _full_reports() -> set:
+    """Keys of the full reports computed in this process (so single-section calls reuse them)."""
+    return set()
+
+
+#: sections that read every other section: asking for one computes (and caches) the whole report
+WHOLE_REPORT_SECTIONS = frozenset({"gate"})
+
+
 def sections(batch_id: str, *names: str, **options) -> dict[str, Any]:
-    """Typed results of report sections for a batch (see ``qualitylab.report.SECTIONS``)."""
+    """Typed results of report sections for a batch (see ``qualitylab.report.SECTIONS``).
+
+    The result holds at least the top-level keys of the named sections (possibly more). The gate
+    reads every section, so asking for it computes the whole report once and caches it; any later
+    call for the same batch and options is then served from that report instead of recomputing.
+    """
     stamp = store_stamp()
     seed = st.session_state.get("seed", DEFAULT_SEED)
     n_boot = st.session_state.get("n_boot", DEFAULT_N_BOOT)
-    return retry_busy(lambda: _sections(stamp, batch_id, tuple(names), seed, n_boot,
-                                        tuple(sorted(options.items()))))
+    opts = tuple(sorted(options.items()))
+    key = (stamp, batch_id, seed, n_boot, opts)
+    if WHOLE_REPORT_SECTIONS.intersection(names) or key in _full_reports():
+        out = retry_busy(lambda: _report(stamp, batch_id, seed, n_boot, opts))
+        _full_reports().add(key)
+        return out
+    return retry_busy(lambda: _sections(stamp, batch_id, tuple(names), seed, n_boot, opts))
