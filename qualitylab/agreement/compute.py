@@ -78,15 +78,6 @@ class AgreementResult:
 
 # ---------------------------------------------------------------------------------------------
 
-def patterns_from_table(tbl, categories=None) -> co.ValuePatterns | None:
-    """A ValuePatterns from a pyarrow table with columns pattern, n_items, value, n (None if empty)."""
-    if tbl.num_rows == 0:
-        return None
-    col = {name: tbl.column(name).to_numpy() for name in ("pattern", "n_items", "value", "n")}
-    return co.ValuePatterns.from_long(col["pattern"], col["n_items"], col["value"], col["n"],
-                                      categories=categories)
-
-
 def patterns_from_wide(tbl, values) -> co.ValuePatterns | None:
     """A ValuePatterns from a pyarrow table with n_items then one count column per value, in order."""
     if tbl.num_rows == 0:
