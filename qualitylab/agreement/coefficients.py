@@ -30,6 +30,7 @@ References:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -320,9 +321,15 @@ def _t_stat(value: float, se: float, n: int, lo_clip: float, method: str) -> Sta
     """value with a t(n - 1) interval value +/- t * se (irrCAC's convention), clipped to the range."""
     if n < 2 or not np.isfinite(se):
         return Statistic(value, None, None, n, method="no interval: fewer than two items")
-    t = stats.t.ppf(0.975, n - 1)
+    t = _t975(int(n) - 1)
     return Statistic(float(value), float(max(lo_clip, value - t * se)), float(min(1.0, value + t * se)), n,
                      method=method)
+
+
+@lru_cache(maxsize=4096)
+def _t975(df: int) -> float:
+    """The 97.5% quantile of Student's t with ``df`` degrees of freedom (cached: one per pair size)."""
+    return float(stats.t.ppf(0.975, df))
 
 
 def _gwet_parts(p: ValuePatterns, w: np.ndarray):
