@@ -203,11 +203,12 @@ def _ingest(store: Store, path: Path, batch_id: str, vendor, delivered, kind, fm
         con.execute("CREATE OR REPLACE TEMP TABLE _bad (source_line BIGINT)")
         if bad_lines:
             con.executemany("INSERT INTO _bad VALUES (?)", [[x] for x in bad_lines])
-        say(f"counting tokens of {n_rows:,} rows")
-        _register_tokens(con, kind)
         say(f"storing {n_rows - len(bad_lines):,} rows")
-        store.execute(f"ingest/insert_{kind}", {"batch_id": batch_id, "file_id": file_id})
-        con.unregister("_tokens")
+        _register_tokens(con)
+        try:
+            store.execute(f"ingest/insert_{kind}", {"batch_id": batch_id, "file_id": file_id})
+        finally:
+            con.remove_function(TOKENS_FUNCTION)
         n_stored = store.one(f"ingest/count_file_{kind}", {"file_id": file_id})["n"]
         if problems:
             _quarantine(store, batch_id, file_id, problems)
@@ -241,15 +242,20 @@ def _projection(spec: Kind, by_lower: dict[str, str], extras: tuple[str, ...], l
     return "CREATE OR REPLACE TEMP VIEW _src AS SELECT " + ", ".join(cols) + " FROM _file"
 
 
-TEXT_COLUMNS = {"pairwise": ["response_a", "response_b"], "rating": ["response"], "ranking": ["response"]}
+TOKENS_FUNCTION = "ql_whitespace_tokens"
 
 
-def _register_tokens(con, kind: str) -> None:
-    """Whitespace-token counts of the response texts, one narrow pass (see qualitylab.textstats)."""
-    from .textstats import token_table
-    cols = TEXT_COLUMNS[kind]
-    reader = con.sql("SELECT source_line, " + ", ".join(cols) + " FROM _src").to_arrow_reader(100_000)
-    con.register("_tokens", token_table(reader, cols))
+def _register_tokens(con) -> None:
+    """The SQL function ``ql_whitespace_tokens(text)``: whitespace-token counts (qualitylab.textstats),
+    vectorised over each Arrow chunk DuckDB streams through the INSERT.
+
+    The texts are read once, by the INSERT itself: no second pass over them and no per-row table of
+    the whole file held in Python (memory stays bounded at any file size).
+    """
+    import duckdb
+    from .textstats import whitespace_tokens
+    con.create_function(TOKENS_FUNCTION, whitespace_tokens, [duckdb.sqltypes.VARCHAR],
+                        duckdb.sqltypes.INTEGER, type="arrow", null_handling="special")
 
 
 def _quarantine(store: Store, batch_id: str, file_id: int, problems: list[RowProblem]) -> None:

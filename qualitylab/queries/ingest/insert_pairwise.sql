@@ -1,7 +1,7 @@
 -- name: ingest/insert_pairwise
 -- Store the valid staged rows of _src (those not in _bad) as verdicts, with the columns later
 -- metrics need computed once here: lengths in characters and whitespace tokens, a content hash.
--- Token counts come from the registered Arrow table _tokens (qualitylab.textstats).
+-- Token counts come from the Arrow UDF ql_whitespace_tokens (qualitylab.ingest / textstats).
 -- params: $batch_id, $file_id
 INSERT INTO verdicts
 SELECT $batch_id, $file_id, source_line,
@@ -19,9 +19,9 @@ SELECT $batch_id, $file_id, source_line,
        TRY_CAST(nullif(trim(created_at), '') AS TIMESTAMP),
        prompt_id, model_a, model_b, prompt, response_a, response_b,
        length(response_a), length(response_b),
-       t.response_a_tokens,
-       t.response_b_tokens,
+       ql_whitespace_tokens(response_a),
+       ql_whitespace_tokens(response_b),
        hash(coalesce(prompt, ''), coalesce(response_a, ''), coalesce(response_b, '')),
        extra
-FROM _src JOIN _tokens t USING (source_line)
+FROM _src
 WHERE source_line NOT IN (SELECT source_line FROM _bad)

@@ -9,7 +9,7 @@ SELECT $batch_id, $file_id, source_line,
        model, response,
        TRY_CAST(nullif(trim(seconds), '') AS DOUBLE),
        length(response),
-       t.response_tokens,
+       ql_whitespace_tokens(response),
        extra
-FROM _src JOIN _tokens t USING (source_line)
+FROM _src
 WHERE source_line NOT IN (SELECT source_line FROM _bad)
