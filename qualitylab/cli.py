@@ -170,16 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands():
-    """Commands defined by areas (``register(subparsers, db_opt)`` functions)."""
-    import importlib
-    out = []
-    for module in ("gates.cli", "judges.cli"):
-        try:
-            out.append(importlib.import_module(f"qualitylab.{module}").register)
-        except ModuleNotFoundError as e:
-            if not f"qualitylab.{module}".startswith(e.name or "-"):
-                raise
-    return out
+    """Commands defined by areas: ``register(subparsers, db_opt)`` functions."""
+    from .gates.cli import register as gates
+    from .judges.cli import register as judges
+    return [gates, judges]
 
 
 _EXTRA_COMMANDS: list = []
