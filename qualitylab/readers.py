@@ -39,7 +39,8 @@ def _as_text(value) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
-def iter_jsonl(path: Path) -> Iterator[Record]:
+def iter_jsonl_objects(path: Path) -> Iterator[Record]:
+    """Each non-blank line's JSON object as parsed (values keep their JSON types)."""
     with open(path, "rb") as f:
         for line_no, raw in enumerate(f, start=1):
             try:
@@ -58,7 +59,13 @@ def iter_jsonl(path: Path) -> Iterator[Record]:
                 yield line_no, None, RowProblem(line_no, None,
                                                 f"expected a JSON object, found {type(obj).__name__}")
                 continue
-            yield line_no, {str(k): _as_text(v) for k, v in obj.items()}, None
+            yield line_no, obj, None
+
+
+def iter_jsonl(path: Path) -> Iterator[Record]:
+    """Canonical rows of a JSONL file: every value as text (non-strings as their JSON)."""
+    for line_no, obj, problem in iter_jsonl_objects(path):
+        yield line_no, None if obj is None else {str(k): _as_text(v) for k, v in obj.items()}, problem
 
 
 def iter_csv(path: Path) -> Iterator[Record]:

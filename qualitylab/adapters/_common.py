@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import RowProblem, UsageError
-from ..readers import iter_csv
+from ..readers import iter_csv, iter_jsonl_objects
 
 #: what a (number, object, problem) triple from :func:`iter_objects` looks like
 SourceRecord = tuple[int, dict | None, RowProblem | None]
@@ -121,7 +121,7 @@ def iter_objects(path: Path) -> Iterator[SourceRecord]:
                 yield i, None, RowProblem(i, None, f"expected a JSON object, found {type(obj).__name__}",
                                           raw=raw(obj))
     elif suffix in (".jsonl", ".ndjson"):
-        yield from _iter_jsonl_objects(path)
+        yield from iter_jsonl_objects(path)
     elif suffix == ".csv":
         n = 0
         for line, obj, problem in iter_csv(path):
@@ -140,29 +140,6 @@ def iter_objects(path: Path) -> Iterator[SourceRecord]:
     else:
         raise UsageError("Unknown file type", f"{path.name}: cannot read '{path.suffix}' files for this format",
                          "use a .json (array), .jsonl, .csv or .parquet file")
-
-
-def _iter_jsonl_objects(path: Path) -> Iterator[SourceRecord]:
-    with open(path, "rb") as f:
-        for line_no, data in enumerate(f, start=1):
-            try:
-                line = data.decode("utf-8-sig" if line_no == 1 else "utf-8")
-            except UnicodeDecodeError as e:
-                yield line_no, None, RowProblem(line_no, None, f"not valid UTF-8 ({e.reason})", e.start + 1)
-                continue
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield line_no, None, RowProblem(line_no, None, f"malformed JSON: {e.msg}", e.colno,
-                                                line.rstrip("\r\n"))
-                continue
-            if not isinstance(obj, dict):
-                yield line_no, None, RowProblem(line_no, None,
-                                                f"expected a JSON object, found {type(obj).__name__}")
-                continue
-            yield line_no, obj, None
 
 
 # ---- chat transcripts as lists of {role, content} -------------------------------------------
