@@ -25,3 +25,19 @@ def test_binomial_p_and_bh():
     q = bh_qvalues(ps)
     ref = multipletests([p for p in ps if p is not None], method="fdr_bh")[1]
     assert q[2] is None and [x for x in q if x is not None] == pytest.approx(list(ref))
+
+
+def test_binomial_p_many_equals_scipy_binomtest():
+    # every k of small n, p0 = 0.5 and skewed p0, plus large n and the tails (scipy.stats.binomtest)
+    from scipy.stats import binomtest
+
+    from qualitylab.intervals import binomial_p_many
+    cases = [(k, n) for n in (1, 2, 3, 7, 10, 25) for k in range(n + 1)]
+    cases += [(0, 4000), (1930, 4000), (2000, 4000), (2101, 4000), (4000, 4000), (480_000, 960_115)]
+    for p0 in (0.5, 0.3, 0.9):
+        got = binomial_p_many([k for k, _ in cases], [n for _, n in cases], p0)
+        for (k, n), g in zip(cases, got):
+            assert g == pytest.approx(binomtest(k, n, p0).pvalue, rel=1e-12, abs=1e-300), (k, n, p0)
+    assert binomial_p_many([0, 3], [0, 6]) == [None, 1.0]
+    with pytest.raises(ValueError, match="0 <= k <= n"):
+        binomial_p_many([5], [4])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from ..intervals import bh_qvalues, binomial_p, proportion
+from ..intervals import bh_qvalues, binomial_p, binomial_p_many, proportion
 from ..results import Statistic
 
 ALPHA = 0.05
@@ -65,7 +65,7 @@ def rate_table(counts: Iterable[tuple[str, int, int]], rate: str, *, p0: float =
                              "pass counts of successes and trials")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha}")
-    pvals = [binomial_p(k, n, p0) for _, k, n in rows]
+    pvals = binomial_p_many([k for _, k, _ in rows], [n for _, _, n in rows], p0)
     qvals = bh_qvalues(pvals)
     out = []
     for (a, k, n), p, q in zip(rows, pvals, qvals):
