@@ -80,6 +80,22 @@ def show_problems(lines: list[str], frame: pd.DataFrame, name: str) -> None:
     widgets.table(frame, name)
 
 
+def show_error(e: QualitylabError) -> None:
+    """The error as the CLI prints it: every refused row as file:line[:char]: column: reason, then title and hint."""
+    if isinstance(e, InvalidInputError):
+        st.error(f"**{e.title}**: {e.message}")
+        st.caption(f"hint: {e.hint}")
+        show_problems(e.lines(), problems_frame(e.problems, e.file_name, e.unit), f"problems_{e.file_name}")
+        return
+    if data.is_busy_error(e):
+        st.error("**Store is busy**: another process kept writing to it for over "
+                 f"{WRITE_RETRY_SECONDS:.0f} s; nothing was stored. Try again when it has finished.")
+    else:
+        st.error(f"**{e.title}**" + (f": {e.message}" if e.message else ""))
+    if e.hint:
+        st.caption(f"hint: {e.hint}")
+
+
 def _show_last() -> None:
     last = st.session_state.get("ingest_last")
     if not last:
@@ -145,26 +161,19 @@ def ingest_upload(up, batch_id: str, **options) -> None:
         path = Path(tmp) / name
         with open(path, "wb") as f:
             f.write(up.getbuffer())
+        error: QualitylabError | None = None
         with st.status(f"Ingesting {name} into batch {batch_id}…", expanded=False) as status:
             try:
                 res = run_ingest(path, batch_id, lambda msg: status.update(label=msg), **options)
-            except InvalidInputError as e:
-                status.update(label=f"{name} refused", state="error")
-                st.error(f"**{e.title}**: {e.message}")
-                st.caption(f"hint: {e.hint}")
-                show_problems(e.lines(), problems_frame(e.problems, e.file_name, e.unit), f"problems_{name}")
-                return
             except QualitylabError as e:
-                status.update(label=f"{name} not ingested", state="error")
-                if data.is_busy_error(e):
-                    st.error("**Store is busy**: another process kept writing to it for over "
-                             f"{WRITE_RETRY_SECONDS:.0f} s; nothing was stored. Try again when it has finished.")
-                else:
-                    st.error(f"**{e.title}**" + (f": {e.message}" if e.message else ""))
-                if e.hint:
-                    st.caption(f"hint: {e.hint}")
-                return
-            status.update(label=res.summary(), state="complete")
+                error = e
+                status.update(label=f"{name} refused" if isinstance(e, InvalidInputError)
+                              else f"{name} not ingested", state="error")
+            else:
+                status.update(label=res.summary(), state="complete")
+    if error is not None:      # outside the (collapsed) status box, so the reviewer sees it
+        show_error(error)
+        return
     st.session_state["ingest_last"] = {
         "batch_id": res.batch_id, "summary": res.summary(),
         "quarantined": ["quarantined: " + p.format(res.file_name, res.unit) for p in res.problems]}
