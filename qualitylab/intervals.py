@@ -44,8 +44,8 @@ def binomial_p_many(ks, ns, p0: float = 0.5) -> list[float | None]:
     Same rule as scipy (the tests whose probability is at most that of k, with relative tolerance
     1e-7): for k < n p0, p = P(X <= k) + P(X >= n - y + 1), y = the number of outcomes above the mode
     at most as likely as k; symmetrically for k > n p0; p = 1 at k = n p0. scipy finds y by a
-    binary search of scalar pmf calls (~1 ms a test); here the pmf of every outcome on the far side
-    of the mode is evaluated in one vectorised call over all the tests, and the tails in another.
+    binary search of scalar pmf calls (~1 ms a test); here one bisection runs for all the tests at
+    once (the pmf is monotone on each side of the mode), each step one vectorised pmf call.
     """
     ks = np.asarray(ks, dtype=np.int64)
     ns = np.asarray(ns, dtype=np.int64)
@@ -64,15 +64,20 @@ def binomial_p_many(ks, ns, p0: float = 0.5) -> list[float | None]:
     from scipy.stats import binom   # imported here: scipy costs seconds to import, the CLI must start fast
     k, n = ks[live], ns[live]
     low = k < p0 * n
-    # the far side of the mode: [ceil(n p0), n] when k is below it, [0, floor(n p0)] when above
+    d = binom.pmf(k, n, p0) * (1 + 1e-7)
+    # the far side of the mode: [ceil(n p0), n] (pmf falling) when k is below it, else [0, floor(n p0)]
+    # (pmf rising). Find the first x in [lo, hi + 1] where "pmf(x) <= d" (falling side) or
+    # "pmf(x) > d" (rising side) holds; hi + 1 = nowhere.
     lo = np.where(low, np.ceil(p0 * n), 0).astype(np.int64)
     hi = np.where(low, n, np.floor(p0 * n)).astype(np.int64)
-    size = hi - lo + 1
-    test = np.repeat(np.arange(live.size), size)
-    x = lo[test] + (np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size))
-    d = binom.pmf(k, n, p0) * (1 + 1e-7)
-    far = binom.pmf(x, n[test], p0) <= d[test]
-    y = np.bincount(test, weights=far, minlength=live.size).astype(np.int64)
+    left, right = lo.copy(), hi + 1
+    while (active := left < right).any():
+        mid = (left + right) // 2
+        below = binom.pmf(np.minimum(mid, hi), n, p0) <= d
+        hit = np.where(low, below, ~below)
+        right = np.where(active & hit, mid, right)
+        left = np.where(active & ~hit, mid + 1, left)
+    y = np.where(low, hi + 1 - left, left - lo)     # far-side outcomes at most as likely as k
     p = np.where(low, binom.cdf(k, n, p0) + binom.sf(n - y, n, p0),
                  binom.cdf(y - 1, n, p0) + binom.sf(k - 1, n, p0))
     for i, v in zip(live, np.minimum(1.0, p)):
