@@ -313,18 +313,21 @@ def test_app_renders_while_an_ingest_runs_in_another_process(tmp_path, db):
     cli = [sys.executable, "-m", "qualitylab.cli", "ingest", str(big), "--batch", "w2", "--db", str(db)]
     env = dict(os.environ, QUALITYLAB_DB=str(db))
     proc = subprocess.Popen(cli, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    renders = 0
+    renders = during = 0
     try:
         at = new_app()
         while proc.poll() is None or renders < 2:
+            running = proc.poll() is None
             at = open_page(at, SLUGS[renders % 4])    # Overview, Agreement, Distributions, Bias
             assert not at.exception, [e.value for e in at.exception]
             renders += 1
+            during += running and proc.poll() is None   # this render began and ended while it ran
         out, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, err
     assert "stored 40000 pairwise row(s)" in out
+    assert during >= 1, "no page was rendered while the ingest ran: make the file bigger"
     at = open_page(at, "overview")
     assert "w2" in at.sidebar.selectbox(key="batch_id").options
