@@ -90,6 +90,17 @@ def compute_sections(store: Store, batch_id: str, names: list[str] | None = None
 def build_report(store: Store, batch_id: str, *, seed: int = DEFAULT_SEED, n_boot: int = DEFAULT_N_BOOT,
                  sections: list[str] | None = None, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """One JSON-ready document for ``batch_id``."""
+    names = None if sections is None else ["overview", *sections]
+    results = compute_sections(store, batch_id, names, seed=seed, n_boot=n_boot, options=options)
+    return report_document(results, seed=seed, n_boot=n_boot)
+
+
+def report_document(results: dict[str, Any], *, seed: int = DEFAULT_SEED,
+                    n_boot: int = DEFAULT_N_BOOT) -> dict[str, Any]:
+    """The JSON document of already computed sections (``compute_sections``), with its methods block.
+
+    ``build_report`` = ``compute_sections`` + this; the app uses it on the results it has cached.
+    """
     doc: dict[str, Any] = {
         "report_schema_version": 1,
         "methods": {
@@ -102,6 +113,5 @@ def build_report(store: Store, batch_id: str, *, seed: int = DEFAULT_SEED, n_boo
             "interval": "95%; Wilson for proportions unless a statistic says otherwise",
         },
     }
-    names = None if sections is None else ["overview", *sections]
-    doc.update(compute_sections(store, batch_id, names, seed=seed, n_boot=n_boot, options=options))
+    doc.update(results)
     return to_jsonable(doc)
