@@ -19,7 +19,7 @@ import duckdb
 import streamlit as st
 
 from qualitylab.errors import StoreError
-from qualitylab.report import DEFAULT_N_BOOT, DEFAULT_SEED, compute_sections
+from qualitylab.report import DEFAULT_N_BOOT, DEFAULT_SEED, compute_sections, report_document
 from qualitylab.store import Store, default_db_path, open_store
 
 T = TypeVar("T")
@@ -228,3 +228,32 @@ def sections(batch_id: str, *names: str, **options) -> dict[str, Any]:
         _full_reports().add(key)
         return out
     return retry_busy(lambda: _sections(stamp, batch_id, tuple(names), seed, n_boot, opts))
+
+
+def report_json(batch_id: str) -> dict[str, Any]:
+    """The batch's JSON report (as ``qualitylab report --json`` prints it), from the cached full report."""
+    seed = st.session_state.get("seed", DEFAULT_SEED)
+    n_boot = st.session_state.get("n_boot", DEFAULT_N_BOOT)
+    return report_document(sections(batch_id, "gate"), seed=seed, n_boot=n_boot)
+
+
+def vendor_trend_rows(doc: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The vendor's gate metrics up to this batch with the week-over-week tests, from cached reports.
+
+    What ``qualitylab.evidence.vendor_trend_rows`` computes for the CLI (built-in gates), without
+    recomputing a report the app already holds. None for a batch without a vendor.
+    """
+    from qualitylab.gates.trends import metric_rows, week_over_week
+    from qualitylab.results import to_jsonable
+    batch = doc.get("batch") or {}
+    if not batch.get("vendor"):
+        return None
+    mine = sorted((b for b in query("overview/batches") if b.get("vendor") == batch["vendor"]),
+                  key=lambda b: (str(b.get("delivered")), b["batch_id"]))
+    names = [b["batch_id"] for b in mine]
+    if batch["batch_id"] in names:
+        mine = mine[:names.index(batch["batch_id"]) + 1]
+    rows: list[dict[str, Any]] = []
+    for b in mine:
+        rows += metric_rows(b, to_jsonable(sections(b["batch_id"], "gate")["gate"]))
+    return week_over_week(rows)

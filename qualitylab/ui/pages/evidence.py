@@ -13,19 +13,18 @@ from qualitylab.ui import data, widgets
 
 
 @st.cache_data(show_spinner="Building the evidence pack…", max_entries=8)
-def _pack(stamp, batch_id: str, seed: int, n_boot: int) -> tuple[str, dict[str, bytes], list[dict]]:
-    """(HTML, {name.csv: bytes}, tables) for one batch, built from a read-only store."""
+def _pack(stamp, batch_id: str, seed: int, n_boot: int, _doc: dict, _trends: list | None
+          ) -> tuple[str, dict[str, bytes], list[dict]]:
+    """(HTML, {name.csv: bytes}, tables) for one batch. ``_doc`` and ``_trends`` come from the app's cached
+    reports (``data.report_json``, ``data.vendor_trend_rows``) and are determined by the hashed arguments;
+    only the example tables read the (read-only) store."""
     import tempfile
     from pathlib import Path
 
-    from qualitylab.evidence import build_html, evidence_tables, vendor_trend_rows, write_csv_tables
-    from qualitylab.report import build_report
-    from qualitylab.store import open_store
-    with open_store(stamp[0], read_only=True) as store:
-        doc = build_report(store, batch_id, seed=seed, n_boot=n_boot)
-        trends = vendor_trend_rows(store, doc)
-        tables = evidence_tables(store, batch_id, doc, trends)
-    page = build_html(doc, tables, trends)
+    from qualitylab.evidence import build_html, evidence_tables, write_csv_tables
+    with data.read_store(stamp[0]) as store:
+        tables = evidence_tables(store, batch_id, _doc, _trends)
+    page = build_html(_doc, tables, _trends)
     with tempfile.TemporaryDirectory() as d:
         csvs = {p.name: p.read_bytes() for p in write_csv_tables(tables, Path(d))}
     return page, csvs, [{"name": t.name, "title": t.title, "description": t.description, "rows": t.rows,
@@ -64,7 +63,10 @@ def render() -> None:
     seed = st.session_state.get("seed")
     n_boot = st.session_state.get("n_boot")
     from qualitylab.report import DEFAULT_N_BOOT, DEFAULT_SEED
-    page, csvs, tables = _pack(data.store_stamp(), batch_id, seed or DEFAULT_SEED, n_boot or DEFAULT_N_BOOT)
+    doc = data.report_json(batch_id)
+    trends = data.vendor_trend_rows(doc)
+    page, csvs, tables = data.retry_busy(lambda: _pack(data.store_stamp(), batch_id, seed or DEFAULT_SEED,
+                                                       n_boot or DEFAULT_N_BOOT, doc, trends))
     c1, c2 = st.columns(2)
     c1.download_button("Download the HTML evidence pack", page.encode("utf-8"),
                        file_name=f"evidence-{batch_id}.html", mime="text/html", key=f"dl-html-{batch_id}")
