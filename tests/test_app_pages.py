@@ -371,3 +371,16 @@ def _compare_with_cli():
         d["methods"].pop("generated_at")
     st.code("same report" if _close(app_doc, cli_doc) else "different report")
     st.code("same trend" if _close(data.vendor_trend_rows(app_doc), cli_trend) else "different trend")
+
+
+def test_pages_honour_the_sidebars_aspect(on_sample):
+    at = new_app("acme-w6")
+    at.session_state["flt_aspect"] = "harmlessness"
+    at = open_page(at, "distributions")
+    assert not at.exception
+    likert = [t for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]
+              if "(" in str(t.get("name"))]
+    assert [t["name"] for t in likert] == ["harmlessness (human)"]
+    assert all(hi >= 0 for hi in likert[0]["error_y"]["array"])        # Wilson intervals drawn
+    at = open_page(at, "agreement")
+    assert at.radio(key="agreement_block").value == "Ratings: harmlessness"

@@ -111,7 +111,10 @@ def render() -> None:
                "Items with fewer than two human values are not pairable and are excluded. "
                f"Alpha intervals: bootstrap over items, {res.n_boot} resamples, seed {res.seed}; "
                "the others: Gwet's linearised standard errors.")
-    choice = st.radio("Data", list(blocks), horizontal=True, key="agreement_block")
+    aspect = data.current_filters().aspect          # the sidebar's rating aspect picks the default block
+    default = f"Ratings: {aspect}" if aspect and f"Ratings: {aspect}" in blocks else list(blocks)[0]
+    choice = st.radio("Data", list(blocks), index=list(blocks).index(default), horizontal=True,
+                      key="agreement_block")
     sa = blocks[choice]
     cols = st.columns(4)
     cols[0].metric("Annotators", f"{sa.n_annotators:,}")

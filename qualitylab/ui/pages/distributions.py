@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from qualitylab.intervals import wilson
 from qualitylab.schema import PREFERENCES
 from qualitylab.ui import data, widgets
 
@@ -69,15 +70,25 @@ def render() -> None:
 
     if d.likert["by_aspect"]:
         st.header("Likert ratings")
+        aspect = data.current_filters().aspect
+        shown = [r for r in d.likert["by_aspect"] if (aspect is None or r["aspect"] == aspect)
+                 and (kind == "all" or r["annotator_kind"] == kind)] or d.likert["by_aspect"]
+        st.caption("Share of ratings with each score, Wilson 95% intervals"
+                   + (f"; aspect {aspect} (sidebar)" if aspect else "")
+                   + ". A pile-up on one score or on the scale's ends is worth a look at the raters below.")
         fig = go.Figure()
-        for r in d.likert["by_aspect"]:
+        for r in shown:
             total = r["n"]
-            fig.add_bar(name=f"{r['aspect']} ({r['annotator_kind']})", x=list(r["counts"]),
-                        y=[v / total for v in r["counts"].values()])
+            cis = [wilson(v, total) for v in r["counts"].values()]
+            ys = [v / total for v in r["counts"].values()]
+            fig.add_bar(name=f"{r['aspect']} ({r['annotator_kind']})", x=list(r["counts"]), y=ys,
+                        error_y=dict(type="data", symmetric=False, array=[hi - y for (_, hi), y in zip(cis, ys)],
+                                     arrayminus=[y - lo for (lo, _), y in zip(cis, ys)]))
         fig.update_layout(barmode="group", xaxis_title="score", yaxis_title="share of ratings", height=340)
         st.plotly_chart(fig, width="stretch")
-        widgets.table(pd.DataFrame(d.likert["by_annotator"]).assign(counts=lambda f: f["counts"].astype(str)),
-                      "likert_by_annotator")
+        rows = [r for r in d.likert["by_annotator"] if (aspect is None or r.get("aspect", aspect) == aspect)
+                and (kind == "all" or r.get("annotator_kind", kind) == kind)] or d.likert["by_annotator"]
+        widgets.table(pd.DataFrame(rows).assign(counts=lambda f: f["counts"].astype(str)), "likert_by_annotator")
 
     st.header("Shift from the previous batch")
     shift = d.shift
