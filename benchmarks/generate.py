@@ -12,6 +12,8 @@ same arguments give the same rows (the order of rows inside the file may differ 
 The rows:
 - a pool of texts (prompts and responses), each a sequence of vocabulary words of a hashed length
   (5 to ~350 words, a few characters to ~2,000);
+- prompt ids, one per ~5 comparisons (at least 20,000), so per-prompt structure stays the same at
+  every N; their texts repeat from the pool;
 - comparisons of two responses to a prompt from 8 models (``model-0`` .. ``model-7``) whose latent
   quality rises with the model number; each comparison gets 3 human verdicts (every 10th only 2),
   drawn from a logistic model of the latent difference, with ties where it is small; ``shown_first``
@@ -45,7 +47,7 @@ N_MODELS = 8
 # (half the model gap, half noise). Shared by the three files.
 _COMPARISONS = """
     SELECT range AS cid,
-           hash(range, $seed, 'p') % $np AS p_id,
+           hash(range, $seed, 'p') % $npid AS p_id,
            $np + hash(range, $seed, 'a') % $nr AS a_id,
            $np + hash(range, $seed, 'b') % $nr AS b_id,
            0.5 * (CAST(($np + hash(range, $seed, 'a') % $nr) % $nm AS BIGINT)
@@ -88,7 +90,7 @@ SELECT 'c' || cid AS comparison_id,
        'model-' || (a_id % $nm) AS model_a, 'model-' || (b_id % $nm) AS model_b,
        CASE WHEN cid % 50 = 0 THEN (CASE WHEN d > 0 THEN 'A' ELSE 'B' END) END AS gold
 FROM v
-JOIN pool pp ON pp.id = v.p_id
+JOIN pool pp ON pp.id = v.p_id % $np
 JOIN pool pa ON pa.id = v.a_id
 JOIN pool pb ON pb.id = v.b_id
 WHERE row_index < $n
@@ -115,7 +117,7 @@ SELECT 'c' || cid || side AS item_id,
        'model-' || (r_id % $nm) AS model,
        round(10 + 50 * u, 1) AS seconds
 FROM r
-JOIN pool pp ON pp.id = r.p_id
+JOIN pool pp ON pp.id = r.p_id % $np
 JOIN pool pr ON pr.id = r.r_id
 """
 
@@ -167,7 +169,10 @@ def generate(n_judgments: int, out: str, *, annotators: int = 240, seed: int = 7
                 {"seed": seed, "n": n_prompts + n_responses, "nw": len(WORDS), "w": WORDS}).fetchall()
     # rows per 10 comparisons: 29 human + 2 * 2K judge rows
     n_comp = n_judgments * 10 // (29 + 4 * judges) + 2
-    common = {"seed": seed, "np": n_prompts, "nr": n_responses, "nm": N_MODELS, "nc": n_comp}
+    # prompt ids grow with the data (one per ~5 comparisons, as in collections that grow by adding
+    # prompts); their texts come from the pool of n_prompts texts
+    common = {"seed": seed, "np": n_prompts, "npid": max(n_prompts, n_comp // 5), "nr": n_responses,
+              "nm": N_MODELS, "nc": n_comp}
     _copy(con, _PAIRS, {**common, "na": annotators, "nj": judges, "n": n_judgments}, out)
     info = dict(zip(("n_judgments", "n_annotators", "n_comparisons"), con.execute(
         "SELECT count(*), count(DISTINCT annotator_id), count(DISTINCT comparison_id) FROM read_parquet($f)",
