@@ -14,6 +14,8 @@ The first run (which registers the pages) sees no store; then the batch filter i
 and the page is opened. The page is reached the way a browser session
 reaches /<slug>: by the url-path page hash that st.navigation registers. Times include AppTest's
 script-runner overhead, not the browser's drawing or the websocket.
+With ``--flow``: one session as a reviewer uses it, caches cleared once, each page's first visit in
+navigation order (Overview computes the batch's whole report for its verdict; the others reuse it).
 With ``--profile`` the cold run of each page also times every report section it computes
 (``qualitylab.report.SECTIONS`` wrapped with a timer), so a slow page names its slow section.
 """
@@ -142,6 +144,34 @@ def _evidence_pack(at, reps: int, log: list) -> dict:
             "slowest_sections": [(n, round(s, 2)) for n, s in sorted(log, key=lambda x: -x[1])[:4]]}
 
 
+def flow(db: str, batch: str, pages: list[str] | None) -> list[dict]:
+    """A reviewer's session: caches cleared once, then every page visited once in navigation order."""
+    import logging
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    from qualitylab.ui.main import all_pages
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=600)
+    os.environ["QUALITYLAB_DB"] = str(Path(db).resolve().parent / "no-such-store.duckdb")
+    at.run()
+    os.environ["QUALITYLAB_DB"] = str(Path(db).resolve())
+    at.session_state["batch_id"] = batch
+    out = []
+    for slug in pages or [s for s, *_ in all_pages()]:
+        open_page(at, slug)
+        t = time.perf_counter()
+        at.run()
+        row = {"page": slug, "first_visit_s": round(time.perf_counter() - t, 2),
+               "exceptions": [e.value for e in at.exception][:1]}
+        out.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+    return out
+
+
 def machine() -> str:
     cpu = "?"
     try:
@@ -171,8 +201,17 @@ def main() -> None:
     p.add_argument("--pages", nargs="*", help="page slugs (default: every page)")
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--profile", action="store_true", help="time each report section on the cold run")
+    p.add_argument("--flow", action="store_true",
+                   help="instead: one session, caches cleared once, each page's first visit in order")
     p.add_argument("--json", help="also write the rows as JSON here")
     args = p.parse_args()
+    if args.flow:
+        rows = flow(args.db, args.batch, args.pages)
+        print(f"Machine: {machine()}\nStore: {args.db}, batch {args.batch}\n")
+        print("| page (in visiting order) | first visit (s) |\n|---|---:|")
+        for r in rows:
+            print(f"| {r['page']}{' **exception**' if r['exceptions'] else ''} | {r['first_visit_s']} |")
+        return
     rows = bench(args.db, args.batch, args.pages, args.reps, args.profile)
     print(f"Machine: {machine()}")
     print(f"Store: {args.db}, batch {args.batch}\n")
