@@ -384,3 +384,12 @@ def test_pages_honour_the_sidebars_aspect(on_sample):
     assert all(hi >= 0 for hi in likert[0]["error_y"]["array"])        # Wilson intervals drawn
     at = open_page(at, "agreement")
     assert at.radio(key="agreement_block").value == "Ratings: harmlessness"
+
+
+def test_annotators_page_plots_agreement_against_gold_with_intervals(on_sample):
+    at = open_page(new_app("acme-w5"), "annotators")
+    assert not at.exception
+    traces = [t for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]]
+    flagged = next(t for t in traces if t["name"] == "flagged")
+    assert "h11" in flagged["text"]          # sample_data/manifest.json: h11 rushes week 5 (poor gold)
+    assert flagged["error_x"]["array"] and flagged["error_y"]["array"]

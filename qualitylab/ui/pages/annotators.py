@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from qualitylab.ui import data, widgets
@@ -23,6 +24,32 @@ def frame(rows) -> pd.DataFrame:
         "tie_rate": _v(r.tie_rate), "entropy_bits": r.entropy_bits, "longest_run": r.longest_run,
         "median_seconds": r.median_seconds, "flags": ", ".join(f.flag for f in r.flags),
         "reasons": "; ".join(f"{f.flag}: {f.reason}" for f in r.flags)} for r in rows])
+
+
+def _err(stats) -> dict:
+    return {"type": "data", "symmetric": False,
+            "array": [(s.ci95_high - s.value) if s.ci95_high is not None else 0 for s in stats],
+            "arrayminus": [(s.value - s.ci95_low) if s.ci95_low is not None else 0 for s in stats]}
+
+
+def quality_chart(rows) -> go.Figure | None:
+    """Agreement with the others' majority against gold accuracy, one point per annotator, 95% intervals."""
+    pts = [r for r in rows if r.agreement_with_majority.value is not None and r.gold_accuracy.value is not None]
+    if not pts:
+        return None
+    fig = go.Figure()
+    for flagged, color, name in ((False, "#1f77b4", "not flagged"), (True, "#d62728", "flagged")):
+        sel = [r for r in pts if r.flagged == flagged]
+        if sel:
+            a = [r.agreement_with_majority for r in sel]
+            g = [r.gold_accuracy for r in sel]
+            fig.add_scatter(x=[s.value for s in a], y=[s.value for s in g], mode="markers+text",
+                            text=[r.annotator_id for r in sel], textposition="top center", name=name,
+                            marker=dict(color=color, size=10), error_x=_err(a), error_y=_err(g),
+                            hovertemplate="%{text}: agreement %{x:.3f}, gold %{y:.3f}<extra></extra>")
+    fig.update_layout(xaxis_title="agreement with the others' majority", yaxis_title="gold accuracy",
+                      xaxis_range=[0, 1.05], yaxis_range=[0, 1.05], height=420)
+    return fig
 
 
 def render() -> None:
@@ -48,5 +75,12 @@ def render() -> None:
         st.subheader("Flags")
         for r in flagged:
             st.markdown(f"**{r.annotator_id}** — " + "; ".join(f"`{f.flag}`: {f.reason}" for f in r.flags))
+    fig = quality_chart(rows)
+    if fig is not None:
+        st.subheader("Agreement and gold accuracy")
+        st.caption("One point per annotator with 95% Wilson intervals (annotators without gold items are left "
+                   "out). Low on both axes = careless or rushed; low agreement with high gold = the others may "
+                   "be the problem, or the items are hard.")
+        st.plotly_chart(fig, width="stretch")
     st.subheader("Screening table")
     widgets.table(frame(rows), "annotators")
