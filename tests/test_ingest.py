@@ -75,6 +75,7 @@ def test_pairwise_values_are_normalised_and_derived_columns_computed(tmp_path, d
     assert (r1["preference"], r1["shown_first"], r1["shown_first_recorded"], r1["strength"]) == ("A", "B", True, 2)
     assert (r1["rating_a"], r1["rating_b"], r1["seconds"], r1["gold"]) == (6.0, 3.0, 31.5, "A")
     assert (r1["len_a_chars"], r1["len_b_chars"], r1["len_a_tokens"], r1["len_b_tokens"]) == (19, 2, 3, 1)
+    assert r1["responses_identical"] is False
     assert json.loads(r1["extra"]) == {"vendor_note": "n1"}          # unknown columns kept, not dropped
     assert (r2["preference"], r2["annotator_kind"]) == ("tie", "human")
     # order never recorded: stored as A, but flagged as not recorded
@@ -271,6 +272,25 @@ def test_store_records_schema_version_and_refuses_newer(tmp_path):
         s.con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'").fetchall()
     with pytest.raises(StoreError, match="newer"):
         open_store(p)
+
+
+def test_v2_store_migrates_with_responses_identical_backfilled(tmp_path):
+    # a store written before schema v3 gets the precomputed column, filled from its texts
+    from qualitylab.schema import MIGRATIONS
+    p = tmp_path / "v2.duckdb"
+    con = duckdb.connect(str(p))
+    for sql in MIGRATIONS[:2]:
+        con.execute(sql).fetchall()
+    con.execute("INSERT INTO meta VALUES ('schema_version', '2')").fetchall()
+    cols = "batch_id, file_id, source_line, comparison_id, annotator_id, annotator_kind, preference, " \
+           "shown_first, shown_first_recorded, response_a, response_b"
+    con.execute(f"INSERT INTO verdicts ({cols}) VALUES ('w', 1, 1, 'c1', 'a', 'human', 'A', 'A', true, 'x y', 'x y'),"
+                f" ('w', 1, 2, 'c2', 'a', 'human', 'A', 'A', true, 'x', 'y'),"
+                f" ('w', 1, 3, 'c3', 'a', 'human', 'A', 'A', true, NULL, 'y')").fetchall()
+    con.close()
+    with open_store(p) as s:
+        got = s.con.execute("SELECT comparison_id, responses_identical FROM verdicts ORDER BY 1").fetchall()
+    assert got == [("c1", True), ("c2", False), ("c3", None)]
 
 
 def test_read_only_open_of_missing_store_is_a_clear_error(tmp_path, capsys):

@@ -1,7 +1,7 @@
 -- name: hygiene/identical_responses
 -- Check: comparisons whose two responses are the same text (response_a = response_b), so no
 -- preference between them means anything. One row per comparison. Zero rows = pass.
--- The cheap length test runs first; texts are compared only when the lengths are equal.
+-- responses_identical (response_a = response_b) is computed once at ingest: no text is read here.
 -- params: $batch_id
 SELECT comparison_id,
        any_value(prompt_id) AS prompt_id,
@@ -12,7 +12,6 @@ SELECT comparison_id,
        min(source_line) AS first_line
 FROM verdicts
 WHERE batch_id = $batch_id
-  AND len_a_chars = len_b_chars
-  AND response_a = response_b
+  AND responses_identical
 GROUP BY comparison_id
 ORDER BY comparison_id
