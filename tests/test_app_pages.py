@@ -305,6 +305,16 @@ def test_a_store_busy_for_too_long_gives_a_friendly_page(tmp_path, db, monkeypat
     assert any("store is still busy" in w.value for w in at.warning)
 
 
+def _locked(db: Path) -> bool:
+    """Does another process hold the store's write lock right now?"""
+    from qualitylab.ui import data
+    try:
+        with data.read_store(db):
+            return False
+    except data.StoreBusy:
+        return True
+
+
 def test_app_renders_while_an_ingest_runs_in_another_process(tmp_path, db):
     ingest(write_jsonl(tmp_path / "first.jsonl", GOOD), "w1", db=db, vendor="acme")
     rows = [{"comparison_id": f"c{i}", "annotator_id": f"h{i % 7}", "preference": "AB"[i % 2],
@@ -316,19 +326,21 @@ def test_app_renders_while_an_ingest_runs_in_another_process(tmp_path, db):
     renders = during = 0
     try:
         at = new_app()
+        deadline = time.monotonic() + 60
+        while not _locked(db) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)                          # until the ingest holds the write lock
         while proc.poll() is None or renders < 2:
-            running = proc.poll() is None
+            during += _locked(db)                     # this render starts while the ingest writes
             at = open_page(at, SLUGS[renders % 4])    # Overview, Agreement, Distributions, Bias
             assert not at.exception, [e.value for e in at.exception]
             renders += 1
-            during += running and proc.poll() is None   # this render began and ended while it ran
         out, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, err
     assert "stored 40000 pairwise row(s)" in out
-    assert during >= 1, "no page was rendered while the ingest ran: make the file bigger"
+    assert during >= 1, "no page was rendered while the ingest held the store: make the file bigger"
     at = open_page(at, "overview")
     assert "w2" in at.sidebar.selectbox(key="batch_id").options
 
