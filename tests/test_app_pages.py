@@ -405,3 +405,13 @@ def test_annotators_page_plots_agreement_against_gold_with_intervals(on_sample):
     flagged = next(t for t in traces if t["name"] == "flagged")
     assert "h11" in flagged["text"]          # sample_data/manifest.json: h11 rushes week 5 (poor gold)
     assert flagged["error_x"]["array"] and flagged["error_y"]["array"]
+
+
+def test_a_store_that_needs_migrating_gives_the_clis_message(tmp_path, db, monkeypatch):
+    ingest(write_jsonl(tmp_path / "first.jsonl", GOOD), "w1", db=db)
+    import qualitylab.store
+    monkeypatch.setattr(qualitylab.store, "SCHEMA_VERSION", qualitylab.store.SCHEMA_VERSION + 1)
+    at = new_app().run()
+    assert not at.exception
+    assert any("Store needs migrating" in e.value for e in at.error)
+    assert any("qualitylab migrate" in c.value for c in at.caption)

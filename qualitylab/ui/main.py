@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from qualitylab.errors import QualitylabError
 from qualitylab.ui import data
 from qualitylab.ui.pages import PAGES
 
@@ -89,12 +90,26 @@ def all_pages() -> list[tuple]:
     return [*PAGES, ("ingest", "Ingest", "📥", upload.render)]
 
 
+def show_error(e: QualitylabError) -> None:
+    """A library error as the CLI shows it: title, message, hint (no traceback: it is not a bug)."""
+    st.error(f"**{e.title}**" + (f": {e.message}" if e.message else ""))
+    if e.hint:
+        st.caption(f"hint: {e.hint}")
+
+
 def run() -> None:
     st.set_page_config(page_title="qualitylab", page_icon="🔎", layout="wide")
-    sidebar_filters()
+    try:
+        sidebar_filters()
+    except QualitylabError as e:      # e.g. a store that needs migrating, or a newer one
+        show_error(e)
+        st.stop()
     from qualitylab.ui.pages import upload
     nav = st.navigation({
         "Report": [st.Page(render, title=title, url_path=slug, icon=icon) for slug, title, icon, render in PAGES],
         "Store": [st.Page(upload.render, title="Ingest", url_path="ingest", icon="📥")],
     })
-    nav.run()
+    try:
+        nav.run()
+    except QualitylabError as e:
+        show_error(e)

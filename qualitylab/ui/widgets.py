@@ -8,12 +8,25 @@ import streamlit as st
 from qualitylab.results import Statistic
 
 
-def table(df: pd.DataFrame, name: str, *, height: int | None = None) -> None:
-    """A sortable table with a CSV download button."""
+#: columns shown with 2 significant digits (p- and q-values span many orders of magnitude)
+SIGNIFICANT_DIGIT_COLUMNS = ("p_value", "q_value")
+
+
+def table(df: pd.DataFrame, name: str, *, height: int | None = None, column_config: dict | None = None) -> None:
+    """A sortable table with a CSV download button (the CSV keeps full precision).
+
+    p- and q-value columns (``*p_value``, ``*q_value``, ``*_p``, ``*_q``) are shown with 2 significant
+    digits and stay numeric, so they sort as numbers; ``column_config`` adds or overrides Streamlit
+    column configs.
+    """
     if df.empty:
         st.caption(f"({name}: no rows)")
         return
-    st.dataframe(df, width="stretch", hide_index=True, height=height or "auto")
+    config = {c: st.column_config.NumberColumn(format="%.2g") for c in df.columns
+              if isinstance(c, str) and (c.endswith(SIGNIFICANT_DIGIT_COLUMNS) or c.endswith(("_p", "_q")))
+              and pd.api.types.is_numeric_dtype(df[c])}
+    config.update(column_config or {})
+    st.dataframe(df, width="stretch", hide_index=True, height=height or "auto", column_config=config or None)
     st.download_button(f"Download {name}.csv", df.to_csv(index=False).encode("utf-8"),
                        file_name=f"{name}.csv", mime="text/csv", key=f"dl-{name}")
 
