@@ -7,6 +7,7 @@ top-level keys to result objects. Later areas add sections; existing keys never 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -22,6 +23,37 @@ DEFAULT_SEED = 20240601
 DEFAULT_N_BOOT = 1000
 
 
+class ReportStore:
+    """The store as report sections see it: each distinct named query (name + params) runs once per
+    report; later calls get the same result (sections of several areas ask for the same per-annotator
+    counts). Results are immutable Arrow tables; ``rows``/``one``/``df`` build fresh Python objects
+    from them. Everything else (``relation``, ``con``, ...) is the underlying :class:`Store`'s.
+    """
+
+    def __init__(self, store: Store):
+        self._store = store
+        self._results: dict[str, Any] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def arrow(self, name: str, params: dict[str, Any] | None = None):
+        key = name + json.dumps(params or {}, sort_keys=True, default=str)
+        if key not in self._results:
+            self._results[key] = self._store.arrow(name, params)
+        return self._results[key]
+
+    def df(self, name: str, params: dict[str, Any] | None = None):
+        return self.arrow(name, params).to_pandas()
+
+    def rows(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return self.arrow(name, params).to_pylist()
+
+    def one(self, name: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        rows = self.rows(name, params)
+        return rows[0] if rows else None
+
+
 @dataclass
 class ReportContext:
     """What every section sees: the store (read-only), the batch, and the seeded options."""
@@ -32,6 +64,10 @@ class ReportContext:
     n_boot: int = DEFAULT_N_BOOT
     options: dict[str, Any] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        if not isinstance(self.store, ReportStore):
+            self.store = ReportStore(self.store)
 
     def memo(self, key: str, fn: Callable[[], Any]) -> Any:
         """Compute once per report; sections that need the same intermediate result share it."""
