@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-REALDATA = (REPO.parent / "shared" / "realdata")
+# The real public data sets: ../shared/realdata beside a checkout, else the byte-identical copies
+# shipped in sample_data/ (same layout: pandalm/data/..., llmbar-mtbench/...).
+REALDATA = REPO.parent / "shared" / "realdata"
 if not REALDATA.is_dir():
-    REALDATA = REPO / "sample_data" / "realdata_missing"
+    REALDATA = REPO / "sample_data"
 
 
 @pytest.fixture
