@@ -88,6 +88,17 @@ def test_every_page_renders_on_the_sample_store(on_sample, slug):
     assert at.sidebar.selectbox(key="batch_id").value == "acme-w5"
 
 
+def test_every_page_has_a_material_icon_not_an_emoji():
+    """Debian's Chromium has no emoji font: emoji icons render as boxes; Material icons ship with Streamlit."""
+    from streamlit.material_icon_names import ALL_MATERIAL_ICONS
+    icons = {slug: icon for slug, _, icon, _ in all_pages()}
+    assert set(icons) == set(SLUGS)
+    for slug, icon in icons.items():
+        assert icon.startswith(":material/") and icon.endswith(":"), f"/{slug}: {icon!r}"
+        assert icon[len(":material/"):-1] in ALL_MATERIAL_ICONS, f"/{slug}: unknown icon {icon!r}"
+    assert len(set(icons.values())) == len(icons)
+
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_every_page_is_helpful_on_an_empty_store(db, slug):
     at = open_page(new_app(), slug)

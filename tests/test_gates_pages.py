@@ -41,8 +41,11 @@ def test_trends_page_shows_the_drop(three_weeks):
     at = open_page("trends", "w3")
     assert not at.exception
     assert at.title[0].value == "Trends"
-    verdicts = {m.label: m.value for m in at.metric}
-    assert verdicts["w1"].endswith("ACCEPT") and verdicts["w3"].endswith("REJECT")
+    # verdict badges carry the full words (metric tiles truncated them to "REVI…") and no emoji
+    badges = next(m.value for m in at.markdown if "-badge[" in m.value)
+    assert ":green-badge[:material/check_circle: w1 · ACCEPT]" in badges
+    assert ":red-badge[:material/block: w3 · REJECT]" in badges
+    assert not at.metric
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     alpha = next(c for c in charts if "human_agreement" in json.dumps(c["layout"].get("title", "")))
     xs, ys = alpha["data"][0]["x"], alpha["data"][0]["y"]
@@ -76,3 +79,10 @@ def test_pages_on_an_empty_store_are_helpful(db):
         at = open_page(page)
         assert not at.exception
         assert any("holds no batches" in i.value for i in at.info)
+
+
+def test_verdict_badges_name_every_verdict_in_full_and_escape_batch_names():
+    from qualitylab.ui.pages.trends import verdict_badges
+    line = verdict_badges([("w1", "REVIEW"), ("w_[2]", "INSUFFICIENT_EVIDENCE")])
+    assert line == (":orange-badge[:material/visibility: w1 · REVIEW] "
+                    ":gray-badge[:material/help: w\\_(2) · INSUFFICIENT\\_EVIDENCE]")

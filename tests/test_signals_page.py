@@ -25,8 +25,9 @@ def _open_signals(at: AppTest) -> AppTest:
     return at.run()
 
 
-def _batch(tmp_path, db) -> None:
-    """30 prompts x 6 model pairs x 3 humans, with ratings (m3 inflated) and rankings of the 4 models."""
+def _batch(tmp_path, db, rankings: bool = True, aspects: tuple[str, ...] = ("helpfulness",)) -> None:
+    """30 prompts x 6 model pairs x 3 humans, with ratings (m3 inflated; per aspect) and rankings of the
+    4 models (left out with ``rankings=False``)."""
     rng = np.random.default_rng(0)
     names = list(MODELS)
     pw, rt, rk = [], [], []
@@ -44,13 +45,14 @@ def _batch(tmp_path, db) -> None:
                                "seconds": float(rng.uniform(20, 60))})
         for a in ("h1", "h2"):
             for m, q in MODELS.items():
-                score = int(np.clip(round(4 + 2 * (q + (1.5 if m == "m3" else 0)) + rng.normal(scale=0.5)), 1, 7))
-                rt.append({"item_id": f"{pid}-{m}", "annotator_id": a, "score": score, "aspect": "helpfulness",
-                           "prompt_id": pid, "model": m, "seconds": 20.0})
+                for aspect in aspects:
+                    score = int(np.clip(round(4 + 2 * (q + (1.5 if m == "m3" else 0)) + rng.normal(scale=0.5)), 1, 7))
+                    rt.append({"item_id": f"{pid}-{m}", "annotator_id": a, "score": score, "aspect": aspect,
+                               "prompt_id": pid, "model": m, "seconds": 20.0})
             order = sorted(MODELS, key=lambda m: -(MODELS[m] + rng.normal(scale=0.5)))
             rk += [{"prompt_id": pid, "annotator_id": a, "response_id": f"{pid}-{m}", "rank": r + 1, "model": m,
                     "seconds": 15.0} for r, m in enumerate(order)]
-    for name, rows, kind in (("pw", pw, "pairwise"), ("rt", rt, "rating"), ("rk", rk, "ranking")):
+    for name, rows, kind in (("pw", pw, "pairwise"), ("rt", rt, "rating"), ("rk", rk, "ranking"))[:3 if rankings else 2]:
         ingest(write_jsonl(tmp_path / f"{name}.jsonl", rows), "w1", db=db, kind=kind, mode="append")
 
 
@@ -68,6 +70,11 @@ def test_signals_page_shows_leaderboards_agreement_cost_and_strength(tmp_path, d
     board = charts[0]
     assert len(board["data"]) == 3 and all(set(d["y"]) == set(MODELS) for d in board["data"])
     assert all("error_x" in d for d in board["data"])
+    assert not any(c.value.startswith("Not shown") for c in at.caption)
+    # the better buy's median hours: a point estimate, said so, with the per-pair intervals pointed to
+    assert any(m.label.endswith("median hours per pair") for m in at.metric)
+    assert any("point estimate (no interval on the median)" in c.value for c in at.caption)
+    assert any("with its 95% interval, are in the table" in c.value for c in at.caption)
     # the planted inflation of m3 is called out beyond the intervals
     assert any("m3" in w.value and "ratings puts m3 ahead" in w.value for w in at.warning)
     bars = next(c for c in charts if c["data"] and c["data"][0]["type"] == "bar")
@@ -101,3 +108,50 @@ def test_signals_page_on_an_empty_store(db):
     at = _open_signals(AppTest.from_file(APP, default_timeout=60))
     assert not at.exception
     assert any("holds no batches" in i.value for i in at.info)
+
+
+def test_signals_page_hides_the_leaderboard_of_a_signal_the_batch_lacks(tmp_path, db):
+    _batch(tmp_path, db, rankings=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["n_boot"] = 100
+    at = _open_signals(at)
+    assert not at.exception
+    board = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [d["name"] for d in board["data"]] == ["Pairwise verdicts", "Mean ratings"]   # no empty Rankings axes
+    assert [a["text"] for a in board["layout"]["annotations"]] == ["Pairwise verdicts", "Mean ratings"]
+    assert any(c.value == "Not shown: Rankings (the batch has no rankings)." for c in at.caption)
+
+
+def test_signals_page_opens_on_the_sidebars_aspect_and_reuses_the_cached_report(tmp_path, db, monkeypatch):
+    import qualitylab.ui.data as ui_data
+    _batch(tmp_path, db, aspects=("harmlessness", "helpfulness"))
+    calls = []
+    real = ui_data.compute_sections
+    monkeypatch.setattr(ui_data, "compute_sections",
+                        lambda store, batch, names, **kw: calls.append((names, kw["options"])) or real(
+                            store, batch, names, **kw))
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["n_boot"] = 100
+    at.run()                                   # Overview: computes the batch's full report (the gate)
+    assert not at.exception and calls[-1] == (None, {})
+    n_calls = len(calls)
+    at = _open_signals(at)
+    assert not at.exception
+    # report defaults (helpfulness, humans): served from the cached full report, nothing recomputed
+    assert at.selectbox(key="signals_aspect").value == "helpfulness"
+    assert len(calls) == n_calls
+    # the sidebar's aspect opens the page's selector; it differs from the default, so it is an option
+    at.sidebar.selectbox(key="aspect").set_value("harmlessness").run()
+    assert not at.exception
+    assert at.selectbox(key="signals_aspect").value == "harmlessness"
+    assert calls[-1] == (["ratings_vs_preferences", "leaderboard", "strength"], {"aspect": "harmlessness"})
+    # back to (all): the page follows the sidebar back to the report's default
+    at.sidebar.selectbox(key="aspect").set_value("(all)").run()
+    assert at.selectbox(key="signals_aspect").value == "helpfulness" and len(calls) == n_calls + 1
+
+
+def test_report_options_are_only_the_differences_from_the_reports_defaults():
+    from qualitylab.ui.pages.signals import report_options
+    assert report_options("human", "helpfulness", "helpfulness") == {}
+    assert report_options("human", None, None) == {}
+    assert report_options("judge", "overall", "helpfulness") == {"annotator_kind": "judge", "aspect": "overall"}

@@ -20,6 +20,7 @@ from qualitylab.ui.pages import PAGES
 
 KINDS = ["human", "judge", "all"]
 NO_VENDOR = "(no vendor)"
+INGEST_ICON = ":material/upload_file:"     # Material icons, not emoji (see pages/__init__.py)
 
 
 def _restore(name: str) -> None:
@@ -87,7 +88,7 @@ def sidebar_filters() -> None:
 def all_pages() -> list[tuple]:
     """(url slug, title, icon, render) of the report pages and the store pages, in navigation order."""
     from qualitylab.ui.pages import upload
-    return [*PAGES, ("ingest", "Ingest", "📥", upload.render)]
+    return [*PAGES, ("ingest", "Ingest", INGEST_ICON, upload.render)]
 
 
 def show_error(e: QualitylabError) -> None:
@@ -98,7 +99,7 @@ def show_error(e: QualitylabError) -> None:
 
 
 def run() -> None:
-    st.set_page_config(page_title="qualitylab", page_icon="🔎", layout="wide")
+    st.set_page_config(page_title="qualitylab", page_icon=":material/search:", layout="wide")
     try:
         sidebar_filters()
     except QualitylabError as e:      # e.g. a store that needs migrating, or a newer one
@@ -107,7 +108,7 @@ def run() -> None:
     from qualitylab.ui.pages import upload
     nav = st.navigation({
         "Report": [st.Page(render, title=title, url_path=slug, icon=icon) for slug, title, icon, render in PAGES],
-        "Store": [st.Page(upload.render, title="Ingest", url_path="ingest", icon="📥")],
+        "Store": [st.Page(upload.render, title="Ingest", url_path="ingest", icon=INGEST_ICON)],
     })
     try:
         nav.run()

@@ -1,4 +1,7 @@
-"""The app's pages, in navigation order: (url slug, title, icon, render function)."""
+"""The app's pages, in navigation order: (url slug, title, icon, render function).
+
+Icons are Streamlit Material icons (``:material/<name>:``), not emoji: Debian's Chromium has no emoji font.
+"""
 
 from qualitylab.ui.pages import overview
 from qualitylab.ui.pages import agreement
@@ -8,14 +11,14 @@ from qualitylab.ui.pages import signals
 from qualitylab.ui.pages import trends, evidence
 
 PAGES = [
-    ("overview", "Overview", "🏠", overview.render),
-    ("agreement", "Agreement", "🤝", agreement.render),
-    ("distributions", "Distributions", "📊", distributions.render),
-    ("bias", "Bias", "⚖️", bias.render),
-    ("judges", "Judge vs human", "🤖", judges.render),
-    ("signals", "Rankings vs ratings", "🏆", signals.render),
-    ("annotators", "Annotators", "🧑‍💼", annotators.render),
-    ("hygiene", "Hygiene", "🧹", hygiene.render),
-    ("trends", "Trends", "📈", trends.render),
-    ("evidence", "Evidence", "🗂️", evidence.render),
+    ("overview", "Overview", ":material/home:", overview.render),
+    ("agreement", "Agreement", ":material/handshake:", agreement.render),
+    ("distributions", "Distributions", ":material/bar_chart:", distributions.render),
+    ("bias", "Bias", ":material/balance:", bias.render),
+    ("judges", "Judge vs human", ":material/smart_toy:", judges.render),
+    ("signals", "Rankings vs ratings", ":material/leaderboard:", signals.render),
+    ("annotators", "Annotators", ":material/groups:", annotators.render),
+    ("hygiene", "Hygiene", ":material/cleaning_services:", hygiene.render),
+    ("trends", "Trends", ":material/trending_up:", trends.render),
+    ("evidence", "Evidence", ":material/folder_open:", evidence.render),
 ]

@@ -8,8 +8,10 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from qualitylab.signals.data import choose_aspect
+from qualitylab.results import Statistic
 from qualitylab.ui import data, widgets
 
+SIGNALS = ("pairwise", "rankings", "ratings")
 SIGNAL_LABELS = {"pairwise": "Pairwise verdicts", "rankings": "Rankings", "ratings": "Mean ratings"}
 SCORE = {"pairwise": ("pairwise_bt", "Bradley-Terry log-strength"),
          "rankings": ("rankings_bt", "Bradley-Terry log-strength (implied pairs)"),
@@ -22,13 +24,32 @@ def _err(stats):
     return dict(type="data", symmetric=False, array=hi, arrayminus=lo)
 
 
-def leaderboard_chart(lb) -> go.Figure:
-    """The three leaderboards side by side, models in the pairwise order, with 95% intervals."""
+def shown_signals(lb) -> list[str]:
+    """The signals that score at least one model (their leaderboard panels are drawn)."""
+    return [sig for sig in SIGNALS if any(r[SCORE[sig][0]].value is not None for r in lb.models)]
+
+
+def missing_signal_reason(lb, cov: dict[str, int], sig: str) -> str:
+    """One line on why ``sig`` has no leaderboard: the batch lacks it, else the first reason given."""
+    if sig == "rankings" and not cov.get("n_ranking_rows"):
+        return "the batch has no rankings"
+    if sig == "ratings" and not cov.get("n_ratings"):
+        return "the batch has no ratings"
+    if sig == "pairwise" and not cov.get("n_verdicts"):
+        return "the batch has no pairwise verdicts"
+    reasons = [r[SCORE[sig][0]].reason for r in lb.models if r[SCORE[sig][0]].reason]
+    return reasons[0] if reasons else "no model is scored"
+
+
+def leaderboard_chart(lb, signals: list[str] | None = None) -> go.Figure:
+    """The leaderboards of ``signals`` (default: those with scores) side by side, models in the
+    pairwise order, with 95% intervals."""
+    signals = shown_signals(lb) if signals is None else signals
     order = sorted(lb.models, key=lambda r: (r["rank_pairwise"].value or 99, r["model"]))
     names = [r["model"] for r in order]
-    fig = make_subplots(rows=1, cols=3, shared_yaxes=True,
-                        subplot_titles=[SIGNAL_LABELS[s] for s in ("pairwise", "rankings", "ratings")])
-    for col, sig in enumerate(("pairwise", "rankings", "ratings"), start=1):
+    fig = make_subplots(rows=1, cols=max(1, len(signals)), shared_yaxes=True,
+                        subplot_titles=[SIGNAL_LABELS[s] for s in signals])
+    for col, sig in enumerate(signals, start=1):
         key, axis = SCORE[sig]
         stats = [r[key] for r in order]
         fig.add_scatter(x=[s.value for s in stats], y=names, mode="markers", error_x=_err(stats),
@@ -117,21 +138,45 @@ def inflation_chart(sr) -> go.Figure:
     return fig
 
 
+def aspect_selector(aspects: list[str], default: str | None) -> str | None:
+    """The page's rating-aspect box, opened on ``default`` (the sidebar's aspect when this batch rates
+    it, else the report's default); it follows the sidebar again whenever that default changes."""
+    if not aspects:
+        return None
+    ss = st.session_state
+    if ss.get("signals_aspect") not in aspects or ss.get("signals_aspect_default") != default:
+        ss["signals_aspect"] = default
+    ss["signals_aspect_default"] = default
+    return st.selectbox("Rating aspect", aspects, key="signals_aspect",
+                        help="Opens on the sidebar's aspect; the JSON report uses the default rule "
+                             "(overall, else helpfulness, else the most linkable aspect).")
+
+
+def report_options(kind: str, aspect: str | None, report_aspect: str | None) -> dict[str, str]:
+    """Options for ``data.sections``: only those that differ from the report's defaults, so the page
+    is served from the batch's cached full report when it already exists (same cache key)."""
+    options = {}
+    if kind != "human":
+        options["annotator_kind"] = kind
+    if aspect is not None and aspect != report_aspect:
+        options["aspect"] = aspect
+    return options
+
+
 def render() -> None:
     st.title("Rankings vs ratings")
     batch_id = st.session_state.get("batch_id")
     if not batch_id:
         widgets.empty_store()
         return
-    kind = st.session_state.get("annotator_kind") or "human"
+    flt = data.current_filters()
+    kind = flt.annotator_kind
     aspect_rows = data.query("signals/rating_aspects", batch_id=batch_id, annotator_kind=kind)
     aspects = [a["aspect"] for a in aspect_rows]
-    options = {"annotator_kind": kind}
-    if aspects:
-        default = choose_aspect(aspect_rows)      # the report's default rule, so both show the same
-        options["aspect"] = st.selectbox("Rating aspect", aspects, index=aspects.index(default),
-                                         key="signals_aspect")
-    res = data.sections(batch_id, "ratings_vs_preferences", "leaderboard", "strength", **options)
+    report_aspect = choose_aspect(aspect_rows)    # the report's default rule
+    chosen = aspect_selector(aspects, flt.aspect if flt.aspect in aspects else report_aspect)
+    res = data.sections(batch_id, "ratings_vs_preferences", "leaderboard", "strength",
+                        **report_options(kind, chosen, report_aspect))
     rv, lb, sr = res["ratings_vs_preferences"], res["leaderboard"], res["strength"]
     cov = rv.coverage
     st.caption(f"Annotator kind: **{kind}** (sidebar). {cov['n_verdicts']:,} verdicts, {cov['n_ratings']:,} "
@@ -147,8 +192,17 @@ def render() -> None:
         st.success(buy["reading"] + ".")
         cols = st.columns(len(buy["median_hours"]))
         for c, (sig, h) in zip(cols, buy["median_hours"].items()):
-            c.metric(f"{SIGNAL_LABELS[sig]}: median hours per pair", f"{h:.2f}")
-            c.caption(f"cheapest in {buy['p_cheapest'][sig]:.0%} of bootstrap replicates")
+            label = f"{SIGNAL_LABELS[sig]}: median hours per pair"
+            if isinstance(h, Statistic):          # an interval, if the core ever carries one
+                with c:
+                    widgets.statistic(label, h, f"cheapest in {buy['p_cheapest'][sig]:.0%} of bootstrap replicates")
+                continue
+            c.metric(label, f"{h:.2f}")
+            c.caption(f"point estimate (no interval on the median); cheapest in {buy['p_cheapest'][sig]:.0%} "
+                      "of bootstrap replicates")
+        st.caption(f"Median over the {buy.get('n_pairs', len(buy.get('pairs', [])))} model pair(s) every signal "
+                   "orders the same way. Each pair's hours, with its 95% interval, are in the table under "
+                   "\"Cost of a signal\" below.")
     else:
         st.info(buy.get("reason") or "not computable")
     if buy.get("pairs_where_signals_disagree"):
@@ -162,7 +216,13 @@ def render() -> None:
     else:
         st.caption(f"95% intervals: {lb.method}. Bradley-Terry counts ties as half a win; a difference of "
                    "1 in log-strength = odds e (2.7) to 1 of one model beating the other.")
-        st.plotly_chart(leaderboard_chart(lb), width="stretch")
+        shown = shown_signals(lb)
+        missing = [sig for sig in SIGNALS if sig not in shown]
+        if missing:
+            st.caption("Not shown: " + "; ".join(f"{SIGNAL_LABELS[sig]} ({missing_signal_reason(lb, cov, sig)})"
+                                                for sig in missing) + ".")
+        if shown:
+            st.plotly_chart(leaderboard_chart(lb, shown), width="stretch")
         for d in lb.disagreements:
             st.warning(f"{d['model_x']} vs {d['model_y']}: " + ", ".join(
                 f"{sig} puts {m} ahead" for sig, m in d["better_by"].items())

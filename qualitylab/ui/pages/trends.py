@@ -12,7 +12,24 @@ from qualitylab.gates.trends import iso_week, metric_rows, vendor_vs_vendor, wee
 from qualitylab.results import to_jsonable
 from qualitylab.ui import data, widgets
 
-VERDICT_ICONS = {"ACCEPT": "✅", "REVIEW": "🟠", "REJECT": "⛔", "INSUFFICIENT_EVIDENCE": "❔"}
+#: verdict -> (badge colour, Material icon): Debian's Chromium has no emoji font, Material icons ship with Streamlit
+VERDICT_BADGES = {"ACCEPT": ("green", ":material/check_circle:"), "REVIEW": ("orange", ":material/visibility:"),
+                  "REJECT": ("red", ":material/block:"), "INSUFFICIENT_EVIDENCE": ("gray", ":material/help:")}
+
+
+def _md_text(text: str) -> str:
+    """``text`` safe inside a Markdown badge: brackets become parentheses, Markdown characters are escaped."""
+    text = str(text).replace("[", "(").replace("]", ")")
+    return "".join("\\" + c if c in "\\*_`$:<>~|" else c for c in text)
+
+
+def verdict_badges(verdicts: list[tuple[str, str]]) -> str:
+    """One Markdown line of coloured badges, ``batch_id · verdict`` each, that wraps instead of truncating."""
+    parts = []
+    for batch_id, verdict in verdicts:
+        color, icon = VERDICT_BADGES.get(verdict, ("gray", ":material/help:"))
+        parts.append(f":{color}-badge[{icon} {_md_text(batch_id)} · {_md_text(verdict)}]")
+    return " ".join(parts)
 
 
 def _rows_for(batches: list[dict]) -> list[dict]:
@@ -68,10 +85,8 @@ def render() -> None:
                "the contract; a trend over few batches is noisy.")
 
     st.subheader("Verdict per batch")
-    verdicts = list({r["batch_id"]: r for r in rows}.values())
-    cols = st.columns(max(1, len(verdicts)))
-    for col, r in zip(cols, verdicts):
-        col.metric(r["batch_id"], f"{VERDICT_ICONS.get(r['verdict'], '')} {r['verdict']}")
+    verdicts = list({r["batch_id"]: r["verdict"] for r in rows}.items())
+    st.markdown(verdict_badges(verdicts))
 
     st.subheader("Gate metrics over time")
     crit_ids = list(dict.fromkeys(r["criterion"] for r in rows))
