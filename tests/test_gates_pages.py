@@ -51,6 +51,7 @@ def test_trends_page_shows_the_drop(three_weeks):
     xs, ys = alpha["data"][0]["x"], alpha["data"][0]["y"]
     assert xs == ["w1", "w2", "w3"] and ys[2] < ys[1] - 0.4
     assert alpha["data"][0]["error_y"]["array"][2] > 0                     # with its interval
+    assert "<br>" in alpha["layout"]["title"]["text"]                      # long titles wrap, not clipped
     assert alpha["data"][0]["marker"]["color"][2] == "#cf222e"             # changed since last week
     assert any("changed: human_agreement" in m.value for m in at.markdown)
     assert any("Only one vendor" in i.value for i in at.info)

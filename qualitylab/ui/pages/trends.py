@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -55,7 +56,9 @@ def _criterion_chart(pts: list[dict], title: str) -> go.Figure:
     if thr is not None:
         fig.add_hline(y=thr, line_dash="dash", line_color="#57606a",
                       annotation_text=f"threshold {pts[0].get('comparison')} {thr:g}")
-    fig.update_layout(title=html.escape(title), height=300, margin=dict(l=10, r=10, t=40, b=30),
+    wrapped = "<br>".join(html.escape(line) for line in textwrap.wrap(title, 70)[:3])   # no clipped titles
+    fig.update_layout(title=dict(text=wrapped, font=dict(size=13)), height=300 + 16 * wrapped.count("<br>"),
+                      margin=dict(l=10, r=10, t=40 + 16 * wrapped.count("<br>"), b=30),
                       xaxis_title="batch (by delivery date)", showlegend=False)
     return fig
 
