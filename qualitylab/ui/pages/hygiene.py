@@ -24,7 +24,7 @@ def render() -> None:
     c1.metric("Checks failed", f"{len(h.failed)} of {len(h.checks)}")
     c2.metric("Offending rows", f"{sum(c.n_rows for c in h.checks.values()):,}")
     for name, check in h.checks.items():
-        icon = "✅" if check.passed else "❌"
+        icon = ":material/check_circle:" if check.passed else ":material/error:"
         st.subheader(f"{icon} {check.title}")
         st.caption(f"{check.description}. Query `{check.query}`: {check.n_rows:,} offending rows.")
         if check.passed:
