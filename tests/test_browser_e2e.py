@@ -115,7 +115,9 @@ def goto_page(page, title: str) -> None:
     more = nav.locator('[data-testid="stSidebarNavViewButton"]')
     if more.count() and "more" in more.inner_text().lower():
         more.click()
-    nav.locator('[data-testid="stSidebarNavLink"]').filter(has_text=re.compile(rf"^\W*{re.escape(title)}$")).click()
+    # the link's text is the Material icon's ligature name glued to the title ("handshakeAgreement")
+    nav.locator('[data-testid="stSidebarNavLink"]').filter(
+        has_text=re.compile(rf"{re.escape(title)}$")).click()
     page.locator("h1").filter(has_text=title).first.wait_for(timeout=PAGE_TIMEOUT_MS)
     wait_idle(page)
 
