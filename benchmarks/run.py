@@ -109,6 +109,7 @@ from qualitylab.agreement.compute import PREFERENCE_CODES, patterns_from_wide
 from qualitylab.agreement import coefficients as co
 t1 = time.perf_counter()
 with open_store(sys.argv[1], read_only=True) as s:
+    s.con.execute("SET enable_progress_bar = false").fetchall()
     p = {"batch_id": "big"}
     alpha = co.krippendorff_alpha(patterns_from_wide(s.arrow("agreement/preference_patterns", p),
                                                      list(PREFERENCE_CODES))).value
@@ -128,6 +129,7 @@ t0 = time.perf_counter()
 import duckdb, numpy as np, krippendorff
 t1 = time.perf_counter()
 con = duckdb.connect(sys.argv[1], read_only=True, config={"memory_limit": sys.argv[2]})
+con.execute("SET enable_progress_bar = false").fetchall()
 tbl = con.execute(
     "SELECT count(*) FILTER (WHERE preference = 'A') AS a, count(*) FILTER (WHERE preference = 'B') AS b, "
     "count(*) FILTER (WHERE preference = 'tie') AS t FROM verdicts "
@@ -146,6 +148,7 @@ t0 = time.perf_counter()
 import duckdb, numpy as np, krippendorff
 t1 = time.perf_counter()
 con = duckdb.connect(sys.argv[1], read_only=True, config={"memory_limit": sys.argv[2]})
+con.execute("SET enable_progress_bar = false").fetchall()
 tbl = con.execute(
     "SELECT dense_rank() OVER (ORDER BY annotator_id) - 1 AS r, dense_rank() OVER (ORDER BY comparison_id) - 1 AS i, "
     "CASE preference WHEN 'B' THEN 0 WHEN 'tie' THEN 1 ELSE 2 END AS v FROM verdicts "
@@ -317,7 +320,8 @@ def _measure_json(cmd) -> dict:
     with tempfile.TemporaryFile() as f:
         m = measure(cmd, stdout=f)
         f.seek(0)
-        m["out"] = json.loads(f.read().decode())
+        lines = [ln for ln in f.read().decode().splitlines() if ln.startswith("{")]
+        m["out"] = json.loads(lines[-1])
     m["work_s"] = m["out"]["work_s"]
     return m
 
@@ -442,6 +446,8 @@ def main() -> None:
     results = []
     for s in args.sizes.split(","):
         results.append(run_size(parse_size(s), work, args.reps, args))
+        print(table(results[-1:]), file=sys.stderr, flush=True)     # partial results as they come
+        (work / "partial.json").write_text(json.dumps({"machine": info, "results": results}, default=str))
     info["load_end"] = os.getloadavg()
     print(f"\nload average (1, 5, 15 min) at start {info['load_start']}, at end {info['load_end']}; "
           f"per step (1 min, first repetition): " + "; ".join(
