@@ -12,7 +12,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
-
 def _is_space(data: np.ndarray) -> np.ndarray:
     """ASCII whitespace bytes: space, \\t, \\n, \\v, \\f, \\r (comparisons beat a lookup table)."""
     return (data == 32) | ((data >= 9) & (data <= 13))
@@ -59,18 +58,3 @@ def whitespace_tokens(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
         counts[nonempty] = np.add.reduceat(starts.view(np.uint8), idx, dtype=np.int64)
     mask = None if arr.null_count == 0 else pc.is_null(arr).to_numpy(zero_copy_only=False)
     return pa.array(counts, pa.int32(), mask=mask)
-
-
-def token_table(reader, columns: list[str]) -> pa.Table:
-    """``source_line`` plus ``<column>_tokens`` for each text column, from an Arrow record-batch reader
-    over (source_line, *columns). Reads only those columns, once."""
-    parts = []
-    for batch in reader:
-        cols = {"source_line": batch.column(0)}
-        for i, c in enumerate(columns, start=1):
-            cols[f"{c}_tokens"] = whitespace_tokens(batch.column(i))
-        parts.append(pa.table(cols))
-    if not parts:
-        return pa.table({"source_line": pa.array([], pa.int64()),
-                         **{f"{c}_tokens": pa.array([], pa.int32()) for c in columns}})
-    return pa.concat_tables(parts)
