@@ -20,7 +20,6 @@ from qualitylab.bias.section import annotators_for, distributions_for, hygiene_f
 MANIFEST = SAMPLE_DIR / "manifest.json"
 WEEKS = [f"acme-w{i}" for i in range(1, 7)]
 
-pytestmark = pytest.mark.skipif(not MANIFEST.is_file(), reason="sample_data/manifest.json is not generated")
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,6 @@ from qualitylab.store import open_store
 
 PANDALM = REALDATA / "pandalm" / "data"
 LLMBAR = REALDATA / "llmbar-mtbench"
-pytestmark = pytest.mark.skipif(not (PANDALM.is_dir() and LLMBAR.is_dir()),
-                                reason=f"the real data sets are not at {REALDATA}")
 
 
 @pytest.fixture(scope="module")

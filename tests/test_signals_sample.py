@@ -20,7 +20,6 @@ MANIFEST = SAMPLE_DIR / "manifest.json"
 RATING_WEEKS = ("acme-w2", "acme-w4", "acme-w6")
 SECTIONS = ["ratings_vs_preferences", "leaderboard", "strength"]
 
-pytestmark = pytest.mark.skipif(not MANIFEST.is_file(), reason="sample_data/manifest.json not generated")
 
 
 @pytest.fixture(scope="module")
