@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 PREFERENCES = ("A", "B", "tie")
 SLOTS = ("A", "B")
@@ -247,5 +247,15 @@ ALTER TABLE verdicts ADD COLUMN IF NOT EXISTS responses_identical BOOLEAN;
 UPDATE verdicts SET responses_identical = (response_a = response_b);
 """
 
+_V4_PAIR_HASH = """
+-- An order-insensitive content hash: hash(prompt, the smaller response, the larger response).
+-- Equal for a comparison and the same comparison with A and B swapped, so a re-delivery that
+-- swaps the two responses is still found (content_hash is order-sensitive). Computed at ingest.
+ALTER TABLE verdicts ADD COLUMN IF NOT EXISTS pair_hash UBIGINT;
+UPDATE verdicts SET pair_hash = hash(coalesce(prompt, ''),
+                                     least(coalesce(response_a, ''), coalesce(response_b, '')),
+                                     greatest(coalesce(response_a, ''), coalesce(response_b, '')));
+"""
+
 #: MIGRATIONS[i] brings a store from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_JUDGE_CALLS, _V3_RESPONSES_IDENTICAL)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_JUDGE_CALLS, _V3_RESPONSES_IDENTICAL, _V4_PAIR_HASH)

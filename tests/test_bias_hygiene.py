@@ -138,3 +138,26 @@ def test_interval_below_threshold_flags_gold_and_agreement():
     # 18/40 -> upper 0.60 and 1/3 -> upper 0.79: the intervals reach 0.5, not flagged
     assert rows["unlucky"].flags == []
     assert rows["bad"].p_first.value is None and "no eligible" in rows["bad"].p_first.reason
+
+
+def test_redelivery_with_a_and_b_swapped_is_found(tmp_path, db):
+    """A vendor re-delivering an old comparison with the two responses exchanged is still caught
+    (pair_hash is order-insensitive); the row says it came back swapped."""
+    from qualitylab.ingest import ingest
+    from conftest import write_jsonl
+    old = [{"comparison_id": "c1", "annotator_id": "a", "preference": "A", "prompt": "P",
+            "response_a": "first answer", "response_b": "second answer"},
+           {"comparison_id": "c2", "annotator_id": "a", "preference": "B", "prompt": "Q",
+            "response_a": "one", "response_b": "two"}]
+    new = [{"comparison_id": "n1", "annotator_id": "b", "preference": "B", "prompt": "P",
+            "response_a": "second answer", "response_b": "first answer"},      # c1, swapped
+           {"comparison_id": "n2", "annotator_id": "b", "preference": "A", "prompt": "Q",
+            "response_a": "one", "response_b": "two"},                        # c2, same order
+           {"comparison_id": "n3", "annotator_id": "b", "preference": "A", "prompt": "R",
+            "response_a": "fresh", "response_b": "new"}]
+    ingest(write_jsonl(tmp_path / "w1.jsonl", old), "w1", db=db, vendor="v", delivered="2026-10-05")
+    ingest(write_jsonl(tmp_path / "w2.jsonl", new), "w2", db=db, vendor="v", delivered="2026-10-12")
+    with open_store(db, read_only=True) as s:
+        rows = offending_rows(s, "w2", "redelivered_items").to_pylist()
+    got = [(r["comparison_id"], r["earlier_comparison_id"], r["swapped"]) for r in rows]
+    assert got == [("n1", "c1", True), ("n2", "c2", False)]

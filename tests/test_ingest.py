@@ -290,7 +290,15 @@ def test_v2_store_migrates_with_responses_identical_backfilled(tmp_path):
     con.close()
     with open_store(p) as s:
         got = s.con.execute("SELECT comparison_id, responses_identical FROM verdicts ORDER BY 1").fetchall()
+        # v4: the order-insensitive pair_hash is backfilled too, and equals a fresh ingest's
+        hashes = dict(s.con.execute("SELECT comparison_id, pair_hash FROM verdicts").fetchall())
     assert got == [("c1", True), ("c2", False), ("c3", None)]
+    assert all(h is not None for h in hashes.values())
+    rows = [{"comparison_id": "n2", "annotator_id": "a", "preference": "A", "response_a": "y", "response_b": "x"}]
+    ingest(write_jsonl(tmp_path / "swap.jsonl", rows), "w2", db=p)
+    with open_store(p, read_only=True) as s:
+        fresh = s.con.execute("SELECT pair_hash FROM verdicts WHERE comparison_id = 'n2'").fetchall()[0][0]
+    assert fresh == hashes["c2"]         # same pair, A and B swapped: same pair_hash
 
 
 def test_read_only_open_of_missing_store_is_a_clear_error(tmp_path, capsys):

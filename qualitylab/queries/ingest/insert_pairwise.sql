@@ -1,7 +1,7 @@
 -- name: ingest/insert_pairwise
 -- Store the valid staged rows of _src (those not in _bad) as verdicts, with the columns later
 -- metrics need computed once here: lengths in characters and whitespace tokens, a content hash,
--- whether the two responses are identical.
+-- whether the two responses are identical, and an order-insensitive pair hash (schema v4).
 -- Token counts come from the Arrow UDF ql_whitespace_tokens (qualitylab.ingest / textstats).
 -- params: $batch_id, $file_id
 INSERT INTO verdicts
@@ -24,6 +24,8 @@ SELECT $batch_id, $file_id, source_line,
        ql_whitespace_tokens(response_b),
        hash(coalesce(prompt, ''), coalesce(response_a, ''), coalesce(response_b, '')),
        extra,
-       response_a = response_b
+       response_a = response_b,
+       hash(coalesce(prompt, ''), least(coalesce(response_a, ''), coalesce(response_b, '')),
+            greatest(coalesce(response_a, ''), coalesce(response_b, '')))
 FROM _src
 WHERE source_line NOT IN (SELECT source_line FROM _bad)

@@ -7,7 +7,7 @@ INSERT INTO verdicts (batch_id, file_id, source_line, comparison_id, annotator_i
                       preference, shown_first, shown_first_recorded, strength, gold, category,
                       created_at, prompt_id, model_a, model_b, prompt, response_a, response_b,
                       len_a_chars, len_b_chars, len_a_tokens, len_b_tokens, content_hash, extra,
-                      responses_identical)
+                      responses_identical, pair_hash)
 WITH src AS (
     SELECT * FROM verdicts
     WHERE batch_id = $batch_id AND response_a IS NOT NULL AND response_b IS NOT NULL
@@ -20,7 +20,7 @@ SELECT $batch_id, $file_id, row_number() OVER (ORDER BY j.item_id, j.shown_first
        s.response_a, s.response_b, s.len_a_chars, s.len_b_chars, s.len_a_tokens, s.len_b_tokens,
        s.content_hash,
        CAST(to_json(struct_pack(judge_model := j.model, template_sha256 := j.template_sha256)) AS JSON),
-       s.responses_identical
+       s.responses_identical, s.pair_hash
 FROM judge_calls j JOIN src s ON s.comparison_id = j.item_id
 WHERE j.batch_id = $batch_id AND j.mode = 'pairwise' AND j.model = $model
   AND j.template_sha256 = $template_sha256 AND j.aspect = '' AND j.parsed AND j.error IS NULL
