@@ -144,9 +144,10 @@ def stage_records(con, records: Iterable[Record], table: str = "_staging",
             col = buf[c]
             col.extend([None] * (len(lines) - len(col)))
             data[c] = pa.array(col, pa.string())
-        chunk = pa.table(data)  # noqa: F841 (read by DuckDB's replacement scan below)
+        con.register("_chunk", pa.table(data))
         cols = ", ".join(["source_line"] + [_q(c) for c in columns])
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM chunk")
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _chunk").fetchall()
+        con.unregister("_chunk")
         lines.clear()
         for c in columns:
             buf[c] = []

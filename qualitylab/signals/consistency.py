@@ -188,7 +188,7 @@ def across_tasks(source: str, prompt_rows, annotator_rows, *, what: str) -> Acro
         vt = proportion(pr["n_verdict_tie"].sum(), pr["n_verdict_tie"].sum() + pr["n_decided"].sum(),
                         what=f"linked verdicts where the {what} picks a side")
         it = proportion(pr["n_rating_tie"].sum(), pr["n_rating_tie"].sum() + pr["n_decided"].sum(),
-                        what=f"linked non-tie verdicts")
+                        what="linked non-tie verdicts")
     else:
         vt = it = Statistic.not_computable(f"no {what} linked to a pairwise verdict")
     per = []
