@@ -8,19 +8,37 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from .errors import NotFoundError
 
-SAMPLE_DIR = Path(os.environ.get("QUALITYLAB_SAMPLE_DIR") or Path(__file__).resolve().parents[1] / "sample_data")
+
+def _sample_dir() -> Path:
+    """``$QUALITYLAB_SAMPLE_DIR``, else the installed package ``qualitylab.sample_data`` (a wheel ships
+    the data files; an editable install maps it to the checkout's ``sample_data/``), else the
+    checkout's ``sample_data/``."""
+    if os.environ.get("QUALITYLAB_SAMPLE_DIR"):
+        return Path(os.environ["QUALITYLAB_SAMPLE_DIR"])
+    try:
+        from importlib.resources import files
+
+        return Path(str(files("qualitylab.sample_data")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[1] / "sample_data"
+
+
+SAMPLE_DIR = _sample_dir()
 
 
 def load_plan(sample_dir: Path = SAMPLE_DIR) -> list[dict]:
     plan = sample_dir / "load.json"
     if not plan.is_file():
-        raise NotFoundError("No sample data", f"{plan} not found",
-                            "run from a clone of the repository installed with `pip install -e .`")
+        raise NotFoundError(
+            "No sample data",
+            f"{plan} not found",
+            "run from a clone of the repository installed with `pip install -e .`",
+        )
     return json.loads(plan.read_text(encoding="utf-8"))
 
 
@@ -28,6 +46,7 @@ def load_sample(db=None, *, sample_dir: Path = SAMPLE_DIR) -> Iterator[str]:
     """Ingest every sample file of batches not yet in the store; yields one line per file."""
     from .ingest import ingest
     from .store import open_store
+
     plan = load_plan(sample_dir)
     with open_store(db) as store:
         present = {r["batch_id"] for r in store.rows("store/batch_names")}
@@ -37,7 +56,15 @@ def load_sample(db=None, *, sample_dir: Path = SAMPLE_DIR) -> Iterator[str]:
         for entry in plan:
             if entry["batch"] in present:
                 continue
-            res = ingest(sample_dir / entry["file"], entry["batch"], store=store, vendor=entry.get("vendor"),
-                         delivered=entry.get("delivered"), kind=entry.get("kind"), fmt=entry.get("format"),
-                         quarantine=entry.get("quarantine", False), mode="append")
+            res = ingest(
+                sample_dir / entry["file"],
+                entry["batch"],
+                store=store,
+                vendor=entry.get("vendor"),
+                delivered=entry.get("delivered"),
+                kind=entry.get("kind"),
+                fmt=entry.get("format"),
+                quarantine=entry.get("quarantine", False),
+                mode="append",
+            )
             yield res.summary()

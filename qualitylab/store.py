@@ -1,26 +1,41 @@
 """The store: one DuckDB file, its schema version, and the named queries in ``queries/``.
 
-Every value reaches SQL as a bound parameter (``$name``). Queries are files under
-``qualitylab/queries/`` with a comment header; :func:`sql` loads one by name.
+Every value reaches SQL as a bound parameter (``$name``). Queries are files under the repository's
+top-level ``queries/`` (installed as the package ``qualitylab.queries``) with a comment header;
+:func:`sql` loads one by name.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 
 from .errors import NotFoundError, StoreError
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
-QUERIES_DIR = Path(__file__).parent / "queries"
+
+def _queries_dir() -> Path:
+    """Where the ``.sql`` files are: the installed package ``qualitylab.queries`` (a wheel, or an
+    editable install mapping it to the checkout's ``queries/``), else ``queries/`` beside the package
+    (a checkout on ``sys.path`` without an install)."""
+    try:
+        from importlib.resources import files
+
+        return Path(str(files("qualitylab.queries")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[1] / "queries"
+
+
+QUERIES_DIR = _queries_dir()
 DEFAULT_DB = "qualitylab.duckdb"
-DEFAULT_MEMORY_LIMIT = "2GB"   # DuckDB's buffer pool; $QUALITYLAB_MEMORY_LIMIT or memory_limit= overrides
+DEFAULT_MEMORY_LIMIT = "2GB"  # DuckDB's buffer pool; $QUALITYLAB_MEMORY_LIMIT or memory_limit= overrides
 
 
 def default_db_path() -> Path:
@@ -28,7 +43,7 @@ def default_db_path() -> Path:
     return Path(os.environ.get("QUALITYLAB_DB") or DEFAULT_DB)
 
 
-@lru_cache(maxsize=None)
+@cache
 def sql(name: str) -> str:
     """The text of ``queries/<name>.sql``."""
     path = QUERIES_DIR / f"{name}.sql"
@@ -90,7 +105,7 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -106,14 +121,14 @@ class Store:
         if not self.batch_exists(batch_id):
             names = [r["batch_id"] for r in self.rows("store/batch_names")]
             raise NotFoundError(
-                "No such batch", f"{batch_id!r} is not in {self.path}",
+                "No such batch",
+                f"{batch_id!r} is not in {self.path}",
                 f"known batches: {', '.join(names) or '(none)'}; list them with `qualitylab batches`",
             )
 
 
 def _schema_version(con) -> int:
-    has_meta = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchall()[0][0]
+    has_meta = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchall()[0][0]
     if not has_meta:
         return 0
     rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
@@ -132,14 +147,18 @@ def migrate(con) -> int:
     for version in range(start, SCHEMA_VERSION):
         con.execute("BEGIN TRANSACTION")
         con.execute(MIGRATIONS[version]).fetchall()
-        con.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(version + 1)}).fetchall()
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(version + 1)}).fetchall()
         con.execute("COMMIT").fetchall()
     return start
 
 
-def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False,
-               memory_limit: str | None = None, wait_seconds: float = 10.0) -> Store:
+def open_store(
+    path: str | os.PathLike | None = None,
+    *,
+    read_only: bool = False,
+    memory_limit: str | None = None,
+    wait_seconds: float = 10.0,
+) -> Store:
     """Open (and for writers, create and migrate) the store.
 
     A read-only open of a missing file raises :class:`NotFoundError`. While another process writes,
@@ -147,13 +166,18 @@ def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False
     """
     p = Path(path) if path is not None else default_db_path()
     if read_only and not p.exists():
-        raise NotFoundError("No store", f"{p} does not exist",
-                            "ingest a batch first (`qualitylab ingest FILE --batch NAME`) or point "
-                            "--db / $QUALITYLAB_DB at an existing store")
+        raise NotFoundError(
+            "No store",
+            f"{p} does not exist",
+            "ingest a batch first (`qualitylab ingest FILE --batch NAME`) or point "
+            "--db / $QUALITYLAB_DB at an existing store",
+        )
     # A bounded buffer pool (DuckDB spills to disk beyond it) and no insertion-order bookkeeping:
     # every stored row carries its source_line, so order is never needed.
-    config = {"memory_limit": memory_limit or os.environ.get("QUALITYLAB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT,
-              "preserve_insertion_order": False}
+    config = {
+        "memory_limit": memory_limit or os.environ.get("QUALITYLAB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT,
+        "preserve_insertion_order": False,
+    }
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -161,17 +185,21 @@ def open_store(path: str | os.PathLike | None = None, *, read_only: bool = False
             break
         except duckdb.IOException as e:
             if "lock" not in str(e).lower() or time.monotonic() > deadline:
-                raise StoreError("Store is busy" if "lock" in str(e).lower() else "Cannot open store",
-                                 f"{p}: {e}",
-                                 "another process is writing to it; try again when it has finished") from e
+                raise StoreError(
+                    "Store is busy" if "lock" in str(e).lower() else "Cannot open store",
+                    f"{p}: {e}",
+                    "another process is writing to it; try again when it has finished",
+                ) from e
             time.sleep(0.2)
     if read_only:
         v = _schema_version(con)
         if v != SCHEMA_VERSION:
             con.close()
-            raise StoreError("Store needs migrating",
-                             f"{p} has schema version {v}, this qualitylab uses {SCHEMA_VERSION}",
-                             "run any writing command (e.g. `qualitylab migrate`) to upgrade it")
+            raise StoreError(
+                "Store needs migrating",
+                f"{p} has schema version {v}, this qualitylab uses {SCHEMA_VERSION}",
+                "run any writing command (e.g. `qualitylab migrate`) to upgrade it",
+            )
     else:
         migrate(con)
     return Store(con, p, read_only)
