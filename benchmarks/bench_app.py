@@ -42,6 +42,7 @@ def open_page(at, slug: str):
     registered page's hash (what a browser at /<slug> gets) is selected directly.
     """
     from qualitylab.ui.main import all_pages
+
     title = next(t for s, t, *_ in all_pages() if s == slug)
     hashes = [h for h, info in at._registered_pages.items() if info.get("page_name") == title]
     if not hashes:
@@ -57,8 +58,9 @@ def _section_timer(log: list):
     for its own work, the sections it triggers are logged under their own names.
     """
     from qualitylab import report
+
     report._register_area_sections()
-    stack: list[float] = []          # per open section: seconds spent in nested sections
+    stack: list[float] = []  # per open section: seconds spent in nested sections
     wrapped = []
     for name, fn in report.SECTIONS:
         fn = getattr(fn, "_inner", fn)
@@ -74,6 +76,7 @@ def _section_timer(log: list):
                 log.append((name, total - nested))
                 if stack:
                     stack[-1] += total
+
         timed._inner = fn
         wrapped.append((name, timed))
     report.SECTIONS[:] = wrapped
@@ -115,9 +118,14 @@ def bench(db: str, batch: str, pages: list[str] | None, reps: int, profile: bool
             t = time.perf_counter()
             at.run()
             warm.append(time.perf_counter() - t)
-        row = {"page": slug, "cold_s": round(cold, 2), "warm_s": round(statistics.median(warm), 2),
-               "warm_max_s": round(max(warm), 2), "exceptions": errors[:1],
-               "slowest_sections": [(n, round(s, 2)) for n, s in sections[:4]]}
+        row = {
+            "page": slug,
+            "cold_s": round(cold, 2),
+            "warm_s": round(statistics.median(warm), 2),
+            "warm_max_s": round(max(warm), 2),
+            "exceptions": errors[:1],
+            "slowest_sections": [(n, round(s, 2)) for n, s in sections[:4]],
+        }
         if slug == "evidence" and not errors:
             out.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
@@ -139,9 +147,14 @@ def _evidence_pack(at, reps: int, log: list) -> dict:
         t = time.perf_counter()
         at.run()
         warm.append(time.perf_counter() - t)
-    return {"page": "evidence (pack built)", "cold_s": round(cold, 2), "warm_s": round(statistics.median(warm), 2),
-            "warm_max_s": round(max(warm), 2), "exceptions": [e.value for e in at.exception][:1],
-            "slowest_sections": [(n, round(s, 2)) for n, s in sorted(log, key=lambda x: -x[1])[:4]]}
+    return {
+        "page": "evidence (pack built)",
+        "cold_s": round(cold, 2),
+        "warm_s": round(statistics.median(warm), 2),
+        "warm_max_s": round(max(warm), 2),
+        "exceptions": [e.value for e in at.exception][:1],
+        "slowest_sections": [(n, round(s, 2)) for n, s in sorted(log, key=lambda x: -x[1])[:4]],
+    }
 
 
 def flow(db: str, batch: str, pages: list[str] | None) -> list[dict]:
@@ -153,6 +166,7 @@ def flow(db: str, batch: str, pages: list[str] | None) -> list[dict]:
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     from qualitylab.ui.main import all_pages
+
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=600)
@@ -165,8 +179,11 @@ def flow(db: str, batch: str, pages: list[str] | None) -> list[dict]:
         open_page(at, slug)
         t = time.perf_counter()
         at.run()
-        row = {"page": slug, "first_visit_s": round(time.perf_counter() - t, 2),
-               "exceptions": [e.value for e in at.exception][:1]}
+        row = {
+            "page": slug,
+            "first_visit_s": round(time.perf_counter() - t, 2),
+            "exceptions": [e.value for e in at.exception][:1],
+        }
         out.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     return out
@@ -183,15 +200,17 @@ def machine() -> str:
         pass
     mem = ""
     try:
-        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines()
-                      if x.startswith("MemTotal")).split()[1])
+        kb = int(next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1])
         mem = f", {kb / 1024 / 1024:.0f} GB RAM"
     except (OSError, StopIteration):
         pass
     import duckdb
     import streamlit
-    return (f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}, "
-            f"DuckDB {duckdb.__version__}, Streamlit {streamlit.__version__}")
+
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}, Streamlit {streamlit.__version__}"
+    )
 
 
 def main() -> None:
@@ -201,8 +220,11 @@ def main() -> None:
     p.add_argument("--pages", nargs="*", help="page slugs (default: every page)")
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--profile", action="store_true", help="time each report section on the cold run")
-    p.add_argument("--flow", action="store_true",
-                   help="instead: one session, caches cleared once, each page's first visit in order")
+    p.add_argument(
+        "--flow",
+        action="store_true",
+        help="instead: one session, caches cleared once, each page's first visit in order",
+    )
     p.add_argument("--json", help="also write the rows as JSON here")
     args = p.parse_args()
     if args.flow:
@@ -215,7 +237,7 @@ def main() -> None:
     rows = bench(args.db, args.batch, args.pages, args.reps, args.profile)
     print(f"Machine: {machine()}")
     print(f"Store: {args.db}, batch {args.batch}\n")
-    print("| page | cold (s) | warm (s, median of %d) | slowest sections on the cold run (s) |" % args.reps)
+    print(f"| page | cold (s) | warm (s, median of {args.reps}) | slowest sections on the cold run (s) |")
     print("|---|---:|---:|---|")
     for r in rows:
         secs = ", ".join(f"{n} {s}" for n, s in r["slowest_sections"]) or "-"

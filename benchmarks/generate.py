@@ -35,11 +35,13 @@ from pathlib import Path
 
 import duckdb
 
-WORDS = ("the a model answer response question data because however therefore first second "
-         "example code python function return value error result explain consider step "
-         "reason clear concise detailed helpful harmless correct wrong user assistant write "
-         "list table summary context prompt evidence source claim test case simple complex "
-         "therefore overall finally note important also which would could should might").split()
+WORDS = (
+    "the a model answer response question data because however therefore first second "
+    "example code python function return value error result explain consider step "
+    "reason clear concise detailed helpful harmless correct wrong user assistant write "
+    "list table summary context prompt evidence source claim test case simple complex "
+    "therefore overall finally note important also which would could should might"
+).split()
 
 N_MODELS = 8
 
@@ -58,8 +60,11 @@ _COMPARISONS = """
 
 # Row index of slot s of comparison c: comparisons before c hold 3 human rows (2 when c' % 10 = 0)
 # plus 2K judge rows when c' % 5 = 0; humans come first, then judge j in order o at 3 + 2j + o.
-_PAIRS = """
-WITH c AS (""" + _COMPARISONS + """),
+_PAIRS = (
+    """
+WITH c AS ("""
+    + _COMPARISONS
+    + """),
 slots AS (
     SELECT range AS slot FROM range(3 + 2 * $nj)
 ),
@@ -82,8 +87,10 @@ SELECT 'c' || cid AS comparison_id,
             WHEN u < 1 / (1 + exp(-4 * d)) THEN 'A' ELSE 'B' END AS preference,
        CASE WHEN (CASE WHEN is_judge THEN (slot - 3) % 2 ELSE sf END) = 0 THEN 'A' ELSE 'B' END AS shown_first,
        CAST(least(3, floor(abs(d) * 4)) AS INTEGER) AS strength,
-       CASE WHEN NOT is_judge AND cid % 10 = 1 THEN CAST(least(7, greatest(1, round(4 + 3 * d + 2 * (u - 0.5)))) AS DOUBLE) END AS rating_a,
-       CASE WHEN NOT is_judge AND cid % 10 = 1 THEN CAST(least(7, greatest(1, round(4 - 3 * d + 2 * (0.5 - u)))) AS DOUBLE) END AS rating_b,
+       CASE WHEN NOT is_judge AND cid % 10 = 1
+            THEN CAST(least(7, greatest(1, round(4 + 3 * d + 2 * (u - 0.5)))) AS DOUBLE) END AS rating_a,
+       CASE WHEN NOT is_judge AND cid % 10 = 1
+            THEN CAST(least(7, greatest(1, round(4 - 3 * d + 2 * (0.5 - u)))) AS DOUBLE) END AS rating_b,
        CASE WHEN is_judge THEN NULL ELSE round(5 + 60 * u, 1) END AS seconds,
        'p' || p_id AS prompt_id,
        pp.text AS prompt, pa.text AS response_a, pb.text AS response_b,
@@ -95,11 +102,15 @@ JOIN pool pa ON pa.id = v.a_id
 JOIN pool pb ON pb.id = v.b_id
 WHERE row_index < $n
 """
+)
 
 # Ratings: both responses of every 40th comparison, 3 raters, 2 aspects; score from the model's
 # latent quality plus noise, on 1-7.
-_RATINGS = """
-WITH c AS (""" + _COMPARISONS + """ WHERE range % 40 = 0),
+_RATINGS = (
+    """
+WITH c AS ("""
+    + _COMPARISONS
+    + """ WHERE range % 40 = 0),
 items AS (
     SELECT cid, p_id, 'a' AS side, a_id AS r_id FROM c
     UNION ALL
@@ -120,11 +131,15 @@ FROM r
 JOIN pool pp ON pp.id = r.p_id % $np
 JOIN pool pr ON pr.id = r.r_id
 """
+)
 
 # Rankings: for every 40th comparison (offset 20), its two responses and two more from the pool,
 # ranked 1-4 by 2 annotators by latent quality plus noise.
-_RANKINGS = """
-WITH c AS (""" + _COMPARISONS + """ WHERE range % 40 = 20),
+_RANKINGS = (
+    """
+WITH c AS ("""
+    + _COMPARISONS
+    + """ WHERE range % 40 = 20),
 resp AS (
     SELECT cid, p_id, k.range AS pos,
            CASE k.range WHEN 0 THEN a_id WHEN 1 THEN b_id
@@ -145,6 +160,7 @@ SELECT 'p' || p_id || '-c' || cid AS prompt_id,
 FROM judged
 JOIN pool pr ON pr.id = judged.r_id
 """
+)
 
 
 def sibling(out: str, kind: str) -> str:
@@ -153,30 +169,56 @@ def sibling(out: str, kind: str) -> str:
 
 
 def _copy(con, query: str, params: dict, out: str) -> None:
-    con.execute(f"COPY ({query}) TO '" + out.replace("'", "''") + "' (FORMAT parquet, ROW_GROUP_SIZE 122880)",
-                params).fetchall()
+    con.execute(
+        f"COPY ({query}) TO '" + out.replace("'", "''") + "' (FORMAT parquet, ROW_GROUP_SIZE 122880)", params
+    ).fetchall()
 
 
-def generate(n_judgments: int, out: str, *, annotators: int = 240, seed: int = 7, judges: int = 0,
-             ratings: bool = False, rankings: bool = False, n_prompts: int = 20_000,
-             n_responses: int = 60_000, memory_limit: str = "2GB") -> dict:
+def generate(
+    n_judgments: int,
+    out: str,
+    *,
+    annotators: int = 240,
+    seed: int = 7,
+    judges: int = 0,
+    ratings: bool = False,
+    rankings: bool = False,
+    n_prompts: int = 20_000,
+    n_responses: int = 60_000,
+    memory_limit: str = "2GB",
+) -> dict:
     con = duckdb.connect(config={"memory_limit": memory_limit, "preserve_insertion_order": False})
-    con.execute("CREATE TABLE pool AS "
-                "SELECT id, array_to_string(list_transform(range(n_words), "
-                "  lambda k: list_extract($w, 1 + CAST(hash(id, k, $seed) % $nw AS BIGINT))), ' ') AS text "
-                "FROM (SELECT range AS id, CAST(5 + hash(range, $seed, 'len') % 350 AS BIGINT) AS n_words "
-                "      FROM range($n))",
-                {"seed": seed, "n": n_prompts + n_responses, "nw": len(WORDS), "w": WORDS}).fetchall()
+    con.execute(
+        "CREATE TABLE pool AS "
+        "SELECT id, array_to_string(list_transform(range(n_words), "
+        "  lambda k: list_extract($w, 1 + CAST(hash(id, k, $seed) % $nw AS BIGINT))), ' ') AS text "
+        "FROM (SELECT range AS id, CAST(5 + hash(range, $seed, 'len') % 350 AS BIGINT) AS n_words "
+        "      FROM range($n))",
+        {"seed": seed, "n": n_prompts + n_responses, "nw": len(WORDS), "w": WORDS},
+    ).fetchall()
     # rows per 10 comparisons: 29 human + 2 * 2K judge rows
     n_comp = n_judgments * 10 // (29 + 4 * judges) + 2
     # prompt ids grow with the data (one per ~5 comparisons, as in collections that grow by adding
     # prompts); their texts come from the pool of n_prompts texts
-    common = {"seed": seed, "np": n_prompts, "npid": max(n_prompts, n_comp // 5), "nr": n_responses,
-              "nm": N_MODELS, "nc": n_comp}
+    common = {
+        "seed": seed,
+        "np": n_prompts,
+        "npid": max(n_prompts, n_comp // 5),
+        "nr": n_responses,
+        "nm": N_MODELS,
+        "nc": n_comp,
+    }
     _copy(con, _PAIRS, {**common, "na": annotators, "nj": judges, "n": n_judgments}, out)
-    info = dict(zip(("n_judgments", "n_annotators", "n_comparisons"), con.execute(
-        "SELECT count(*), count(DISTINCT annotator_id), count(DISTINCT comparison_id) FROM read_parquet($f)",
-        {"f": out}).fetchall()[0]))
+    info = dict(
+        zip(
+            ("n_judgments", "n_annotators", "n_comparisons"),
+            con.execute(
+                "SELECT count(*), count(DISTINCT annotator_id), count(DISTINCT comparison_id) FROM read_parquet($f)",
+                {"f": out},
+            ).fetchall()[0],
+            strict=True,
+        )
+    )
     # comparisons actually used (the last one may be cut by N)
     common["nc"] = info["n_comparisons"]
     if ratings:
@@ -205,8 +247,16 @@ def main() -> None:
     ap.add_argument("--memory-limit", default="2GB", help="DuckDB memory limit of the generator")
     a = ap.parse_args()
     t = time.perf_counter()
-    info = generate(a.n, a.out, annotators=a.annotators, seed=a.seed, judges=a.judges, ratings=a.ratings,
-                    rankings=a.rankings, memory_limit=a.memory_limit)
+    info = generate(
+        a.n,
+        a.out,
+        annotators=a.annotators,
+        seed=a.seed,
+        judges=a.judges,
+        ratings=a.ratings,
+        rankings=a.rankings,
+        memory_limit=a.memory_limit,
+    )
     print(info, f"{time.perf_counter() - t:.1f} s")
 
 

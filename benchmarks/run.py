@@ -49,10 +49,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
 QL = [PY, "-m", "qualitylab.cli"]
-MEMORY_LIMIT = "2GB"      # the store's default (qualitylab/store.py); the bare CTAS uses the same
+MEMORY_LIMIT = "2GB"  # the store's default (qualitylab/store.py); the bare CTAS uses the same
 
 
 # -- measuring a child ---------------------------------------------------------------------------
+
 
 def measure(cmd: list[str], *, stdout=None, env=None, ok=(0,)) -> dict:
     """Run ``cmd`` as a child; wall seconds and its peak RSS in MB (``ru_maxrss`` of that child only)."""
@@ -73,8 +74,13 @@ def measure(cmd: list[str], *, stdout=None, env=None, ok=(0,)) -> dict:
 
 def repeat(n: int, fn) -> dict:
     runs = [fn(i) for i in range(n)]
-    return {"s": statistics.median(r["s"] for r in runs), "rss_mb": max(r["rss_mb"] for r in runs),
-            "runs_s": [round(r["s"], 2) for r in runs], "load": runs[0]["load"], "last": runs[-1]}
+    return {
+        "s": statistics.median(r["s"] for r in runs),
+        "rss_mb": max(r["rss_mb"] for r in runs),
+        "runs_s": [round(r["s"], 2) for r in runs],
+        "load": runs[0]["load"],
+        "last": runs[-1],
+    }
 
 
 def child(code: str, *args) -> list[str]:
@@ -116,7 +122,8 @@ with open_store(sys.argv[1], read_only=True) as s:
     dist = {r["preference"]: r["n"] for r in s.rows("overview/label_distribution", p) if r["annotator_kind"] == "human"}
     pos = {r["annotator_id"]: r["k_first"] / r["n"] for r in s.rows("bias/position_by_annotator", p)
            if r["annotator_kind"] == "human" and r["n"]}
-    lng = {r["annotator_id"]: r["k_longer"] / r["n"] for r in s.rows("bias/length_by_annotator", {**p, "min_diff_chars": 30})
+    lng = {r["annotator_id"]: r["k_longer"] / r["n"]
+           for r in s.rows("bias/length_by_annotator", {**p, "min_diff_chars": 30})
            if r["annotator_kind"] == "human" and r["n"]}
 total = sum(dist.values())
 print(json.dumps({"alpha": alpha, "dist": {k: v / total for k, v in dist.items()}, "p_first": pos,
@@ -199,6 +206,7 @@ print(json.dumps({"alpha": float(alpha), "dist": dist, "p_first": p_first, "p_pr
 
 # -- the run -----------------------------------------------------------------------------------
 
+
 def parse_size(s: str) -> int:
     s = s.strip().upper()
     mult = {"K": 1_000, "M": 1_000_000}.get(s[-1], 1)
@@ -210,19 +218,42 @@ def label(n: int) -> str:
 
 
 def machine() -> dict:
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
-                if ln.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ),
+        platform.processor(),
+    )
     free = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.strip()
     from importlib.metadata import PackageNotFoundError, version
+
     versions = {}
-    for dist in ("qualitylab", "duckdb", "pyarrow", "numpy", "pandas", "scipy", "statsmodels", "scikit-learn",
-                 "streamlit", "krippendorff"):
+    for dist in (
+        "qualitylab",
+        "duckdb",
+        "pyarrow",
+        "numpy",
+        "pandas",
+        "scipy",
+        "statsmodels",
+        "scikit-learn",
+        "streamlit",
+        "krippendorff",
+    ):
         try:
             versions[dist] = version(dist)
         except PackageNotFoundError:
             versions[dist] = "not installed"
-    return {"nproc": os.cpu_count(), "cpu": cpu, "free_h": free, "python": platform.python_version(),
-            "versions": versions, "kernel": platform.release()}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "free_h": free,
+        "python": platform.python_version(),
+        "versions": versions,
+        "kernel": platform.release(),
+    }
 
 
 def run_size(n: int, work: Path, reps_small: int, args) -> dict:
@@ -232,23 +263,28 @@ def run_size(n: int, work: Path, reps_small: int, args) -> dict:
     ratings, rankings = work / f"pairs_{lab}_ratings.parquet", work / f"pairs_{lab}_rankings.parquet"
     db, bare_db = work / f"store_{lab}.duckdb", work / f"bare_{lab}.duckdb"
     res: dict = {"n": n, "label": lab, "reps": reps}
-    say = lambda m: print(f"[{lab}] {m}", file=sys.stderr, flush=True)
+
+    def say(m):
+        print(f"[{lab}] {m}", file=sys.stderr, flush=True)
 
     if not (pairs.exists() and ratings.exists() and rankings.exists()):
         say("generating")
-        res["generate"] = measure([PY, str(REPO / "benchmarks/generate.py"), n, pairs, "--judges", 2,
-                                   "--ratings", "--rankings"])
+        res["generate"] = measure(
+            [PY, str(REPO / "benchmarks/generate.py"), n, pairs, "--judges", 2, "--ratings", "--rankings"]
+        )
     res["file_gb"] = pairs.stat().st_size / 1e9
 
     def ingest(i):
         rm_db(db)
         return measure([*QL, "ingest", str(pairs), "--batch", "big", "--db", str(db)])
+
     say("ingest")
     res["ingest"] = repeat(reps, ingest)
 
     def bare(i):
         rm_db(bare_db)
         return measure(child(BARE, pairs, bare_db, MEMORY_LIMIT))
+
     say("bare CTAS")
     res["bare"] = repeat(reps, bare)
     res["bare_db_gb"] = bare_db.stat().st_size / 1e9
@@ -270,21 +306,40 @@ def run_size(n: int, work: Path, reps_small: int, args) -> dict:
             with open(report_json, "wb") as f:
                 return measure([*QL, "report", "--batch", "big", "--json", "--db", str(db)], stdout=f)
         return measure([*QL, "report", "--batch", "big", "--json", "--db", str(db)])
+
     say("report")
     res["report"] = repeat(reps, report)
 
     say("check")
-    res["check"] = repeat(reps, lambda i: measure([*QL, "check", "--batch", "big", "--db", str(db)],
-                                                  ok=(0, 10, 11)))
+    res["check"] = repeat(reps, lambda i: measure([*QL, "check", "--batch", "big", "--db", str(db)], ok=(0, 10, 11)))
     res["check"]["verdict_rc"] = res["check"]["last"]["rc"]
 
     say("app overview (AppTest)")
     app_json = work / f"app_{lab}.json"
-    app = measure([PY, str(REPO / "benchmarks/bench_app.py"), "--db", str(db), "--batch", "big",
-                   "--pages", "overview", "--reps", str(reps_small), "--json", str(app_json)])
+    app = measure(
+        [
+            PY,
+            str(REPO / "benchmarks/bench_app.py"),
+            "--db",
+            str(db),
+            "--batch",
+            "big",
+            "--pages",
+            "overview",
+            "--reps",
+            str(reps_small),
+            "--json",
+            str(app_json),
+        ]
+    )
     row = json.loads(app_json.read_text())["rows"][0]
-    res["app"] = {"cold_s": row["cold_s"], "warm_s": row["warm_s"], "rss_mb": app["rss_mb"],
-                  "load": app["load"], "exceptions": row["exceptions"]}
+    res["app"] = {
+        "cold_s": row["cold_s"],
+        "warm_s": row["warm_s"],
+        "rss_mb": app["rss_mb"],
+        "load": app["load"],
+        "exceptions": row["exceptions"],
+    }
 
     def refs(code, *a):
         return repeat(reps, lambda i: _measure_json(child(code, *a)))
@@ -298,15 +353,19 @@ def run_size(n: int, work: Path, reps_small: int, args) -> dict:
         say(f"krippendorff dense ({dense_gb:.1f} GB matrix)")
         res["kripp_dense"] = refs(KRIPP_DENSE, db, MEMORY_LIMIT)
     else:
-        res["kripp_dense"] = {"skipped": f"the annotators x items matrix would be {dense_gb:.1f} GB "
-                                         f"(> --dense-max-gb {args.dense_max_gb})"}
+        res["kripp_dense"] = {
+            "skipped": f"the annotators x items matrix would be {dense_gb:.1f} GB "
+            f"(> --dense-max-gb {args.dense_max_gb})"
+        }
     text_gb = _text_gb(db)
     if text_gb <= args.pandas_max_gb:
         say(f"pandas ({text_gb:.1f} GB of text)")
         res["pandas"] = refs(PANDAS, pairs)
     else:
-        res["pandas"] = {"skipped": f"the texts alone are {text_gb:.1f} GB of UTF-8 (pandas needs more "
-                                    f"as Python/Arrow strings; > --pandas-max-gb {args.pandas_max_gb})"}
+        res["pandas"] = {
+            "skipped": f"the texts alone are {text_gb:.1f} GB of UTF-8 (pandas needs more "
+            f"as Python/Arrow strings; > --pandas-max-gb {args.pandas_max_gb})"
+        }
 
     res["check_values"] = cross_check(report_json, res)
     if not args.keep:
@@ -317,6 +376,7 @@ def run_size(n: int, work: Path, reps_small: int, args) -> dict:
 def _measure_json(cmd) -> dict:
     """``measure`` of a child that prints one JSON line (its values and its own inner timings)."""
     import tempfile
+
     with tempfile.TemporaryFile() as f:
         m = measure(cmd, stdout=f)
         f.seek(0)
@@ -328,14 +388,18 @@ def _measure_json(cmd) -> dict:
 
 def _dense_gb(db: Path) -> float:
     import duckdb
+
     with duckdb.connect(str(db), read_only=True) as con:
-        a, i = con.execute("SELECT count(DISTINCT annotator_id), count(DISTINCT comparison_id) FROM verdicts "
-                           "WHERE batch_id = 'big' AND annotator_kind = 'human'").fetchall()[0]
+        a, i = con.execute(
+            "SELECT count(DISTINCT annotator_id), count(DISTINCT comparison_id) FROM verdicts "
+            "WHERE batch_id = 'big' AND annotator_kind = 'human'"
+        ).fetchall()[0]
     return a * i * 8 / 1e9
 
 
 def _text_gb(db: Path) -> float:
     import duckdb
+
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute("SELECT (sum(len_a_chars) + sum(len_b_chars)) / 1e9 FROM verdicts").fetchall()[0][0]
 
@@ -363,13 +427,17 @@ def cross_check(report_json: Path, res: dict) -> dict:
 
 # -- output ------------------------------------------------------------------------------------
 
-def fmt_s(x): return f"{x:.1f}" if x >= 10 else f"{x:.2f}"
+
+def fmt_s(x):
+    return f"{x:.1f}" if x >= 10 else f"{x:.2f}"
 
 
 def table(results: list[dict]) -> str:
     labs = [r["label"] for r in results]
-    lines = ["| step | " + " | ".join(f"{l}: time (s) | {l}: peak RSS (MB)" for l in labs) + " |",
-             "|---|" + "---:|---:|" * len(labs)]
+    lines = [
+        "| step | " + " | ".join(f"{lab}: time (s) | {lab}: peak RSS (MB)" for lab in labs) + " |",
+        "|---|" + "---:|---:|" * len(labs),
+    ]
 
     def row(name, key, sub=None):
         cells = []
@@ -379,8 +447,10 @@ def table(results: list[dict]) -> str:
                 cells += ["skipped", ""]
                 continue
             s = m["s"] if sub is None else m[sub]
-            cells += [fmt_s(s) + (f" ({', '.join(map(str, m['runs_s']))})" if "runs_s" in m and len(m["runs_s"]) > 1 else ""),
-                      f"{m['rss_mb']:.0f}"]
+            cells += [
+                fmt_s(s) + (f" ({', '.join(map(str, m['runs_s']))})" if "runs_s" in m and len(m["runs_s"]) > 1 else ""),
+                f"{m['rss_mb']:.0f}",
+            ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
 
     row("ingest pairwise (`qualitylab ingest`)", "ingest")
@@ -405,23 +475,32 @@ def ratios(results: list[dict]) -> list[str]:
         L = r["label"]
         out.append(f"{L}: ingest / bare CTAS = {r['ingest']['s'] / r['bare']['s']:.2f}x (target <= 2x)")
         out.append(f"{L}: report = {r['report']['s']:.1f} s, of which start-up imports {r['imports']['s']:.1f} s")
-        for name, key in (("krippendorff value_counts", "kripp_vc"), ("krippendorff dense", "kripp_dense"),
-                          ("pandas", "pandas")):
+        for name, key in (
+            ("krippendorff value_counts", "kripp_vc"),
+            ("krippendorff dense", "kripp_dense"),
+            ("pandas", "pandas"),
+        ):
             m = r.get(key, {})
             if "s" in m:
                 q = r["ql_headline"]
-                out.append(f"{L}: {name} / qualitylab headline: process {m['s'] / q['s']:.2f}x, "
-                           f"work without imports {m['last']['work_s'] / q['last']['work_s']:.2f}x, "
-                           f"peak RSS {m['rss_mb'] / q['rss_mb']:.2f}x")
+                out.append(
+                    f"{L}: {name} / qualitylab headline: process {m['s'] / q['s']:.2f}x, "
+                    f"work without imports {m['last']['work_s'] / q['last']['work_s']:.2f}x, "
+                    f"peak RSS {m['rss_mb'] / q['rss_mb']:.2f}x"
+                )
         out.append(f"{L}: largest |difference| from the report: {json.dumps(r['check_values'])}")
     if len(results) > 1:
         a, b = results[0], results[-1]
         k = b["n"] / a["n"]
         for step in ("ingest", "bare", "report", "check"):
-            out.append(f"{b['label']} / {a['label']} {step}: {b[step]['s'] / a[step]['s']:.1f}x "
-                       f"(data {k:.0f}x; target <= {k:.0f}x)")
-        out.append(f"{b['label']} peak RSS: ingest {b['ingest']['rss_mb']:.0f} MB, report "
-                   f"{b['report']['rss_mb']:.0f} MB, check {b['check']['rss_mb']:.0f} MB (target <= 4096)")
+            out.append(
+                f"{b['label']} / {a['label']} {step}: {b[step]['s'] / a[step]['s']:.1f}x "
+                f"(data {k:.0f}x; target <= {k:.0f}x)"
+            )
+        out.append(
+            f"{b['label']} peak RSS: ingest {b['ingest']['rss_mb']:.0f} MB, report "
+            f"{b['report']['rss_mb']:.0f} MB, check {b['check']['rss_mb']:.0f} MB (target <= 4096)"
+        )
     return out
 
 
@@ -446,14 +525,22 @@ def main() -> None:
     results = []
     for s in args.sizes.split(","):
         results.append(run_size(parse_size(s), work, args.reps, args))
-        print(table(results[-1:]), file=sys.stderr, flush=True)     # partial results as they come
+        print(table(results[-1:]), file=sys.stderr, flush=True)  # partial results as they come
         (work / "partial.json").write_text(json.dumps({"machine": info, "results": results}, default=str))
     info["load_end"] = os.getloadavg()
-    print(f"\nload average (1, 5, 15 min) at start {info['load_start']}, at end {info['load_end']}; "
-          f"per step (1 min, first repetition): " + "; ".join(
-              f"{r['label']} " + ", ".join(f"{k} {r[k]['load']:.1f}" for k in
-                                           ("ingest", "bare", "report", "check", "app") if "load" in r.get(k, {}))
-              for r in results))
+    print(
+        f"\nload average (1, 5, 15 min) at start {info['load_start']}, at end {info['load_end']}; "
+        f"per step (1 min, first repetition): "
+        + "; ".join(
+            f"{r['label']} "
+            + ", ".join(
+                f"{k} {r[k]['load']:.1f}"
+                for k in ("ingest", "bare", "report", "check", "app")
+                if "load" in r.get(k, {})
+            )
+            for r in results
+        )
+    )
     print()
     print(table(results))
     print()

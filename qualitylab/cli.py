@@ -23,10 +23,20 @@ def _progress(msg: str) -> None:
 
 def cmd_ingest(args) -> int:
     from .ingest import ingest
+
     mode = "replace" if args.replace else "append" if args.append else "new"
-    res = ingest(args.file, args.batch, db=args.db, vendor=args.vendor, delivered=args.delivered,
-                 kind=args.kind, fmt=args.format, quarantine=args.quarantine, mode=mode,
-                 progress=_progress)
+    res = ingest(
+        args.file,
+        args.batch,
+        db=args.db,
+        vendor=args.vendor,
+        delivered=args.delivered,
+        kind=args.kind,
+        fmt=args.format,
+        quarantine=args.quarantine,
+        mode=mode,
+        progress=_progress,
+    )
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if res.problems:
@@ -38,35 +48,48 @@ def cmd_ingest(args) -> int:
 
 def cmd_batches(args) -> int:
     from .store import open_store
+
     with open_store(args.db, read_only=True) as store:
         rows = store.rows("overview/batches")
         if args.json:
             from .results import to_jsonable
+
             print(json.dumps(to_jsonable(rows), indent=2))
             return ExitCode.OK
         if not rows:
             print("no batches in the store")
             return ExitCode.OK
-        cols = ["batch_id", "vendor", "delivered", "n_files", "n_judgments", "n_ratings", "n_ranking_rows",
-                "n_quarantined"]
+        cols = [
+            "batch_id",
+            "vendor",
+            "delivered",
+            "n_files",
+            "n_judgments",
+            "n_ratings",
+            "n_ranking_rows",
+            "n_quarantined",
+        ]
         table = [[("" if r[c] is None else str(r[c])) for c in cols] for r in rows]
         widths = [max(len(c), *(len(t[i]) for t in table)) for i, c in enumerate(cols)]
-        print("  ".join(c.ljust(w) for c, w in zip(cols, widths)))
+        print("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
         for t in table:
-            print("  ".join(v.ljust(w) for v, w in zip(t, widths)))
+            print("  ".join(v.ljust(w) for v, w in zip(t, widths, strict=True)))
     return ExitCode.OK
 
 
 def cmd_report(args) -> int:
     from .report import build_report
     from .store import open_store
+
     if not (args.json or args.html or args.evidence):
         raise QualitylabError("Nothing to write", "give --json, --html FILE and/or --evidence DIR")
     with open_store(args.db, read_only=True) as store:
-        doc = build_report(store, args.batch, seed=args.seed, n_boot=args.n_boot,
-                           options={"gates": args.gates} if args.gates else None)
+        doc = build_report(
+            store, args.batch, seed=args.seed, n_boot=args.n_boot, options={"gates": args.gates} if args.gates else None
+        )
         if args.html or args.evidence:
             from .evidence import write_evidence
+
             write_evidence(store, args.batch, doc, html=args.html, evidence_dir=args.evidence)
     if args.json:
         json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
@@ -76,6 +99,7 @@ def cmd_report(args) -> int:
 
 def cmd_sample(args) -> int:
     from .sample import load_sample
+
     for line in load_sample(args.db):
         print(line, file=sys.stderr)
     return ExitCode.OK
@@ -83,16 +107,28 @@ def cmd_sample(args) -> int:
 
 def cmd_app(args) -> int:
     import subprocess
+
     from .store import default_db_path
+
     db = Path(args.db) if args.db else default_db_path()
     if args.sample:
         from .sample import load_sample
+
         for line in load_sample(db):
             print(line, file=sys.stderr)
     env = dict(os.environ, QUALITYLAB_DB=str(db.resolve()))
     script = Path(__file__).parent / "ui" / "streamlit_app.py"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--browser.gatherUsageStats", "false",
-           "--server.port", str(args.port)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.port",
+        str(args.port),
+    ]
     if args.headless:
         cmd += ["--server.headless", "true"]
     return subprocess.call(cmd, env=env)
@@ -100,6 +136,7 @@ def cmd_app(args) -> int:
 
 def cmd_migrate(args) -> int:
     from .store import open_store
+
     with open_store(args.db) as store:
         print(f"{store.path}: schema version {store.schema_version()}")
     return ExitCode.OK
@@ -107,8 +144,9 @@ def cmd_migrate(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from .readers import FILE_FORMATS
-    from .schema import KINDS
     from .report import DEFAULT_N_BOOT, DEFAULT_SEED
+    from .schema import KINDS
+
     p = argparse.ArgumentParser(prog="qualitylab", description="Quality control for human preference data.")
     p.add_argument("--version", action="version", version=f"qualitylab {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -123,10 +161,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--delivered", help="delivery date, YYYY-MM-DD")
     sp.add_argument("--kind", choices=sorted(KINDS), help="the kind of rows (default: from the columns)")
     from .adapters import ADAPTERS
-    sp.add_argument("--format", choices=sorted(FILE_FORMATS + tuple(ADAPTERS)),
-                    help="file format (default: from the suffix) or a public format's name")
-    sp.add_argument("--quarantine", action="store_true",
-                    help="store the valid rows and keep the invalid ones, with reasons, in quarantine")
+
+    sp.add_argument(
+        "--format",
+        choices=sorted(FILE_FORMATS + tuple(ADAPTERS)),
+        help="file format (default: from the suffix) or a public format's name",
+    )
+    sp.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="store the valid rows and keep the invalid ones, with reasons, in quarantine",
+    )
     g = sp.add_mutually_exclusive_group()
     g.add_argument("--replace", action="store_true", help="replace the batch's rows of this kind")
     g.add_argument("--append", action="store_true", help="add this file to the batch's rows of this kind")
@@ -173,6 +218,7 @@ def _extra_commands():
     """Commands defined by areas: ``register(subparsers, db_opt)`` functions."""
     from .gates.cli import register as gates
     from .judges.cli import register as judges
+
     return [gates, judges]
 
 

@@ -14,13 +14,13 @@ class ExitCode(IntEnum):
     """Documented process exit codes (README, "Exit codes")."""
 
     OK = 0
-    INTERNAL = 1          # a bug: please report it
-    USAGE = 2             # bad command line (argparse uses 2 as well)
-    INVALID_INPUT = 3     # a delivered file was refused; nothing was stored
-    CONFLICT = 4          # the batch exists with other data: use --replace or --append
-    NOT_FOUND = 5         # no such batch, file or store
-    STORE = 6             # the store could not be opened or written (locked, newer schema, ...)
-    JUDGE = 7             # the judge endpoint failed beyond retries
+    INTERNAL = 1  # a bug: please report it
+    USAGE = 2  # bad command line (argparse uses 2 as well)
+    INVALID_INPUT = 3  # a delivered file was refused; nothing was stored
+    CONFLICT = 4  # the batch exists with other data: use --replace or --append
+    NOT_FOUND = 5  # no such batch, file or store
+    STORE = 6  # the store could not be opened or written (locked, newer schema, ...)
+    JUDGE = 7  # the judge endpoint failed beyond retries
     # acceptance gate verdicts (qualitylab check)
     REVIEW = 10
     REJECT = 11
@@ -59,11 +59,11 @@ class StoreError(QualitylabError):
 class RowProblem:
     """One problem in one delivered row: where it is and why it is refused."""
 
-    line: int | None          # 1-based line (row for Parquet); None = the whole file
-    column: str | None        # the canonical column, or None for a syntax error of the row
+    line: int | None  # 1-based line (row for Parquet); None = the whole file
+    column: str | None  # the canonical column, or None for a syntax error of the row
     reason: str
-    char: int | None = None   # 1-based character column for syntax errors, when known
-    raw: str | None = None    # the offending row as delivered (kept in quarantine), when known
+    char: int | None = None  # 1-based character column for syntax errors, when known
+    raw: str | None = None  # the offending row as delivered (kept in quarantine), when known
 
     def format(self, file_name: str, unit: str = "line") -> str:
         where = file_name

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from . import __version__
 from .errors import ConflictError, InvalidInputError, NotFoundError, RowProblem, UsageError
@@ -28,7 +28,7 @@ class IngestResult:
     batch_id: str
     file_name: str
     kind: str
-    status: str                  # stored | unchanged
+    status: str  # stored | unchanged
     file_id: int | None = None
     n_rows: int = 0
     n_stored: int = 0
@@ -36,13 +36,14 @@ class IngestResult:
     sha256: str = ""
     extra_columns: tuple[str, ...] = ()
     problems: tuple[RowProblem, ...] = field(default=(), repr=False)
-    unit: str = "line"           # what a problem's number counts: line | row | record
+    unit: str = "line"  # what a problem's number counts: line | row | record
 
     def summary(self) -> str:
         if self.status == "unchanged":
-            return (f"{self.file_name} is already in batch {self.batch_id!r} "
-                    f"(sha256 {self.sha256[:12]}…): nothing changed")
-        s = (f"batch {self.batch_id!r}: stored {self.n_stored} {self.kind} row(s) from {self.file_name}")
+            return (
+                f"{self.file_name} is already in batch {self.batch_id!r} (sha256 {self.sha256[:12]}…): nothing changed"
+            )
+        s = f"batch {self.batch_id!r}: stored {self.n_stored} {self.kind} row(s) from {self.file_name}"
         if self.n_quarantined:
             s += f"; {self.n_quarantined} row(s) quarantined with their reasons"
         if self.extra_columns:
@@ -60,10 +61,20 @@ def file_digest(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def ingest(path: str | os.PathLike, batch_id: str, *, db: str | os.PathLike | None = None,
-           store: Store | None = None, vendor: str | None = None, delivered: str | dt.date | None = None,
-           kind: str | None = None, fmt: str | None = None, quarantine: bool = False,
-           mode: str = "new", progress: Callable[[str], None] | None = None) -> IngestResult:
+def ingest(
+    path: str | os.PathLike,
+    batch_id: str,
+    *,
+    db: str | os.PathLike | None = None,
+    store: Store | None = None,
+    vendor: str | None = None,
+    delivered: str | dt.date | None = None,
+    kind: str | None = None,
+    fmt: str | None = None,
+    quarantine: bool = False,
+    mode: str = "new",
+    progress: Callable[[str], None] | None = None,
+) -> IngestResult:
     """Ingest ``path`` into ``batch_id``. See the module docstring and README "Ingest"."""
     path = Path(path)
     if not path.is_file():
@@ -76,18 +87,17 @@ def ingest(path: str | os.PathLike, batch_id: str, *, db: str | os.PathLike | No
         raise UsageError("Unknown kind", repr(kind), f"one of {', '.join(KINDS)}")
     delivered_date = _parse_date(delivered)
     from .adapters import ADAPTERS
+
     fmt = (fmt or format_from_suffix(path)).lower()
     if fmt not in FILE_FORMATS and fmt not in ADAPTERS:
-        raise UsageError("Unknown format", repr(fmt),
-                         f"one of {', '.join(FILE_FORMATS + tuple(ADAPTERS))}")
+        raise UsageError("Unknown format", repr(fmt), f"one of {', '.join(FILE_FORMATS + tuple(ADAPTERS))}")
     sha256, size = file_digest(path)
     say = progress or (lambda msg: None)
 
     own = store is None
     store = store or open_store(db)
     try:
-        return _ingest(store, path, batch_id, vendor, delivered_date, kind, fmt, quarantine, mode,
-                       sha256, size, say)
+        return _ingest(store, path, batch_id, vendor, delivered_date, kind, fmt, quarantine, mode, sha256, size, say)
     finally:
         store.con.execute("DROP VIEW IF EXISTS _src")
         store.con.execute("DROP VIEW IF EXISTS _file")
@@ -106,22 +116,34 @@ def _parse_date(value) -> dt.date | None:
         raise UsageError("Bad date", f"--delivered {value!r}", "use YYYY-MM-DD") from None
 
 
-def _ingest(store: Store, path: Path, batch_id: str, vendor, delivered, kind, fmt, quarantine, mode,
-            sha256, size, say) -> IngestResult:
+def _ingest(
+    store: Store, path: Path, batch_id: str, vendor, delivered, kind, fmt, quarantine, mode, sha256, size, say
+) -> IngestResult:
     con = store.con
     existing = store.rows("ingest/batch_files", {"batch_id": batch_id})
     if any(f["sha256"] == sha256 for f in existing):
         same = next(f for f in existing if f["sha256"] == sha256)
-        return IngestResult(batch_id, path.name, same["kind"], "unchanged", same["file_id"],
-                            same["n_rows"], same["n_stored"], same["n_quarantined"], sha256)
+        return IngestResult(
+            batch_id,
+            path.name,
+            same["kind"],
+            "unchanged",
+            same["file_id"],
+            same["n_rows"],
+            same["n_stored"],
+            same["n_quarantined"],
+            sha256,
+        )
     batch = store.one("ingest/batch_row", {"batch_id": batch_id})
     if batch and vendor and batch["vendor"] and batch["vendor"] != vendor:
-        raise ConflictError("Vendor differs", f"batch {batch_id!r} belongs to vendor {batch['vendor']!r}",
-                            "use another batch name")
+        raise ConflictError(
+            "Vendor differs", f"batch {batch_id!r} belongs to vendor {batch['vendor']!r}", "use another batch name"
+        )
 
     with transaction(store):
         # 1. read into a staged relation with the file's own column names
         from .adapters import ADAPTERS
+
         unit = "line"
         syntax: list[RowProblem] = []
         if fmt == "parquet":
@@ -142,7 +164,8 @@ def _ingest(store: Store, path: Path, batch_id: str, vendor, delivered, kind, fm
                 kind = kind or adapter.kind
                 records = adapter.read(path)
             columns, syntax, n_rows = stage_records(
-                con, records, progress=lambda n: say(f"read {n:,} rows of {path.name}"))
+                con, records, progress=lambda n: say(f"read {n:,} rows of {path.name}")
+            )
             if fmt == "csv" and not columns:
                 columns = csv_header(path)
             con.execute("CREATE OR REPLACE TEMP VIEW _file AS SELECT * FROM _staging")
@@ -156,24 +179,41 @@ def _ingest(store: Store, path: Path, batch_id: str, vendor, delivered, kind, fm
             by_lower.setdefault(c.strip().lower(), c)
         kind = kind or detect_kind(by_lower)
         if kind is None:
-            raise InvalidInputError(path.name, [RowProblem(
-                1 if unit == "line" else None, None,
-                f"cannot tell the kind of rows from the columns {sorted(columns)}; "
-                f"name it with --kind ({', '.join(KINDS)})")], unit)
+            raise InvalidInputError(
+                path.name,
+                [
+                    RowProblem(
+                        1 if unit == "line" else None,
+                        None,
+                        f"cannot tell the kind of rows from the columns {sorted(columns)}; "
+                        f"name it with --kind ({', '.join(KINDS)})",
+                    )
+                ],
+                unit,
+            )
         spec = KINDS[kind]
         missing = [c for c in spec.required if c not in by_lower]
         if missing:
-            raise InvalidInputError(path.name, [
-                RowProblem(1 if fmt == "csv" else None, c,
-                           f"required column is missing (columns found: {', '.join(columns)})")
-                for c in missing], unit)
+            raise InvalidInputError(
+                path.name,
+                [
+                    RowProblem(
+                        1 if fmt == "csv" else None,
+                        c,
+                        f"required column is missing (columns found: {', '.join(columns)})",
+                    )
+                    for c in missing
+                ],
+                unit,
+            )
         extras = tuple(c for c in columns if c.strip().lower() not in spec.names)
         con.execute(_projection(spec, by_lower, extras, line_expr))
 
         # 3. validate: one row per problem
         say(f"validating {n_rows:,} rows")
-        problems = syntax + [RowProblem(r["source_line"], r["column_name"], r["reason"])
-                             for r in store.rows(f"ingest/validate_{kind}")]
+        problems = syntax + [
+            RowProblem(r["source_line"], r["column_name"], r["reason"]) for r in store.rows(f"ingest/validate_{kind}")
+        ]
         problems.sort(key=lambda p: (p.line or 0, p.column or ""))
         bad_lines = sorted({p.line for p in problems if p.line is not None})
         if problems and not quarantine:
@@ -181,19 +221,18 @@ def _ingest(store: Store, path: Path, batch_id: str, vendor, delivered, kind, fm
 
         # 4. store
         if batch is None:
-            store.execute("ingest/insert_batch", {"batch_id": batch_id, "vendor": vendor,
-                                                  "delivered": delivered})
+            store.execute("ingest/insert_batch", {"batch_id": batch_id, "vendor": vendor, "delivered": delivered})
         else:
             if (vendor and not batch["vendor"]) or delivered:
-                store.execute("ingest/update_batch", {"batch_id": batch_id, "vendor": vendor,
-                                                      "delivered": delivered})
+                store.execute("ingest/update_batch", {"batch_id": batch_id, "vendor": vendor, "delivered": delivered})
             same_kind = [f for f in existing if f["kind"] == kind]
             if same_kind and mode == "new":
                 raise ConflictError(
                     "Batch exists",
                     f"batch {batch_id!r} already holds {kind} data from "
                     f"{', '.join(f['file_name'] for f in same_kind)} (a different file)",
-                    "use --replace to replace the batch's rows of this kind, or --append to add this file")
+                    "use --replace to replace the batch's rows of this kind, or --append to add this file",
+                )
             if same_kind and mode == "replace":
                 for f in same_kind:
                     store.execute(f"ingest/delete_file_{kind}", {"file_id": f["file_id"]})
@@ -213,13 +252,37 @@ def _ingest(store: Store, path: Path, batch_id: str, vendor, delivered, kind, fm
         if problems:
             _quarantine(store, batch_id, file_id, problems)
         n_quarantined = len(bad_lines) + sum(1 for p in problems if p.line is None)
-        store.execute("ingest/insert_file", {
-            "file_id": file_id, "batch_id": batch_id, "kind": kind, "format": fmt,
-            "file_name": path.name, "size_bytes": size, "sha256": sha256, "n_rows": n_rows,
-            "n_stored": n_stored, "n_quarantined": n_quarantined, "qualitylab_version": __version__,
-            "extra_columns": list(extras)})
-    return IngestResult(batch_id, path.name, kind, "stored", file_id, n_rows, n_stored, n_quarantined,
-                        sha256, extras, tuple(problems), unit)
+        store.execute(
+            "ingest/insert_file",
+            {
+                "file_id": file_id,
+                "batch_id": batch_id,
+                "kind": kind,
+                "format": fmt,
+                "file_name": path.name,
+                "size_bytes": size,
+                "sha256": sha256,
+                "n_rows": n_rows,
+                "n_stored": n_stored,
+                "n_quarantined": n_quarantined,
+                "qualitylab_version": __version__,
+                "extra_columns": list(extras),
+            },
+        )
+    return IngestResult(
+        batch_id,
+        path.name,
+        kind,
+        "stored",
+        file_id,
+        n_rows,
+        n_stored,
+        n_quarantined,
+        sha256,
+        extras,
+        tuple(problems),
+        unit,
+    )
 
 
 def _projection(spec: Kind, by_lower: dict[str, str], extras: tuple[str, ...], line_expr: str) -> str:
@@ -253,16 +316,26 @@ def _register_tokens(con) -> None:
     the whole file held in Python (memory stays bounded at any file size).
     """
     import duckdb
+
     from .textstats import whitespace_tokens
-    con.create_function(TOKENS_FUNCTION, whitespace_tokens, [duckdb.sqltypes.VARCHAR],
-                        duckdb.sqltypes.INTEGER, type="arrow", null_handling="special")
+
+    con.create_function(
+        TOKENS_FUNCTION,
+        whitespace_tokens,
+        [duckdb.sqltypes.VARCHAR],
+        duckdb.sqltypes.INTEGER,
+        type="arrow",
+        null_handling="special",
+    )
 
 
 def _quarantine(store: Store, batch_id: str, file_id: int, problems: list[RowProblem]) -> None:
     con = store.con
-    con.execute("CREATE OR REPLACE TEMP TABLE _problems (source_line BIGINT, column_name VARCHAR, "
-                "reason VARCHAR, raw VARCHAR)")
-    con.executemany("INSERT INTO _problems VALUES (?, ?, ?, ?)",
-                    [[p.line, p.column, p.reason, p.raw] for p in problems])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _problems (source_line BIGINT, column_name VARCHAR, reason VARCHAR, raw VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO _problems VALUES (?, ?, ?, ?)", [[p.line, p.column, p.reason, p.raw] for p in problems]
+    )
     store.execute("ingest/insert_quarantine", {"batch_id": batch_id, "file_id": file_id})
     con.execute("DROP TABLE _problems")

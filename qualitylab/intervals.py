@@ -61,7 +61,8 @@ def binomial_p_many(ks, ns, p0: float = 0.5) -> list[float | None]:
         out[i] = 1.0
     if live.size == 0:
         return out
-    from scipy.stats import binom   # imported here: scipy costs seconds to import, the CLI must start fast
+    from scipy.stats import binom  # imported here: scipy costs seconds to import, the CLI must start fast
+
     k, n = ks[live], ns[live]
     low = k < p0 * n
     d = binom.pmf(k, n, p0) * (1 + 1e-7)
@@ -77,10 +78,9 @@ def binomial_p_many(ks, ns, p0: float = 0.5) -> list[float | None]:
         hit = np.where(low, below, ~below)
         right = np.where(active & hit, mid, right)
         left = np.where(active & ~hit, mid + 1, left)
-    y = np.where(low, hi + 1 - left, left - lo)     # far-side outcomes at most as likely as k
-    p = np.where(low, binom.cdf(k, n, p0) + binom.sf(n - y, n, p0),
-                 binom.cdf(y - 1, n, p0) + binom.sf(k - 1, n, p0))
-    for i, v in zip(live, np.minimum(1.0, p)):
+    y = np.where(low, hi + 1 - left, left - lo)  # far-side outcomes at most as likely as k
+    p = np.where(low, binom.cdf(k, n, p0) + binom.sf(n - y, n, p0), binom.cdf(y - 1, n, p0) + binom.sf(k - 1, n, p0))
+    for i, v in zip(live, np.minimum(1.0, p), strict=True):
         out[i] = float(v)
     return out
 

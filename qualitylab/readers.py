@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import pyarrow as pa
 
@@ -28,8 +28,11 @@ Record = tuple[int, dict | None, RowProblem | None]
 def format_from_suffix(path: Path) -> str:
     fmt = SUFFIXES.get(path.suffix.lower())
     if fmt is None:
-        raise UsageError("Unknown file type", f"{path.name}: cannot tell the format from '{path.suffix}'",
-                         "use a .jsonl, .csv or .parquet file, or name a format with --format")
+        raise UsageError(
+            "Unknown file type",
+            f"{path.name}: cannot tell the format from '{path.suffix}'",
+            "use a .jsonl, .csv or .parquet file, or name a format with --format",
+        )
     return fmt
 
 
@@ -56,8 +59,7 @@ def iter_jsonl_objects(path: Path) -> Iterator[Record]:
                 yield line_no, None, RowProblem(line_no, None, f"malformed JSON: {e.msg}", e.colno, text.rstrip("\r\n"))
                 continue
             if not isinstance(obj, dict):
-                yield line_no, None, RowProblem(line_no, None,
-                                                f"expected a JSON object, found {type(obj).__name__}")
+                yield line_no, None, RowProblem(line_no, None, f"expected a JSON object, found {type(obj).__name__}")
                 continue
             yield line_no, obj, None
 
@@ -108,10 +110,13 @@ def iter_csv(path: Path) -> Iterator[Record]:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != n:
-                yield start, None, RowProblem(start, None, f"malformed CSV: expected {n} fields, found {len(row)}",
-                                             raw=",".join(row))
+                yield (
+                    start,
+                    None,
+                    RowProblem(start, None, f"malformed CSV: expected {n} fields, found {len(row)}", raw=",".join(row)),
+                )
                 continue
-            yield start, dict(zip(header, row)), None
+            yield start, dict(zip(header, row, strict=True)), None
 
 
 def csv_header(path: Path) -> list[str]:
@@ -122,8 +127,9 @@ def csv_header(path: Path) -> list[str]:
             return []
 
 
-def stage_records(con, records: Iterable[Record], table: str = "_staging",
-                  progress: Callable[[int], None] | None = None) -> tuple[list[str], list[RowProblem], int]:
+def stage_records(
+    con, records: Iterable[Record], table: str = "_staging", progress: Callable[[int], None] | None = None
+) -> tuple[list[str], list[RowProblem], int]:
     """Stream records into a TEMP table of VARCHAR columns; returns (columns, syntax problems, n rows).
 
     Columns are added as they first appear (JSONL objects need not share keys).
@@ -178,4 +184,5 @@ def stage_records(con, records: Iterable[Record], table: str = "_staging",
 
 def _q(name: str) -> str:
     from .schema import quote_ident
+
     return quote_ident(name)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import duckdb
 
@@ -85,8 +86,13 @@ Section = Callable[[ReportContext], dict[str, Any]]
 
 def _overview_section(ctx: ReportContext) -> dict[str, Any]:
     ov = ctx.overview
-    return {"batch": ov.batch, "provenance": ov.provenance, "counts": ov.counts,
-            "label_distribution": ov.label_distribution, "quarantine": ov.quarantine}
+    return {
+        "batch": ov.batch,
+        "provenance": ov.provenance,
+        "counts": ov.counts,
+        "label_distribution": ov.label_distribution,
+        "quarantine": ov.quarantine,
+    }
 
 
 #: (name, section) in report order. Areas append theirs here.
@@ -104,13 +110,20 @@ def _register_area_sections() -> None:
     from .gates.section import REPORT_SECTIONS as gates
     from .judges.section import REPORT_SECTIONS as judges
     from .signals.section import REPORT_SECTIONS as signals
+
     # the gate reads every other section, so it comes last
     SECTIONS.extend([*agreement, *bias, *judges, *signals, *gates])
 
 
-def compute_sections(store: Store, batch_id: str, names: list[str] | None = None, *,
-                     seed: int = DEFAULT_SEED, n_boot: int = DEFAULT_N_BOOT,
-                     options: dict[str, Any] | None = None) -> dict[str, Any]:
+def compute_sections(
+    store: Store,
+    batch_id: str,
+    names: list[str] | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    n_boot: int = DEFAULT_N_BOOT,
+    options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The typed result objects of the named sections (all when None), keyed like the JSON."""
     _register_area_sections()
     store.require_batch(batch_id)
@@ -123,16 +136,24 @@ def compute_sections(store: Store, batch_id: str, names: list[str] | None = None
     return out
 
 
-def build_report(store: Store, batch_id: str, *, seed: int = DEFAULT_SEED, n_boot: int = DEFAULT_N_BOOT,
-                 sections: list[str] | None = None, options: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_report(
+    store: Store,
+    batch_id: str,
+    *,
+    seed: int = DEFAULT_SEED,
+    n_boot: int = DEFAULT_N_BOOT,
+    sections: list[str] | None = None,
+    options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """One JSON-ready document for ``batch_id``."""
     names = None if sections is None else ["overview", *sections]
     results = compute_sections(store, batch_id, names, seed=seed, n_boot=n_boot, options=options)
     return report_document(results, seed=seed, n_boot=n_boot)
 
 
-def report_document(results: dict[str, Any], *, seed: int = DEFAULT_SEED,
-                    n_boot: int = DEFAULT_N_BOOT) -> dict[str, Any]:
+def report_document(
+    results: dict[str, Any], *, seed: int = DEFAULT_SEED, n_boot: int = DEFAULT_N_BOOT
+) -> dict[str, Any]:
     """The JSON document of already computed sections (``compute_sections``), with its methods block.
 
     ``build_report`` = ``compute_sections`` + this; the app uses it on the results it has cached.
@@ -143,7 +164,7 @@ def report_document(results: dict[str, Any], *, seed: int = DEFAULT_SEED,
             "qualitylab_version": __version__,
             "duckdb_version": duckdb.__version__,
             "store_schema_version": SCHEMA_VERSION,
-            "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "seed": seed,
             "bootstrap_resamples": n_boot,
             "interval": "95%; Wilson for proportions unless a statistic says otherwise",

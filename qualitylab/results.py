@@ -21,11 +21,11 @@ class Statistic:
     ci95_low: float | None = None
     ci95_high: float | None = None
     n: int = 0
-    reason: str | None = None          # why value is None ("not computable: ...")
-    method: str | None = None          # how the interval was computed (e.g. "wilson", "bootstrap")
+    reason: str | None = None  # why value is None ("not computable: ...")
+    method: str | None = None  # how the interval was computed (e.g. "wilson", "bootstrap")
 
     @classmethod
-    def not_computable(cls, reason: str, n: int = 0) -> "Statistic":
+    def not_computable(cls, reason: str, n: int = 0) -> Statistic:
         return cls(None, None, None, n, reason)
 
     @property
@@ -33,8 +33,12 @@ class Statistic:
         return self.value is not None
 
     def to_dict(self) -> dict[str, Any]:
-        d = {"value": _num(self.value), "ci95_low": _num(self.ci95_low),
-             "ci95_high": _num(self.ci95_high), "n": int(self.n)}
+        d = {
+            "value": _num(self.value),
+            "ci95_low": _num(self.ci95_low),
+            "ci95_high": _num(self.ci95_high),
+            "n": int(self.n),
+        }
         if self.reason:
             d["reason"] = self.reason
         if self.method:
@@ -82,8 +86,8 @@ def to_jsonable(obj: Any) -> Any:
         return to_jsonable(obj.tolist())
     if isinstance(obj, (dt.datetime, dt.date)):
         return obj.isoformat()
-    if hasattr(obj, "to_dict") and hasattr(obj, "columns"):   # pandas DataFrame
+    if hasattr(obj, "to_dict") and hasattr(obj, "columns"):  # pandas DataFrame
         return to_jsonable(obj.to_dict(orient="records"))
-    if hasattr(obj, "to_pylist"):                             # pyarrow Table
+    if hasattr(obj, "to_pylist"):  # pyarrow Table
         return to_jsonable(obj.to_pylist())
     return str(obj)

@@ -17,15 +17,15 @@ ANNOTATOR_KINDS = ("human", "judge")
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str            # text | label | number | integer | timestamp | date
+    type: str  # text | label | number | integer | timestamp | date
     required: bool = False
     doc: str = ""
 
 
 @dataclass(frozen=True)
 class Kind:
-    name: str            # pairwise | rating | ranking
-    table: str           # store table
+    name: str  # pairwise | rating | ranking
+    table: str  # store table
     columns: tuple[Column, ...]
 
     @property
@@ -37,51 +37,67 @@ class Kind:
         return tuple(c.name for c in self.columns)
 
 
-PAIRWISE = Kind("pairwise", "verdicts", (
-    Column("comparison_id", "text", True, "all verdicts on the same prompt + pair of responses share it"),
-    Column("annotator_id", "text", True, "who gave the verdict (a person or an LLM judge)"),
-    Column("preference", "label", True, "A, B or tie (case-insensitive)"),
-    Column("prompt", "text", doc="the prompt / instruction"),
-    Column("response_a", "text", doc="the response labelled A"),
-    Column("response_b", "text", doc="the response labelled B"),
-    Column("prompt_id", "text"),
-    Column("model_a", "text", doc="the model behind response A"),
-    Column("model_b", "text"),
-    Column("annotator_kind", "label", doc="human (default) or judge"),
-    Column("shown_first", "label", doc="A or B: which response the annotator saw first / on the left"),
-    Column("strength", "integer", doc="0-3 (Llama 2 scale): negligibly better or unsure, slightly better, better, significantly better"),
-    Column("rating_a", "number", doc="Likert score of response A given in the same task"),
-    Column("rating_b", "number"),
-    Column("seconds", "number", doc="time spent on the verdict"),
-    Column("gold", "label", doc="the expected answer on a honeypot item (A, B or tie)"),
-    Column("category", "text"),
-    Column("created_at", "timestamp"),
-))
+PAIRWISE = Kind(
+    "pairwise",
+    "verdicts",
+    (
+        Column("comparison_id", "text", True, "all verdicts on the same prompt + pair of responses share it"),
+        Column("annotator_id", "text", True, "who gave the verdict (a person or an LLM judge)"),
+        Column("preference", "label", True, "A, B or tie (case-insensitive)"),
+        Column("prompt", "text", doc="the prompt / instruction"),
+        Column("response_a", "text", doc="the response labelled A"),
+        Column("response_b", "text", doc="the response labelled B"),
+        Column("prompt_id", "text"),
+        Column("model_a", "text", doc="the model behind response A"),
+        Column("model_b", "text"),
+        Column("annotator_kind", "label", doc="human (default) or judge"),
+        Column("shown_first", "label", doc="A or B: which response the annotator saw first / on the left"),
+        Column(
+            "strength",
+            "integer",
+            doc="0-3 (Llama 2 scale): negligibly better or unsure, slightly better, better, significantly better",
+        ),
+        Column("rating_a", "number", doc="Likert score of response A given in the same task"),
+        Column("rating_b", "number"),
+        Column("seconds", "number", doc="time spent on the verdict"),
+        Column("gold", "label", doc="the expected answer on a honeypot item (A, B or tie)"),
+        Column("category", "text"),
+        Column("created_at", "timestamp"),
+    ),
+)
 
-RATING = Kind("rating", "ratings", (
-    Column("item_id", "text", True, "the rated response"),
-    Column("annotator_id", "text", True),
-    Column("score", "number", True, "numeric score (e.g. Likert 1-7)"),
-    Column("aspect", "text", doc="what was rated; default 'overall'"),
-    Column("prompt_id", "text"),
-    Column("prompt", "text"),
-    Column("response", "text"),
-    Column("model", "text"),
-    Column("annotator_kind", "label", doc="human (default) or judge"),
-    Column("seconds", "number"),
-    Column("created_at", "timestamp"),
-))
+RATING = Kind(
+    "rating",
+    "ratings",
+    (
+        Column("item_id", "text", True, "the rated response"),
+        Column("annotator_id", "text", True),
+        Column("score", "number", True, "numeric score (e.g. Likert 1-7)"),
+        Column("aspect", "text", doc="what was rated; default 'overall'"),
+        Column("prompt_id", "text"),
+        Column("prompt", "text"),
+        Column("response", "text"),
+        Column("model", "text"),
+        Column("annotator_kind", "label", doc="human (default) or judge"),
+        Column("seconds", "number"),
+        Column("created_at", "timestamp"),
+    ),
+)
 
-RANKING = Kind("ranking", "rankings", (
-    Column("prompt_id", "text", True),
-    Column("annotator_id", "text", True),
-    Column("response_id", "text", True),
-    Column("rank", "integer", True, "1 = best; equal ranks are a tie"),
-    Column("response", "text"),
-    Column("model", "text"),
-    Column("annotator_kind", "label", doc="human (default) or judge"),
-    Column("seconds", "number"),
-))
+RANKING = Kind(
+    "ranking",
+    "rankings",
+    (
+        Column("prompt_id", "text", True),
+        Column("annotator_id", "text", True),
+        Column("response_id", "text", True),
+        Column("rank", "integer", True, "1 = best; equal ranks are a tie"),
+        Column("response", "text"),
+        Column("model", "text"),
+        Column("annotator_kind", "label", doc="human (default) or judge"),
+        Column("seconds", "number"),
+    ),
+)
 
 KINDS: dict[str, Kind] = {k.name: k for k in (PAIRWISE, RATING, RANKING)}
 

@@ -39,7 +39,7 @@ def whitespace_tokens(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     if n == 0:
         return pa.array([], pa.int32())
     validity, offsets_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=off_type, count=n + 1 + arr.offset)[arr.offset:]
+    offsets = np.frombuffer(offsets_buf, dtype=off_type, count=n + 1 + arr.offset)[arr.offset :]
     start, end = int(offsets[0]), int(offsets[-1])
     data = np.frombuffer(data_buf, dtype=np.uint8, count=end)[start:end] if end > start else np.empty(0, np.uint8)
     offsets = (offsets - start).astype(np.int64)
@@ -51,7 +51,7 @@ def whitespace_tokens(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     lengths = np.diff(offsets)
     nonempty = lengths > 0
     first = offsets[:-1][nonempty]
-    starts[first] = is_word[first]        # the first byte of each string starts a token if non-space
+    starts[first] = is_word[first]  # the first byte of each string starts a token if non-space
     counts = np.zeros(n, dtype=np.int32)
     if len(data):
         idx = offsets[:-1][nonempty]

@@ -21,6 +21,7 @@ FLAG_Q = 0.05
 # definitions (each mirrors the one in docs/sample-data.md)
 # ------------------------------------------------------------------------------------------------
 
+
 def first_counts(rows: list[dict]) -> tuple[int, int]:
     """(k, n): n = non-tie verdicts with shown_first recorded, k = those preferring the first-shown."""
     sel = [r for r in rows if r["preference"] != "tie" and r["shown_first"] in ("A", "B")]
@@ -81,7 +82,7 @@ def alpha_nominal(rows: list[dict], *, every_row: bool = False) -> tuple[float, 
     n_c = o.sum(axis=1)
     n = n_c.sum()
     d_o = (o.sum() - np.trace(o)) / n
-    d_e = (n * n - (n_c ** 2).sum()) / (n * (n - 1))
+    d_e = (n * n - (n_c**2).sum()) / (n * (n - 1))
     return float(1 - d_o / d_e), int(n)
 
 
@@ -123,6 +124,7 @@ def rnd(x, nd=6):
 # tables
 # ------------------------------------------------------------------------------------------------
 
+
 def annotator_table(rows: list[dict]) -> dict:
     """Per annotator of a batch (humans and the judge): the screening numbers, with BH q-values
     across all annotators of the batch for p_first and p_prefer_longer (flagged when q < 0.05)."""
@@ -142,13 +144,16 @@ def annotator_table(rows: list[dict]) -> dict:
             "tie_rate": sum(r["preference"] == "tie" for r in rs) / len(rs),
             "p_first": stat(*first_counts(rs)),
             "p_prefer_longer": stat(*longer_counts(rs)),
-            "gold": {"n": len(gold), "n_correct": sum(r["preference"] == r["gold"] for r in gold),
-                     "accuracy": (sum(r["preference"] == r["gold"] for r in gold) / len(gold)) if gold else None},
+            "gold": {
+                "n": len(gold),
+                "n_correct": sum(r["preference"] == r["gold"] for r in gold),
+                "accuracy": (sum(r["preference"] == r["gold"] for r in gold) / len(gold)) if gold else None,
+            },
             "median_seconds": median(secs),
         }
     for key in ("p_first", "p_prefer_longer"):
         qs = bh([table[a][key]["p_value"] for a in names])
-        for a, q in zip(names, qs):
+        for a, q in zip(names, qs, strict=True):
             table[a][key]["q_value"] = q
             table[a][key]["flagged"] = q is not None and q < FLAG_Q
     return table
@@ -179,8 +184,9 @@ def bradley_terry(rows: list[dict], models: list[str], iters: int = 2000) -> dic
     return {m: float(p[idx[m]]) for m in models}
 
 
-def leaderboards(pairwise: list[dict], ratings: list[dict], rankings: list[dict], models: list[str],
-                 focus: str) -> dict:
+def leaderboards(
+    pairwise: list[dict], ratings: list[dict], rankings: list[dict], models: list[str], focus: str
+) -> dict:
     humans = [r for r in pairwise if r["annotator_kind"] == "human"]
     wins, apps = Counter(), Counter()
     for r in humans:
@@ -203,8 +209,11 @@ def leaderboards(pairwise: list[dict], ratings: list[dict], rankings: list[dict]
     all_ = mean_by(ratings, "model", "score")
     mrank = mean_by(rankings, "model", "rank")
     return {
-        "win_rate": win_rate, "bradley_terry": bt, "mean_rating_helpfulness": help_,
-        "mean_rating_all_aspects": all_, "mean_rank": mrank,
+        "win_rate": win_rate,
+        "bradley_terry": bt,
+        "mean_rating_helpfulness": help_,
+        "mean_rating_all_aspects": all_,
+        "mean_rank": mrank,
         f"{focus}_rank": {
             "pairwise_win_rate": rank_of(win_rate, focus),
             "pairwise_bradley_terry": rank_of(bt, focus),
@@ -218,8 +227,14 @@ def leaderboards(pairwise: list[dict], ratings: list[dict], rankings: list[dict]
 def direction_agreement(rows: list[dict]) -> dict:
     """Among verdicts with rating_a and rating_b, non-tie preference and rating_a != rating_b: the
     share where the higher-rated response is the preferred one."""
-    sel = [r for r in rows if r["rating_a"] is not None and r["rating_b"] is not None
-           and r["preference"] != "tie" and r["rating_a"] != r["rating_b"]]
+    sel = [
+        r
+        for r in rows
+        if r["rating_a"] is not None
+        and r["rating_b"] is not None
+        and r["preference"] != "tie"
+        and r["rating_a"] != r["rating_b"]
+    ]
     k = sum((r["rating_a"] > r["rating_b"]) == (r["preference"] == "A") for r in sel)
     return {"k": k, "n": len(sel), "value": k / len(sel) if sel else None}
 
@@ -252,11 +267,13 @@ def spearman_length(ratings: list[dict], aspect: str) -> dict:
 # the manifest
 # ------------------------------------------------------------------------------------------------
 
+
 def real_data(root) -> dict:
     """Counts of the real public sets as the source files give them (read from ``root``, the
     committed copies): rows each adapter should store, and verdicts that could not be parsed
     upstream (PandaLM's "garbage", LLMBar's null winners), which land in quarantine."""
     import json
+
     out = {}
     pandalm = root / "pandalm" / "data"
     if pandalm.is_dir():
@@ -268,12 +285,19 @@ def real_data(root) -> dict:
         p7b_ok = sum(str(o["pandalm_result"]) in ("0", "1", "2") for o in p7b)
         out["pandalm"] = {
             "source": "WeOpenML/PandaLM data/ (Apache-2.0), commit in sample_data/pandalm/COMMIT",
-            "files": {"pandalm/data/testset-v1.json": {
-                "n_rows": n_human + len(gpt) + len(p7b), "n_stored": n_human + gpt_ok + p7b_ok,
-                "n_quarantined": (len(gpt) - gpt_ok) + (len(p7b) - p7b_ok)}},
-            "n_comparisons": len(test), "n_human_verdicts": n_human,
-            "judges": {"gpt-3.5-turbo": {"n_verdicts": gpt_ok, "n_unparsed": len(gpt) - gpt_ok},
-                       "pandalm-7b": {"n_verdicts": p7b_ok, "n_unparsed": len(p7b) - p7b_ok}},
+            "files": {
+                "pandalm/data/testset-v1.json": {
+                    "n_rows": n_human + len(gpt) + len(p7b),
+                    "n_stored": n_human + gpt_ok + p7b_ok,
+                    "n_quarantined": (len(gpt) - gpt_ok) + (len(p7b) - p7b_ok),
+                }
+            },
+            "n_comparisons": len(test),
+            "n_human_verdicts": n_human,
+            "judges": {
+                "gpt-3.5-turbo": {"n_verdicts": gpt_ok, "n_unparsed": len(gpt) - gpt_ok},
+                "pandalm-7b": {"n_verdicts": p7b_ok, "n_unparsed": len(p7b) - p7b_ok},
+            },
             "shown_first_recorded": False,
         }
     llmbar = root / "llmbar-mtbench"
@@ -287,13 +311,18 @@ def real_data(root) -> dict:
             ok = sum(str(w) in ("1", "2") for w in winners if w is not None)
             rel = path.relative_to(root).as_posix()
             files[rel] = {"n_rows": len(winners), "n_stored": ok, "n_quarantined": len(winners) - ok}
-            judges[f"{path.parent.parent.name}/{path.parent.name}"] = {"n_verdicts": ok,
-                                                                      "n_unparsed": len(winners) - ok}
+            judges[f"{path.parent.parent.name}/{path.parent.name}"] = {
+                "n_verdicts": ok,
+                "n_unparsed": len(winners) - ok,
+            }
         out["llmbar-mtbench"] = {
             "source": "princeton-nlp/LLMBar Dataset/Processed/MT-Bench (MIT), commit in "
-                      "sample_data/llmbar-mtbench/COMMIT",
-            "files": files, "n_comparisons": len(data), "n_human_verdicts": len(data),
-            "judges": judges, "shown_first_recorded": "judges only (both orders)",
+            "sample_data/llmbar-mtbench/COMMIT",
+            "files": files,
+            "n_comparisons": len(data),
+            "n_human_verdicts": len(data),
+            "judges": judges,
+            "shown_first_recorded": "judges only (both orders)",
         }
     return out
 
@@ -315,21 +344,27 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
         alpha, n_pairable = alpha_nominal(humans)
         planted = {1: [H_FIRST, H_LONGER], 2: [H_FIRST, H_LONGER], 5: [H_FAST]}.get(w.number, [])
         batches[w.batch] = {
-            "vendor": VENDOR, "delivered": w.delivered,
+            "vendor": VENDOR,
+            "delivered": w.delivered,
             "files": [f["file"] for f in files if f["batch"] == w.batch],
-            "n_judgments": len(rows), "n_human_verdicts": len(humans), "n_judge_verdicts": len(rows) - len(humans),
+            "n_judgments": len(rows),
+            "n_human_verdicts": len(humans),
+            "n_judge_verdicts": len(rows) - len(humans),
             "n_comparisons": len({r["comparison_id"] for r in rows}),
             "n_annotators": len({r["annotator_id"] for r in rows}),
             "n_gold_comparisons": len({r["comparison_id"] for r in rows if r["gold"] is not None}),
-            "n_ratings": len(ratings.get(w.batch, [])), "n_ranking_rows": len(rankings.get(w.batch, [])),
+            "n_ratings": len(ratings.get(w.batch, [])),
+            "n_ranking_rows": len(rankings.get(w.batch, [])),
             "label_counts_humans": {lab: sum(r["preference"] == lab for r in humans) for lab in LABELS},
             "human_noise": w.noise,
-            "krippendorff_alpha_humans": alpha, "n_pairable_values": n_pairable,
+            "krippendorff_alpha_humans": alpha,
+            "n_pairable_values": n_pairable,
             "krippendorff_alpha_humans_every_row": alpha_nominal(humans, every_row=True)[0],
             "krippendorff_alpha_humans_reference_package": alpha_reference(humans),
             "p_first_humans": stat(*first_counts(humans)),
             "p_prefer_longer_humans": stat(*longer_counts(humans)),
-            "intended_verdict": w.verdict, "why": w.why,
+            "intended_verdict": w.verdict,
+            "why": w.why,
             "annotators_with_planted_defect": planted,
             "annotators_without_planted_defect": [a for a in (*HUMANS, JUDGE) if a not in planted],
         }
@@ -342,124 +377,191 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
     n_groups, n_in_groups, n_extra = duplicate_groups(w3)
     w3c = sim.comparisons["acme-w3"]
     identical = sorted(c["comparison_id"] for c in w3c if c["defect"] == "identical_responses")
-    empty = sorted((c["comparison_id"], c["empty_side"], "empty" if c[f"response_{c['empty_side'].lower()}"] == ""
-                    else "whitespace-only") for c in w3c if c["defect"] == "empty_response")
-    redelivered = sorted(({"comparison_id": c["comparison_id"], "original_batch": c["original_batch"],
-                           "original_comparison_id": c["original_comparison_id"]}
-                          for c in sim.comparisons["acme-w4"] if c["defect"] == "redelivered"),
-                         key=lambda d: d["comparison_id"])
+    empty = sorted(
+        (
+            c["comparison_id"],
+            c["empty_side"],
+            "empty" if c[f"response_{c['empty_side'].lower()}"] == "" else "whitespace-only",
+        )
+        for c in w3c
+        if c["defect"] == "empty_response"
+    )
+    redelivered = sorted(
+        (
+            {
+                "comparison_id": c["comparison_id"],
+                "original_batch": c["original_batch"],
+                "original_comparison_id": c["original_comparison_id"],
+            }
+            for c in sim.comparisons["acme-w4"]
+            if c["defect"] == "redelivered"
+        ),
+        key=lambda d: d["comparison_id"],
+    )
     h11 = tables["acme-w5"][H_FAST]
     others_w5 = [a for a in HUMANS if a != H_FAST]
     ratings_weeks = [w.batch for w in weeks if w.ratings]
     boards = {b: leaderboards(pairwise[b], ratings[b], rankings[b], models, VERBOSE) for b in ratings_weeks}
-    pooled = leaderboards([r for b in ratings_weeks for r in pairwise[b]], [r for b in ratings_weeks for r in ratings[b]],
-                          [r for b in ratings_weeks for r in rankings[b]], models, VERBOSE)
+    pooled = leaderboards(
+        [r for b in ratings_weeks for r in pairwise[b]],
+        [r for b in ratings_weeks for r in ratings[b]],
+        [r for b in ratings_weeks for r in rankings[b]],
+        models,
+        VERBOSE,
+    )
 
     defects = {
         "h03_position_bias": {
             "what": "h03 prefers the response shown first with probability 0.8 (non-tie verdicts) in the two "
-                    "calibration weeks; honest in weeks 3-6",
-            "annotator_id": H_FIRST, "batches": ["acme-w1", "acme-w2"],
+            "calibration weeks; honest in weeks 3-6",
+            "annotator_id": H_FIRST,
+            "batches": ["acme-w1", "acme-w2"],
             "check": "position_bias.by_annotator (issue 4): flagged when BH q < 0.05; annotator screening",
             "definition": "p_first = among the annotator's non-tie verdicts with shown_first recorded, the share "
-                          "where preference == shown_first; two-sided exact binomial p against 0.5; BH q across "
-                          "all annotators of the batch (12 humans + judge-mini)",
+            "where preference == shown_first; two-sided exact binomial p against 0.5; BH q across "
+            "all annotators of the batch (12 humans + judge-mini)",
             "expected": {b: per_batch(H_FIRST, "p_first")[b] for b in ("acme-w1", "acme-w2")},
-            "control_weeks": {b: per_batch(H_FIRST, "p_first")[b] for b in ("acme-w3", "acme-w4", "acme-w5", "acme-w6")},
+            "control_weeks": {
+                b: per_batch(H_FIRST, "p_first")[b] for b in ("acme-w3", "acme-w4", "acme-w5", "acme-w6")
+            },
         },
         "h07_length_bias": {
             "what": "h07 prefers the longer response with probability 0.85 when the lengths differ by more than "
-                    "30 characters, in the two calibration weeks; honest in weeks 3-6",
-            "annotator_id": H_LONGER, "batches": ["acme-w1", "acme-w2"],
+            "30 characters, in the two calibration weeks; honest in weeks 3-6",
+            "annotator_id": H_LONGER,
+            "batches": ["acme-w1", "acme-w2"],
             "check": "length_bias.by_annotator (issue 4): flagged when BH q < 0.05; annotator screening",
             "definition": "p_prefer_longer = among the annotator's non-tie verdicts with |len_a_chars - len_b_chars| "
-                          "> 30, the share preferring the longer response; binomial p and BH q as for p_first",
+            "> 30, the share preferring the longer response; binomial p and BH q as for p_first",
             "expected": {b: per_batch(H_LONGER, "p_prefer_longer")[b] for b in ("acme-w1", "acme-w2")},
-            "control_weeks": {b: per_batch(H_LONGER, "p_prefer_longer")[b]
-                              for b in ("acme-w3", "acme-w4", "acme-w5", "acme-w6")},
+            "control_weeks": {
+                b: per_batch(H_LONGER, "p_prefer_longer")[b] for b in ("acme-w3", "acme-w4", "acme-w5", "acme-w6")
+            },
         },
         "w5_agreement_drop": {
             "what": "in acme-w5 every human's perception noise is 4.0 (good weeks 0.25, calibration weeks 0.4): "
-                    "human agreement near chance. A batch-level defect: no annotator is biased, none is to be "
-                    "flagged for position or length",
+            "human agreement near chance. A batch-level defect: no annotator is biased, none is to be "
+            "flagged for position or length",
             "batches": ["acme-w5"],
             "check": "agreement (issue 3) and the acceptance gate (issue 7): acme-w5 -> REJECT; trends show the drop",
             "definition": "Krippendorff's alpha, nominal over A/B/tie, humans only, comparisons with >= 2 values. "
-                          "krippendorff_alpha_humans: one value per (comparison_id, annotator_id) (the exact "
-                          "duplicate rows of acme-w3 count once); krippendorff_alpha_humans_every_row: every "
-                          "human verdict row is a value (they differ only in acme-w3)",
-            "expected": {"krippendorff_alpha_humans": {b: batches[b]["krippendorff_alpha_humans"] for b in batches},
-                         "krippendorff_alpha_humans_every_row": {
-                             b: batches[b]["krippendorff_alpha_humans_every_row"] for b in batches}},
+            "krippendorff_alpha_humans: one value per (comparison_id, annotator_id) (the exact "
+            "duplicate rows of acme-w3 count once); krippendorff_alpha_humans_every_row: every "
+            "human verdict row is a value (they differ only in acme-w3)",
+            "expected": {
+                "krippendorff_alpha_humans": {b: batches[b]["krippendorff_alpha_humans"] for b in batches},
+                "krippendorff_alpha_humans_every_row": {
+                    b: batches[b]["krippendorff_alpha_humans_every_row"] for b in batches
+                },
+            },
         },
         "h11_too_fast": {
             "what": "in acme-w5 h11 answers in ~3 s with random labels (A, B, tie equally likely)",
-            "annotator_id": H_FAST, "batches": ["acme-w5"],
+            "annotator_id": H_FAST,
+            "batches": ["acme-w5"],
             "check": "hygiene (verdicts faster than a threshold) and annotator screening (issue 4); gold accuracy",
             "definition": "median_seconds = median of h11's seconds in acme-w5 (mean of the two middle values); "
-                          "gold accuracy = among h11's verdicts on comparisons with gold, share with preference == gold",
-            "expected": {"acme-w5": {
-                "n": h11["n"], "median_seconds": h11["median_seconds"], "gold": h11["gold"],
-                "n_below_5_seconds": sum(1 for r in pairwise["acme-w5"]
-                                         if r["annotator_id"] == H_FAST and r["seconds"] < 5),
-                "others_min_median_seconds": min(tables["acme-w5"][a]["median_seconds"] for a in others_w5),
-                "others_n_below_5_seconds": sum(1 for r in pairwise["acme-w5"] if r["annotator_kind"] == "human"
-                                                and r["annotator_id"] != H_FAST and r["seconds"] < 5),
-            }},
-            "control_weeks": {b: {"median_seconds": tables[b][H_FAST]["median_seconds"], "gold": tables[b][H_FAST]["gold"]}
-                              for b in tables if b != "acme-w5"},
+            "gold accuracy = among h11's verdicts on comparisons with gold, share with preference == gold",
+            "expected": {
+                "acme-w5": {
+                    "n": h11["n"],
+                    "median_seconds": h11["median_seconds"],
+                    "gold": h11["gold"],
+                    "n_below_5_seconds": sum(
+                        1 for r in pairwise["acme-w5"] if r["annotator_id"] == H_FAST and r["seconds"] < 5
+                    ),
+                    "others_min_median_seconds": min(tables["acme-w5"][a]["median_seconds"] for a in others_w5),
+                    "others_n_below_5_seconds": sum(
+                        1
+                        for r in pairwise["acme-w5"]
+                        if r["annotator_kind"] == "human" and r["annotator_id"] != H_FAST and r["seconds"] < 5
+                    ),
+                }
+            },
+            "control_weeks": {
+                b: {"median_seconds": tables[b][H_FAST]["median_seconds"], "gold": tables[b][H_FAST]["gold"]}
+                for b in tables
+                if b != "acme-w5"
+            },
         },
         "w3_duplicate_rows": {
             "what": "10 human verdict rows re-sent verbatim as a block at the end of acme-w3-pairwise.jsonl",
             "batches": ["acme-w3"],
             "check": "hygiene: exact duplicate rows (issue 4)",
             "definition": "rows equal in every delivered column; n_extra_rows = rows - distinct rows",
-            "expected": {"acme-w3": {"n_groups": n_groups, "n_rows_in_groups": n_in_groups, "n_extra_rows": n_extra,
-                                     "lines": dups}},
-            "control_weeks": {b: dict(zip(("n_groups", "n_rows_in_groups", "n_extra_rows"), duplicate_groups(pairwise[b])))
-                              for b in pairwise if b != "acme-w3"},
+            "expected": {
+                "acme-w3": {
+                    "n_groups": n_groups,
+                    "n_rows_in_groups": n_in_groups,
+                    "n_extra_rows": n_extra,
+                    "lines": dups,
+                }
+            },
+            "control_weeks": {
+                b: dict(
+                    zip(("n_groups", "n_rows_in_groups", "n_extra_rows"), duplicate_groups(pairwise[b]), strict=True)
+                )
+                for b in pairwise
+                if b != "acme-w3"
+            },
         },
         "w3_identical_responses": {
             "what": "comparisons whose response_b is a copy of response_a",
             "batches": ["acme-w3"],
             "check": "hygiene: response_a == response_b (issue 4)",
-            "expected": {"acme-w3": {"n_comparisons": len(identical), "comparison_ids": identical,
-                                     "n_rows": sum(r["comparison_id"] in identical for r in w3)}},
+            "expected": {
+                "acme-w3": {
+                    "n_comparisons": len(identical),
+                    "comparison_ids": identical,
+                    "n_rows": sum(r["comparison_id"] in identical for r in w3),
+                }
+            },
         },
         "w3_empty_responses": {
             "what": "comparisons with one response empty ('') or whitespace-only (' \\n  ')",
             "batches": ["acme-w3"],
             "check": "hygiene: empty or whitespace-only responses (issue 4)",
-            "expected": {"acme-w3": {
-                "n_comparisons": len(empty),
-                "comparisons": [{"comparison_id": c, "side": s, "content": k} for c, s, k in empty],
-                "n_rows": sum(r["comparison_id"] in {e[0] for e in empty} for r in w3)}},
+            "expected": {
+                "acme-w3": {
+                    "n_comparisons": len(empty),
+                    "comparisons": [{"comparison_id": c, "side": s, "content": k} for c, s, k in empty],
+                    "n_rows": sum(r["comparison_id"] in {e[0] for e in empty} for r in w3),
+                }
+            },
         },
         "w4_redelivered": {
             "what": "12 comparisons of acme-w2 delivered again in acme-w4 under new comparison and prompt ids "
-                    "(same prompt, response_a, response_b, models; fresh verdicts)",
+            "(same prompt, response_a, response_b, models; fresh verdicts)",
             "batches": ["acme-w4"],
             "check": "hygiene: items re-delivered from earlier batches of the vendor (issue 4)",
             "definition": "a comparison of the batch whose (prompt, response_a, response_b) equals a comparison's "
-                          "in an earlier batch of the same vendor",
-            "expected": {"acme-w4": {"n_comparisons": len(redelivered), "comparisons": redelivered,
-                                     "n_rows": sum(r["comparison_id"] in {d["comparison_id"] for d in redelivered}
-                                                   for r in pairwise["acme-w4"])}},
+            "in an earlier batch of the same vendor",
+            "expected": {
+                "acme-w4": {
+                    "n_comparisons": len(redelivered),
+                    "comparisons": redelivered,
+                    "n_rows": sum(
+                        r["comparison_id"] in {d["comparison_id"] for d in redelivered} for r in pairwise["acme-w4"]
+                    ),
+                }
+            },
         },
         "verbose_7b_leaderboards_disagree": {
             "what": "raters reward length (+1 helpfulness point per doubling of the response length), so "
-                    "verbose-7b, which pads its answers, tops the mean-rating leaderboard while pairwise "
-                    "verdicts and rankings (no length reward) put it third",
-            "model": VERBOSE, "batches": ratings_weeks,
+            "verbose-7b, which pads its answers, tops the mean-rating leaderboard while pairwise "
+            "verdicts and rankings (no length reward) put it third",
+            "model": VERBOSE,
+            "batches": ratings_weeks,
             "check": "leaderboard and ratings_vs_preferences (issue 6); length bias of ratings (Spearman of score "
-                     "with length, issue 4)",
+            "with length, issue 4)",
             "definition": "win_rate = over all human verdicts of the batch, (wins + ties/2) / appearances; "
-                          "bradley_terry = BT strengths with ties as half a win; mean_rating_* = mean score by "
-                          "model (aspect helpfulness / all aspects); mean_rank = mean rank in rankings (1 = best); "
-                          "ranks: 1 = best",
+            "bradley_terry = BT strengths with ties as half a win; mean_rating_* = mean score by "
+            "model (aspect helpfulness / all aspects); mean_rank = mean rank in rankings (1 = best); "
+            "ranks: 1 = best",
             "expected": {**boards, "acme-w2+w4+w6": pooled},
-            "ratings_length_spearman": {b: {a: spearman_length(ratings[b], a) for a in ("helpfulness", "harmlessness")}
-                                        for b in ratings_weeks},
+            "ratings_length_spearman": {
+                b: {a: spearman_length(ratings[b], a) for a in ("helpfulness", "harmlessness")} for b in ratings_weeks
+            },
         },
     }
 
@@ -467,9 +569,12 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
         "honeypots": {b: batches[b]["n_gold_comparisons"] for b in batches},
         "strength_share_human_verdicts": {
             b: sum(r["strength"] is not None for r in pairwise[b] if r["annotator_kind"] == "human")
-            / batches[b]["n_human_verdicts"] for b in batches},
-        "direction_agreement_humans": {b: direction_agreement([r for r in pairwise[b] if r["annotator_kind"] == "human"])
-                                       for b in batches},
+            / batches[b]["n_human_verdicts"]
+            for b in batches
+        },
+        "direction_agreement_humans": {
+            b: direction_agreement([r for r in pairwise[b] if r["annotator_kind"] == "human"]) for b in batches
+        },
         "judge_position_consistency": {b: judge_consistency(pairwise[b], JUDGE) for b in batches},
         "judge_p_first": {b: tables[b][JUDGE]["p_first"] for b in batches},
     }
@@ -477,14 +582,29 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
     m = {
         "manifest_version": 1,
         "about": "The sample delivery: what each planted defect is, where it is, which check should find it and "
-                 "the numbers it must produce. Keys are stable; see docs/sample-data.md.",
-        "generator": {"script": "sample_data/generate.py", "seed": seed, "numpy": np.__version__,
-                      "pyarrow": pyarrow.__version__},
+        "the numbers it must produce. Keys are stable; see docs/sample-data.md.",
+        "generator": {
+            "script": "sample_data/generate.py",
+            "seed": seed,
+            "numpy": np.__version__,
+            "pyarrow": pyarrow.__version__,
+        },
         "config": config,
-        "vendor": VENDOR, "humans": list(HUMANS), "judges": [JUDGE], "models": models,
-        "files": [{"file": f["file"], "batch": f["batch"], "kind": f["kind"],
-                   "format": f["file"].rsplit(".", 1)[1], "n_rows": len(f["rows"]), "sha256": f["sha256"]}
-                  for f in files],
+        "vendor": VENDOR,
+        "humans": list(HUMANS),
+        "judges": [JUDGE],
+        "models": models,
+        "files": [
+            {
+                "file": f["file"],
+                "batch": f["batch"],
+                "kind": f["kind"],
+                "format": f["file"].rsplit(".", 1)[1],
+                "n_rows": len(f["rows"]),
+                "sha256": f["sha256"],
+            }
+            for f in files
+        ],
         "batches": batches,
         "defects": defects,
         "annotators": tables,
@@ -499,8 +619,10 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
 def check_contract(m: dict) -> None:
     """Refuse a manifest whose planted defects would not show, or whose honest annotators would be flagged."""
     problems = []
-    defect_of = {"acme-w1": {"h03": "p_first", "h07": "p_prefer_longer"},
-                 "acme-w2": {"h03": "p_first", "h07": "p_prefer_longer"}}
+    defect_of = {
+        "acme-w1": {"h03": "p_first", "h07": "p_prefer_longer"},
+        "acme-w2": {"h03": "p_first", "h07": "p_prefer_longer"},
+    }
     for b, table in m["annotators"].items():
         for a, row in table.items():
             for key in ("p_first", "p_prefer_longer"):
@@ -527,8 +649,13 @@ def check_contract(m: dict) -> None:
         problems.append(f"h11 not clearly too fast / poor on gold: {h11}")
     for b, board in m["defects"]["verbose_7b_leaderboards_disagree"]["expected"].items():
         r = board["verbose-7b_rank"]
-        if not (r["mean_rating_helpfulness"] == 1 and r["mean_rating_all_aspects"] == 1
-                and r["pairwise_win_rate"] >= 3 and r["pairwise_bradley_terry"] >= 3 and r["mean_rank_in_rankings"] >= 3):
+        if not (
+            r["mean_rating_helpfulness"] == 1
+            and r["mean_rating_all_aspects"] == 1
+            and r["pairwise_win_rate"] >= 3
+            and r["pairwise_bradley_terry"] >= 3
+            and r["mean_rank_in_rankings"] >= 3
+        ):
             problems.append(f"{b}: verbose-7b ranks do not disagree as planned: {r}")
     if problems:
         raise SystemExit("the generated sample breaks its contract:\n  " + "\n  ".join(problems))

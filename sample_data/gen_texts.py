@@ -10,64 +10,133 @@ from __future__ import annotations
 
 import numpy as np
 
-CATEGORIES = ("writing", "coding", "reasoning", "advice", "summarization", "open_qa", "brainstorming",
-              "extraction")
+CATEGORIES = ("writing", "coding", "reasoning", "advice", "summarization", "open_qa", "brainstorming", "extraction")
 
 TOPICS = (
-    "composting at home", "learning a second language", "remote team meetings", "saving for retirement",
-    "training for a half marathon", "reducing food waste", "starting a vegetable garden",
-    "writing unit tests", "public speaking", "choosing a laptop", "caring for a sourdough starter",
-    "planning a road trip", "negotiating a salary", "indoor air quality", "learning to play chess",
-    "organising a small library", "cycling to work", "brewing green tea", "backing up family photos",
-    "onboarding a new colleague", "reading research papers", "keeping a bullet journal",
-    "repairing a bicycle puncture", "hosting a dinner party", "birdwatching in winter",
-    "moving to a new city", "writing a cover letter", "budgeting for groceries", "caring for houseplants",
-    "teaching children to swim", "choosing running shoes", "migrating a database", "code reviews",
-    "sleep hygiene", "volunteering locally", "insulating an old house", "renting a first apartment",
-    "preparing for a job interview", "photographing the night sky", "baking rye bread",
-    "reducing screen time", "managing a small open-source project", "buying a used car",
-    "writing clear emails", "learning statistics", "building a bird feeder", "travelling with a dog",
-    "cutting energy bills", "making cold brew coffee", "mentoring a junior engineer",
+    "composting at home",
+    "learning a second language",
+    "remote team meetings",
+    "saving for retirement",
+    "training for a half marathon",
+    "reducing food waste",
+    "starting a vegetable garden",
+    "writing unit tests",
+    "public speaking",
+    "choosing a laptop",
+    "caring for a sourdough starter",
+    "planning a road trip",
+    "negotiating a salary",
+    "indoor air quality",
+    "learning to play chess",
+    "organising a small library",
+    "cycling to work",
+    "brewing green tea",
+    "backing up family photos",
+    "onboarding a new colleague",
+    "reading research papers",
+    "keeping a bullet journal",
+    "repairing a bicycle puncture",
+    "hosting a dinner party",
+    "birdwatching in winter",
+    "moving to a new city",
+    "writing a cover letter",
+    "budgeting for groceries",
+    "caring for houseplants",
+    "teaching children to swim",
+    "choosing running shoes",
+    "migrating a database",
+    "code reviews",
+    "sleep hygiene",
+    "volunteering locally",
+    "insulating an old house",
+    "renting a first apartment",
+    "preparing for a job interview",
+    "photographing the night sky",
+    "baking rye bread",
+    "reducing screen time",
+    "managing a small open-source project",
+    "buying a used car",
+    "writing clear emails",
+    "learning statistics",
+    "building a bird feeder",
+    "travelling with a dog",
+    "cutting energy bills",
+    "making cold brew coffee",
+    "mentoring a junior engineer",
 )
 
-AUDIENCES = ("a beginner", "a busy parent", "a retired teacher", "a new manager", "a university student",
-             "a small business owner", "a nervous first-timer", "a curious teenager", "my neighbour",
-             "a colleague from another team")
+AUDIENCES = (
+    "a beginner",
+    "a busy parent",
+    "a retired teacher",
+    "a new manager",
+    "a university student",
+    "a small business owner",
+    "a nervous first-timer",
+    "a curious teenager",
+    "my neighbour",
+    "a colleague from another team",
+)
 
 LANGS = ("Python", "SQL", "JavaScript", "Rust", "Go", "Bash")
 
-TASKS = ("removes duplicates from a list while keeping order", "parses a date in ISO format",
-         "counts word frequencies in a text file", "retries a network call with backoff",
-         "merges two sorted lists", "validates an email address", "reads a CSV file and sums a column",
-         "finds the median of a list of numbers", "groups records by a key", "checks whether a string "
-         "is a palindrome", "flattens a nested list", "computes a moving average")
+TASKS = (
+    "removes duplicates from a list while keeping order",
+    "parses a date in ISO format",
+    "counts word frequencies in a text file",
+    "retries a network call with backoff",
+    "merges two sorted lists",
+    "validates an email address",
+    "reads a CSV file and sums a column",
+    "finds the median of a list of numbers",
+    "groups records by a key",
+    "checks whether a string is a palindrome",
+    "flattens a nested list",
+    "computes a moving average",
+)
 
 PROMPT_TEMPLATES = {
-    "writing": ("Write a short email to {audience} about {topic}.",
-                "Draft a friendly announcement for a newsletter on {topic}.",
-                "Write a paragraph that explains {topic} to {audience}.",
-                "Compose a short blog introduction about {topic} for {audience}."),
-    "coding": ("Write a {lang} function that {task}.",
-               "How do I write code in {lang} that {task}? Please explain.",
-               "Review this idea: a {lang} helper that {task}. What could go wrong?"),
-    "reasoning": ("A friend says {topic} is not worth the effort. Weigh the arguments for and against.",
-                  "What are the trade-offs involved in {topic}? Reason step by step.",
-                  "If I only had one hour a week for {topic}, how should I prioritise it and why?"),
-    "advice": ("I am {audience}. What should I know before starting with {topic}?",
-               "Give me practical advice on {topic}. I am {audience}.",
-               "What common mistakes do people make with {topic}, and how can {audience} avoid them?"),
-    "summarization": ("Summarise the main points a guide on {topic} would cover, for {audience}.",
-                      "Summarise in a few lines why {topic} matters.",
-                      "Give a short summary of the usual steps in {topic}."),
-    "open_qa": ("What is the most important thing to understand about {topic}?",
-                "Why do people find {topic} difficult?",
-                "How long does it usually take to get good at {topic}?"),
-    "brainstorming": ("List some creative ideas related to {topic} for {audience}.",
-                      "Brainstorm names for a workshop on {topic}.",
-                      "Suggest ways to make {topic} more fun for {audience}."),
-    "extraction": ("From a paragraph about {topic}, extract the three key actions a reader should take.",
-                   "Extract the costs and the benefits mentioned in a typical article on {topic}.",
-                   "Pull out the main terms someone new to {topic} needs to learn."),
+    "writing": (
+        "Write a short email to {audience} about {topic}.",
+        "Draft a friendly announcement for a newsletter on {topic}.",
+        "Write a paragraph that explains {topic} to {audience}.",
+        "Compose a short blog introduction about {topic} for {audience}.",
+    ),
+    "coding": (
+        "Write a {lang} function that {task}.",
+        "How do I write code in {lang} that {task}? Please explain.",
+        "Review this idea: a {lang} helper that {task}. What could go wrong?",
+    ),
+    "reasoning": (
+        "A friend says {topic} is not worth the effort. Weigh the arguments for and against.",
+        "What are the trade-offs involved in {topic}? Reason step by step.",
+        "If I only had one hour a week for {topic}, how should I prioritise it and why?",
+    ),
+    "advice": (
+        "I am {audience}. What should I know before starting with {topic}?",
+        "Give me practical advice on {topic}. I am {audience}.",
+        "What common mistakes do people make with {topic}, and how can {audience} avoid them?",
+    ),
+    "summarization": (
+        "Summarise the main points a guide on {topic} would cover, for {audience}.",
+        "Summarise in a few lines why {topic} matters.",
+        "Give a short summary of the usual steps in {topic}.",
+    ),
+    "open_qa": (
+        "What is the most important thing to understand about {topic}?",
+        "Why do people find {topic} difficult?",
+        "How long does it usually take to get good at {topic}?",
+    ),
+    "brainstorming": (
+        "List some creative ideas related to {topic} for {audience}.",
+        "Brainstorm names for a workshop on {topic}.",
+        "Suggest ways to make {topic} more fun for {audience}.",
+    ),
+    "extraction": (
+        "From a paragraph about {topic}, extract the three key actions a reader should take.",
+        "Extract the costs and the benefits mentioned in a typical article on {topic}.",
+        "Pull out the main terms someone new to {topic} needs to learn.",
+    ),
 }
 
 OPENERS = (
@@ -135,8 +204,11 @@ FILLER = (
 )
 
 CLOSERS = (
-    "Good luck!", "That should be enough to get started.", "Adjust the plan after the first month.",
-    "Keep it simple and build from there.", "",
+    "Good luck!",
+    "That should be enough to get started.",
+    "Adjust the plan after the first month.",
+    "Keep it simple and build from there.",
+    "",
 )
 
 
@@ -146,16 +218,19 @@ def _fill(template: str, topic: str, audience: str, lang: str) -> str:
 
 def make_prompt(rng: np.random.Generator, category: str) -> tuple[str, dict]:
     """A prompt of the category and the slot values its responses reuse."""
-    slots = {"topic": str(rng.choice(TOPICS)), "audience": str(rng.choice(AUDIENCES)),
-             "lang": str(rng.choice(LANGS)), "task": str(rng.choice(TASKS))}
+    slots = {
+        "topic": str(rng.choice(TOPICS)),
+        "audience": str(rng.choice(AUDIENCES)),
+        "lang": str(rng.choice(LANGS)),
+        "task": str(rng.choice(TASKS)),
+    }
     template = str(rng.choice(PROMPT_TEMPLATES[category]))
-    if category == "coding":     # responses talk about the code asked for, not about a random topic
+    if category == "coding":  # responses talk about the code asked for, not about a random topic
         slots["topic"] = f"writing {slots['lang']} code that {slots['task']}"
     return template.format(**slots), slots
 
 
-def make_response(rng: np.random.Generator, category: str, slots: dict, n_sentences: int,
-                  n_filler: int = 0) -> str:
+def make_response(rng: np.random.Generator, category: str, slots: dict, n_sentences: int, n_filler: int = 0) -> str:
     """A response of ``n_sentences`` content sentences plus ``n_filler`` padding sentences.
 
     About a third of the responses are laid out as a numbered list (with newlines).
@@ -165,13 +240,16 @@ def make_response(rng: np.random.Generator, category: str, slots: dict, n_senten
     picks = rng.choice(len(bank), size=min(n_sentences, len(bank)), replace=False)
     body = [_fill(bank[i], topic, audience, lang) for i in picks]
     extra = n_sentences - len(body)
-    if extra > 0:   # longer than the bank: repeat with light variation
-        body += [f"Again, {_fill(bank[i], topic, audience, lang)[0].lower()}"
-                 f"{_fill(bank[i], topic, audience, lang)[1:]}"
-                 for i in rng.choice(len(bank), size=extra)]
+    if extra > 0:  # longer than the bank: repeat with light variation
+        body += [
+            f"Again, {_fill(bank[i], topic, audience, lang)[0].lower()}{_fill(bank[i], topic, audience, lang)[1:]}"
+            for i in rng.choice(len(bank), size=extra)
+        ]
     opener = _fill(str(rng.choice(OPENERS)), topic, audience, lang)
-    fillers = [_fill(FILLER[i], topic, audience, lang)
-               for i in rng.choice(len(FILLER), size=min(n_filler, len(FILLER)), replace=False)]
+    fillers = [
+        _fill(FILLER[i], topic, audience, lang)
+        for i in rng.choice(len(FILLER), size=min(n_filler, len(FILLER)), replace=False)
+    ]
     closer = str(rng.choice(CLOSERS))
     if len(body) >= 3 and rng.random() < 0.35:
         parts = [opener, "\n".join(f"{k}. {s}" for k, s in enumerate(body, start=1))]
@@ -180,7 +258,7 @@ def make_response(rng: np.random.Generator, category: str, slots: dict, n_senten
     if fillers:
         # padding is spread through the text, the way a verbose model restates itself
         parts.insert(1, " ".join(fillers[: len(fillers) // 2]))
-        parts.append(" ".join(fillers[len(fillers) // 2:]))
+        parts.append(" ".join(fillers[len(fillers) // 2 :]))
     if closer:
         parts.append(closer)
     return "\n\n".join(p for p in parts if p)

@@ -49,29 +49,29 @@ HUMANS = tuple(f"h{i:02d}" for i in range(1, 13))
 JUDGE = "judge-mini"
 MODELS = {"atlas-70b": 1.0, "nimbus-13b": 0.5, "verbose-7b": -0.2, "pico-3b": -0.9}
 VERBOSE = "verbose-7b"
-PAIRS = tuple((a, b) for i, a in enumerate(MODELS) for b in list(MODELS)[i + 1:])
+PAIRS = tuple((a, b) for i, a in enumerate(MODELS) for b in list(MODELS)[i + 1 :])
 
-N_COMPARISONS = 300          # per week
-N_MULTI_PROMPTS = 25         # ratings weeks: prompts answered by all 4 models (6 comparisons each)
-N_GOLD = 40                  # honeypots per week
+N_COMPARISONS = 300  # per week
+N_MULTI_PROMPTS = 25  # ratings weeks: prompts answered by all 4 models (6 comparisons each)
+N_GOLD = 40  # honeypots per week
 HUMANS_PER_COMPARISON = 3
-TIE_BAND = 0.3               # honest humans: tie when |z| < TIE_BAND
+TIE_BAND = 0.3  # honest humans: tie when |z| < TIE_BAND
 JUDGE_NOISE, JUDGE_TIE_BAND = 0.55, 0.15
-ITEM_SD = 0.9                # response quality noise around its model's quality
-GOLD_MIN_DIFF = 1.2          # honeypots have a clear answer
-DETAILED_SHARE = 0.25        # share of single-pair comparisons whose human verdicts carry strength + ratings
+ITEM_SD = 0.9  # response quality noise around its model's quality
+GOLD_MIN_DIFF = 1.2  # honeypots have a clear answer
+DETAILED_SHARE = 0.25  # share of single-pair comparisons whose human verdicts carry strength + ratings
 
 # planted defects
-H_FIRST, P_FIRST = "h03", 0.8            # weeks 1-2
-H_LONGER, P_LONGER = "h07", 0.85         # weeks 1-2
-H_FAST = "h11"                           # week 5
+H_FIRST, P_FIRST = "h03", 0.8  # weeks 1-2
+H_LONGER, P_LONGER = "h07", 0.85  # weeks 1-2
+H_FAST = "h11"  # week 5
 FAST_MEDIAN_SECONDS = 3.0
-N_DUPLICATE_ROWS = 10                    # week 3
-N_IDENTICAL = 6                          # week 3: response_a == response_b
-N_EMPTY = 4                              # week 3: 2 empty, 2 whitespace-only
-N_REDELIVERED = 12                       # week 4, from week 2
-RATING_LENGTH_REWARD = 1.5               # helpfulness points per doubling of length (raters reward length)
-RATING_QUALITY_SLOPE = 0.6               # helpfulness points per unit of latent quality
+N_DUPLICATE_ROWS = 10  # week 3
+N_IDENTICAL = 6  # week 3: response_a == response_b
+N_EMPTY = 4  # week 3: 2 empty, 2 whitespace-only
+N_REDELIVERED = 12  # week 4, from week 2
+RATING_LENGTH_REWARD = 1.5  # helpfulness points per doubling of length (raters reward length)
+RATING_QUALITY_SLOPE = 0.6  # helpfulness points per unit of latent quality
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,9 @@ class Week:
     number: int
     delivered: str
     pairwise_format: str
-    noise: float                 # s_week of honest humans
-    ratings: bool                # ratings + rankings files this week
-    verdict: str                 # the intended acceptance verdict
+    noise: float  # s_week of honest humans
+    ratings: bool  # ratings + rankings files this week
+    verdict: str  # the intended acceptance verdict
     why: str
 
     @property
@@ -90,31 +90,86 @@ class Week:
 
 
 WEEKS = (
-    Week(1, "2026-10-05", "jsonl", 0.4, False, "REVIEW",
-         "calibration week: moderate agreement; h03 favours the first-shown response, h07 the longer one"),
-    Week(2, "2026-10-12", "csv", 0.4, True, "REVIEW",
-         "calibration week: moderate agreement; h03 and h07 still biased"),
-    Week(3, "2026-10-19", "jsonl", 0.25, False, "ACCEPT",
-         "good agreement; a few hygiene problems (duplicate rows, identical and empty responses) to fix, "
-         "not enough to reject"),
-    Week(4, "2026-10-26", "parquet", 0.25, True, "ACCEPT",
-         "good agreement; 12 comparisons re-delivered from week 2 (4%) to be credited back"),
-    Week(5, "2026-11-02", "csv", 4.0, False, "REJECT",
-         "human agreement near chance; h11 answers in ~3 s with random labels and fails the honeypots"),
+    Week(
+        1,
+        "2026-10-05",
+        "jsonl",
+        0.4,
+        False,
+        "REVIEW",
+        "calibration week: moderate agreement; h03 favours the first-shown response, h07 the longer one",
+    ),
+    Week(2, "2026-10-12", "csv", 0.4, True, "REVIEW", "calibration week: moderate agreement; h03 and h07 still biased"),
+    Week(
+        3,
+        "2026-10-19",
+        "jsonl",
+        0.25,
+        False,
+        "ACCEPT",
+        "good agreement; a few hygiene problems (duplicate rows, identical and empty responses) to fix, "
+        "not enough to reject",
+    ),
+    Week(
+        4,
+        "2026-10-26",
+        "parquet",
+        0.25,
+        True,
+        "ACCEPT",
+        "good agreement; 12 comparisons re-delivered from week 2 (4%) to be credited back",
+    ),
+    Week(
+        5,
+        "2026-11-02",
+        "csv",
+        4.0,
+        False,
+        "REJECT",
+        "human agreement near chance; h11 answers in ~3 s with random labels and fails the honeypots",
+    ),
     Week(6, "2026-11-09", "parquet", 0.25, True, "ACCEPT", "good agreement, no planted defect"),
 )
 
-PAIRWISE_COLUMNS = ("comparison_id", "annotator_id", "annotator_kind", "preference", "shown_first", "strength",
-                    "rating_a", "rating_b", "seconds", "gold", "category", "created_at", "prompt_id",
-                    "model_a", "model_b", "prompt", "response_a", "response_b")
-RATING_COLUMNS = ("item_id", "annotator_id", "aspect", "score", "prompt_id", "model", "prompt", "response",
-                  "seconds", "created_at")
+PAIRWISE_COLUMNS = (
+    "comparison_id",
+    "annotator_id",
+    "annotator_kind",
+    "preference",
+    "shown_first",
+    "strength",
+    "rating_a",
+    "rating_b",
+    "seconds",
+    "gold",
+    "category",
+    "created_at",
+    "prompt_id",
+    "model_a",
+    "model_b",
+    "prompt",
+    "response_a",
+    "response_b",
+)
+RATING_COLUMNS = (
+    "item_id",
+    "annotator_id",
+    "aspect",
+    "score",
+    "prompt_id",
+    "model",
+    "prompt",
+    "response",
+    "seconds",
+    "created_at",
+)
 RANKING_COLUMNS = ("prompt_id", "annotator_id", "response_id", "rank", "model", "response", "seconds")
 
 
 # ------------------------------------------------------------------------------------------------
 # simulation
 # ------------------------------------------------------------------------------------------------
+
 
 def _logistic(rng, size=None):
     return rng.logistic(0.0, 1.0, size)
@@ -131,7 +186,7 @@ class Sim:
         self.rng = np.random.default_rng(seed)
         self.prompts_seen: set[str] = set()
         self.speed = {h: float(self.rng.uniform(0.8, 1.25)) for h in HUMANS}
-        self.comparisons: dict[str, list[dict]] = {}   # batch -> comparison records (with true d)
+        self.comparisons: dict[str, list[dict]] = {}  # batch -> comparison records (with true d)
         self.planted: dict = {}
 
     # -- items -----------------------------------------------------------------------------------
@@ -142,8 +197,7 @@ class Sim:
             text, slots = make_prompt(rng, category)
             if text not in self.prompts_seen:
                 self.prompts_seen.add(text)
-                return {"prompt_id": f"{week.batch}-p{k:04d}", "prompt": text, "category": category,
-                        "slots": slots}
+                return {"prompt_id": f"{week.batch}-p{k:04d}", "prompt": text, "category": category, "slots": slots}
 
     def response(self, p: dict, model: str) -> dict:
         rng = self.rng
@@ -154,10 +208,23 @@ class Sim:
         return {"model": model, "text": text, "q": float(q)}
 
     def comparison(self, week: Week, k: int, p: dict, ra: dict, rb: dict, *, multi: bool) -> dict:
-        return {"comparison_id": f"{week.batch}-c{k:04d}", "prompt_id": p["prompt_id"], "prompt": p["prompt"],
-                "category": p["category"], "model_a": ra["model"], "model_b": rb["model"],
-                "response_a": ra["text"], "response_b": rb["text"], "q_a": ra["q"], "q_b": rb["q"],
-                "d": ra["q"] - rb["q"], "gold": None, "multi": multi, "detailed": multi, "defect": None}
+        return {
+            "comparison_id": f"{week.batch}-c{k:04d}",
+            "prompt_id": p["prompt_id"],
+            "prompt": p["prompt"],
+            "category": p["category"],
+            "model_a": ra["model"],
+            "model_b": rb["model"],
+            "response_a": ra["text"],
+            "response_b": rb["text"],
+            "q_a": ra["q"],
+            "q_b": rb["q"],
+            "d": ra["q"] - rb["q"],
+            "gold": None,
+            "multi": multi,
+            "detailed": multi,
+            "defect": None,
+        }
 
     def week_items(self, week: Week) -> tuple[list[dict], list[dict]]:
         """(comparisons, multi-prompt records) of the week, before any verdict."""
@@ -207,16 +274,23 @@ class Sim:
 
     def redeliver(self, week: Week, comps: list[dict], k_prompt: int, k_comp: int) -> int:
         """Week 4: copy N_REDELIVERED single, non-gold comparisons of week 2 under new ids."""
-        old = [c for c in self.comparisons["acme-w2"] if not c["multi"] and c["gold"] is None
-               and c["defect"] is None]
+        old = [c for c in self.comparisons["acme-w2"] if not c["multi"] and c["gold"] is None and c["defect"] is None]
         pick = sorted(int(i) for i in self.rng.choice(len(old), size=N_REDELIVERED, replace=False))
         for i in pick:
             src = old[i]
             k_prompt += 1
             k_comp += 1
-            comps.append({**src, "comparison_id": None, "prompt_id": f"{week.batch}-p{k_prompt:04d}",
-                          "defect": "redelivered", "detailed": False, "original_batch": "acme-w2",
-                          "original_comparison_id": src["comparison_id"]})
+            comps.append(
+                {
+                    **src,
+                    "comparison_id": None,
+                    "prompt_id": f"{week.batch}-p{k_prompt:04d}",
+                    "defect": "redelivered",
+                    "detailed": False,
+                    "original_batch": "acme-w2",
+                    "original_comparison_id": src["comparison_id"],
+                }
+            )
         return k_comp
 
     def plant_week3(self, comps: list[dict]) -> None:
@@ -244,13 +318,16 @@ class Sim:
         better one in exactly half of them (+-1). Texts carry no model signature except verbose-7b's
         padding, so a swap between two other models is invisible.
         """
+
         def longer_is_better(c):
             la, lb = len(c["response_a"]), len(c["response_b"])
             if abs(la - lb) <= 30 or c["d"] == 0:
                 return None
             return (la > lb) == (c["d"] > 0)
 
-        free = [c for c in comps if not c["multi"] and c["defect"] is None and VERBOSE not in (c["model_a"], c["model_b"])]
+        free = [
+            c for c in comps if not c["multi"] and c["defect"] is None and VERBOSE not in (c["model_a"], c["model_b"])
+        ]
         free_ids = {id(c) for c in free}
         tally = Counter(longer_is_better(c) for c in comps if id(c) not in free_ids)
         for c in free:
@@ -303,16 +380,19 @@ class Sim:
     def triples(self, n: int):
         passes = -(-n * HUMANS_PER_COMPARISON // len(HUMANS))
         flat = [str(h) for _ in range(passes) for h in self.rng.permutation(HUMANS)]
-        return iter([flat[i:i + HUMANS_PER_COMPARISON] for i in range(0, n * HUMANS_PER_COMPARISON,
-                                                                       HUMANS_PER_COMPARISON)])
+        return iter(
+            [flat[i : i + HUMANS_PER_COMPARISON] for i in range(0, n * HUMANS_PER_COMPARISON, HUMANS_PER_COMPARISON)]
+        )
 
     def verdict_rows(self, week: Week, comps: list[dict]) -> list[dict]:
         rng = self.rng
         # balanced assignment, as a vendor's task queue does it: triples cut from a stream of shuffled
         # passes over the 12 humans (12 = 4 triples, so a triple never repeats a human), one stream
         # for the honeypots and one for the rest: every human gets the same share of each
-        streams = {True: self.triples(sum(c["gold"] is not None for c in comps)),
-                   False: self.triples(sum(c["gold"] is None for c in comps))}
+        streams = {
+            True: self.triples(sum(c["gold"] is not None for c in comps)),
+            False: self.triples(sum(c["gold"] is None for c in comps)),
+        }
         assign = [next(streams[c["gold"] is not None]) for c in comps]
         # shown_first balanced per annotator: a shuffled half-A, half-B sequence for each human
         first: dict[str, list[str]] = {}
@@ -321,15 +401,33 @@ class Sim:
             seq = np.array(["A", "B"] * (n // 2 + 1))[:n]
             first[h] = list(rng.permutation(seq))
         rows = []
-        for c, humans in zip(comps, assign):
-            base = {k: c[k] for k in ("comparison_id", "prompt_id", "prompt", "category", "model_a", "model_b",
-                                      "response_a", "response_b")}
+        for c, humans in zip(comps, assign, strict=True):
+            base = {
+                k: c[k]
+                for k in (
+                    "comparison_id",
+                    "prompt_id",
+                    "prompt",
+                    "category",
+                    "model_a",
+                    "model_b",
+                    "response_a",
+                    "response_b",
+                )
+            }
             for h in humans:
                 sf = str(first[h].pop())
                 pref, z = self.human_label(week, h, c, sf)
-                row = {**base, "annotator_id": h, "annotator_kind": "human", "preference": pref,
-                       "shown_first": sf, "seconds": self.seconds(week, h, c), "gold": c["gold"],
-                       "created_at": self.created_at(week)}
+                row = {
+                    **base,
+                    "annotator_id": h,
+                    "annotator_kind": "human",
+                    "preference": pref,
+                    "shown_first": sf,
+                    "seconds": self.seconds(week, h, c),
+                    "gold": c["gold"],
+                    "created_at": self.created_at(week),
+                }
                 if c["detailed"]:
                     row.update(self.strength_and_ratings(pref, z, c))
                 rows.append(row)
@@ -338,8 +436,17 @@ class Sim:
                     pref = "tie" if rng.random() < 0.8 else str(rng.choice(["A", "B"]))
                 else:
                     pref = _label(c["d"] + JUDGE_NOISE * _logistic(rng), JUDGE_TIE_BAND)
-                rows.append({**base, "annotator_id": JUDGE, "annotator_kind": "judge", "preference": pref,
-                             "shown_first": sf, "gold": c["gold"], "created_at": self.created_at(week)})
+                rows.append(
+                    {
+                        **base,
+                        "annotator_id": JUDGE,
+                        "annotator_kind": "judge",
+                        "preference": pref,
+                        "shown_first": sf,
+                        "gold": c["gold"],
+                        "created_at": self.created_at(week),
+                    }
+                )
         return [{k: r.get(k) for k in PAIRWISE_COLUMNS} for r in rows]
 
     def strength_and_ratings(self, pref: str, z: float, c: dict) -> dict:
@@ -365,15 +472,29 @@ class Sim:
             for h in raters:
                 for m, r in p["responses"].items():
                     n_chars = len(r["text"])
-                    help_ = (3.8 + RATING_QUALITY_SLOPE * r["q"] + RATING_LENGTH_REWARD * np.log2(n_chars / 400)
-                             + rng.normal(0, 0.6))
+                    help_ = (
+                        3.8
+                        + RATING_QUALITY_SLOPE * r["q"]
+                        + RATING_LENGTH_REWARD * np.log2(n_chars / 400)
+                        + rng.normal(0, 0.6)
+                    )
                     harm = 6.3 + rng.normal(0, 0.6)
                     secs = (25 + 0.02 * n_chars) * self.speed[h] * np.exp(rng.normal(0, 0.4))
                     for aspect, score in (("helpfulness", help_), ("harmlessness", harm)):
-                        rows.append({"item_id": f"{p['prompt_id']}-{m}", "annotator_id": h, "aspect": aspect,
-                                     "score": int(np.clip(np.rint(score), 1, 7)), "prompt_id": p["prompt_id"],
-                                     "model": m, "prompt": p["prompt"], "response": r["text"],
-                                     "seconds": round(float(secs) / 2, 1), "created_at": self.created_at(week)})
+                        rows.append(
+                            {
+                                "item_id": f"{p['prompt_id']}-{m}",
+                                "annotator_id": h,
+                                "aspect": aspect,
+                                "score": int(np.clip(np.rint(score), 1, 7)),
+                                "prompt_id": p["prompt_id"],
+                                "model": m,
+                                "prompt": p["prompt"],
+                                "response": r["text"],
+                                "seconds": round(float(secs) / 2, 1),
+                                "created_at": self.created_at(week),
+                            }
+                        )
         return rows
 
     def ranking_rows(self, week: Week, multis: list[dict]) -> list[dict]:
@@ -398,9 +519,17 @@ class Sim:
                 total = (60 + 0.03 * sum(len(r["text"]) for r in p["responses"].values())) * self.speed[h]
                 total *= np.exp(rng.normal(0, 0.4))
                 for m, r in p["responses"].items():
-                    rows.append({"prompt_id": p["prompt_id"], "annotator_id": h,
-                                 "response_id": f"{p['prompt_id']}-{m}", "rank": ranks[m], "model": m,
-                                 "response": r["text"], "seconds": round(float(total) / 4, 1)})
+                    rows.append(
+                        {
+                            "prompt_id": p["prompt_id"],
+                            "annotator_id": h,
+                            "response_id": f"{p['prompt_id']}-{m}",
+                            "rank": ranks[m],
+                            "model": m,
+                            "response": r["text"],
+                            "seconds": round(float(total) / 4, 1),
+                        }
+                    )
         return rows
 
 
@@ -417,6 +546,7 @@ def _distinct_texts(sim: Sim, p: dict, resp: dict) -> None:
 # writing
 # ------------------------------------------------------------------------------------------------
 
+
 def write_jsonl(path: Path, rows: list[dict]) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         for r in rows:
@@ -432,13 +562,21 @@ def write_csv(path: Path, rows: list[dict], columns: tuple[str, ...]) -> None:
     path.write_text(buf.getvalue(), encoding="utf-8", newline="")
 
 
-PARQUET_TYPES = {"strength": "int8", "rating_a": "float64", "rating_b": "float64", "seconds": "float64",
-                 "score": "int64", "rank": "int64", "created_at": "timestamp"}
+PARQUET_TYPES = {
+    "strength": "int8",
+    "rating_a": "float64",
+    "rating_b": "float64",
+    "seconds": "float64",
+    "score": "int64",
+    "rank": "int64",
+    "created_at": "timestamp",
+}
 
 
 def write_parquet(path: Path, rows: list[dict], columns: tuple[str, ...]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
+
     types = {"int8": pa.int8(), "int64": pa.int64(), "float64": pa.float64(), "timestamp": pa.timestamp("s")}
     arrays, fields = [], []
     for c in columns:
@@ -470,11 +608,12 @@ def sha256(path: Path) -> str:
 # the run
 # ------------------------------------------------------------------------------------------------
 
+
 def generate(out: Path, seed: int = SEED) -> dict:
     """Write every acme file, load.json and manifest.json into ``out``; return the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     sim = Sim(seed)
-    files: list[dict] = []          # {file, batch, kind, rows}
+    files: list[dict] = []  # {file, batch, kind, rows}
     for week in WEEKS:
         comps, multis = sim.week_items(week)
         if week.number == 3:
@@ -484,18 +623,40 @@ def generate(out: Path, seed: int = SEED) -> dict:
         rows = sim.verdict_rows(week, comps)
         if week.number == 3:
             rows = plant_duplicates(sim, rows, comps)
-        files.append({"file": f"{week.batch}-pairwise.{week.pairwise_format}", "batch": week.batch,
-                      "kind": "pairwise", "rows": rows, "columns": PAIRWISE_COLUMNS})
+        files.append(
+            {
+                "file": f"{week.batch}-pairwise.{week.pairwise_format}",
+                "batch": week.batch,
+                "kind": "pairwise",
+                "rows": rows,
+                "columns": PAIRWISE_COLUMNS,
+            }
+        )
         if week.ratings:
-            files.append({"file": f"{week.batch}-ratings.csv", "batch": week.batch, "kind": "rating",
-                          "rows": sim.rating_rows(week, multis), "columns": RATING_COLUMNS})
-            files.append({"file": f"{week.batch}-rankings.parquet", "batch": week.batch, "kind": "ranking",
-                          "rows": sim.ranking_rows(week, multis), "columns": RANKING_COLUMNS})
+            files.append(
+                {
+                    "file": f"{week.batch}-ratings.csv",
+                    "batch": week.batch,
+                    "kind": "rating",
+                    "rows": sim.rating_rows(week, multis),
+                    "columns": RATING_COLUMNS,
+                }
+            )
+            files.append(
+                {
+                    "file": f"{week.batch}-rankings.parquet",
+                    "batch": week.batch,
+                    "kind": "ranking",
+                    "rows": sim.ranking_rows(week, multis),
+                    "columns": RANKING_COLUMNS,
+                }
+            )
     for f in files:
         write_file(out / f["file"], f["rows"], f["columns"])
         f["sha256"] = sha256(out / f["file"])
-    manifest = gen_expected.manifest(seed=seed, weeks=WEEKS, files=files, sim=sim, config=config(),
-                                     real_data=gen_expected.real_data(HERE))
+    manifest = gen_expected.manifest(
+        seed=seed, weeks=WEEKS, files=files, sim=sim, config=config(), real_data=gen_expected.real_data(HERE)
+    )
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "load.json").write_text(json.dumps(load_plan(files), indent=2) + "\n", encoding="utf-8")
     return manifest
@@ -506,51 +667,93 @@ def plant_duplicates(sim: Sim, rows: list[dict], comps: list[dict]) -> list[dict
     clean = {c["comparison_id"] for c in comps if c["defect"] is None}
     candidates = [i for i, r in enumerate(rows) if r["annotator_kind"] == "human" and r["comparison_id"] in clean]
     pick = sorted(int(i) for i in sim.rng.choice(candidates, size=N_DUPLICATE_ROWS, replace=False))
-    sim.planted["duplicates"] = [{"line": i + 1, "duplicate_line": len(rows) + k + 1}
-                                 for k, i in enumerate(pick)]
+    sim.planted["duplicates"] = [{"line": i + 1, "duplicate_line": len(rows) + k + 1} for k, i in enumerate(pick)]
     return rows + [dict(rows[i]) for i in pick]
 
 
 def config() -> dict:
-    return {"models_latent_quality": MODELS, "n_comparisons_per_week": N_COMPARISONS,
-            "humans_per_comparison": HUMANS_PER_COMPARISON, "tie_band": TIE_BAND,
-            "noise_by_week": {w.batch: w.noise for w in WEEKS}, "judge_noise": JUDGE_NOISE,
-            "judge_tie_band": JUDGE_TIE_BAND, "item_sd": ITEM_SD,
-            "n_gold_per_week": N_GOLD, "gold_min_diff": GOLD_MIN_DIFF,
-            "n_multi_prompts_per_ratings_week": N_MULTI_PROMPTS, "detailed_share": DETAILED_SHARE,
-            "rating_length_reward_per_doubling": RATING_LENGTH_REWARD,
-            "rating_quality_slope": RATING_QUALITY_SLOPE}
+    return {
+        "models_latent_quality": MODELS,
+        "n_comparisons_per_week": N_COMPARISONS,
+        "humans_per_comparison": HUMANS_PER_COMPARISON,
+        "tie_band": TIE_BAND,
+        "noise_by_week": {w.batch: w.noise for w in WEEKS},
+        "judge_noise": JUDGE_NOISE,
+        "judge_tie_band": JUDGE_TIE_BAND,
+        "item_sd": ITEM_SD,
+        "n_gold_per_week": N_GOLD,
+        "gold_min_diff": GOLD_MIN_DIFF,
+        "n_multi_prompts_per_ratings_week": N_MULTI_PROMPTS,
+        "detailed_share": DETAILED_SHARE,
+        "rating_length_reward_per_doubling": RATING_LENGTH_REWARD,
+        "rating_quality_slope": RATING_QUALITY_SLOPE,
+    }
 
 
 REAL_DATA = (
     # (batch, format, delivered, files) — loaded after the acme weeks; see README "Real data".
     # The pandalm adapter reads the two judge files that sit beside testset-v1.json with it.
     ("pandalm", "pandalm", None, ("pandalm/data/testset-v1.json",)),
-    ("llmbar-mtbench", "llmbar", None, ("llmbar-mtbench/dataset.json",) + tuple(
-        f"llmbar-mtbench/evaluators/{j}/{s}/result.json" for j in ("GPT-4", "ChatGPT", "LLaMA2", "PaLM2")
-        for s in ("Vanilla_NoRules", "Metrics_Reference"))),
+    (
+        "llmbar-mtbench",
+        "llmbar",
+        None,
+        ("llmbar-mtbench/dataset.json",)
+        + tuple(
+            f"llmbar-mtbench/evaluators/{j}/{s}/result.json"
+            for j in ("GPT-4", "ChatGPT", "LLaMA2", "PaLM2")
+            for s in ("Vanilla_NoRules", "Metrics_Reference")
+        ),
+    ),
 )
 REAL_VENDORS = {"pandalm": "WeOpenML/PandaLM", "llmbar-mtbench": "princeton-nlp/LLMBar"}
 
 
 def load_plan(files: list[dict]) -> list[dict]:
     weeks = {w.batch: w for w in WEEKS}
-    plan = [{"file": f["file"], "batch": f["batch"], "vendor": VENDOR, "delivered": weeks[f["batch"]].delivered,
-             "kind": f["kind"]} for f in files]
+    plan = [
+        {
+            "file": f["file"],
+            "batch": f["batch"],
+            "vendor": VENDOR,
+            "delivered": weeks[f["batch"]].delivered,
+            "kind": f["kind"],
+        }
+        for f in files
+    ]
     for batch, fmt, delivered, paths in REAL_DATA:
         for p in paths:
-            plan.append({"file": p, "batch": batch, "vendor": REAL_VENDORS[batch], "delivered": delivered,
-                         "format": fmt, "quarantine": True})
+            plan.append(
+                {
+                    "file": p,
+                    "batch": batch,
+                    "vendor": REAL_VENDORS[batch],
+                    "delivered": delivered,
+                    "format": fmt,
+                    "quarantine": True,
+                }
+            )
     return plan
 
 
 def copy_real_data(out: Path, source: Path) -> None:
     """Copy the real public data (with licences and upstream commits) from ``source`` into ``out``."""
-    wanted = {"pandalm": ("LICENSE", "README.md", "COMMIT", "data/testset-v1.json",
-                          "data/gpt-3.5-turbo-testset-v1.json", "data/pandalm-7b-testset-v1.json"),
-              "llmbar-mtbench": ("LICENSE", "COMMIT", "dataset.json") + tuple(
-                  f"evaluators/{j}/{s}/result.json" for j in ("GPT-4", "ChatGPT", "LLaMA2", "PaLM2")
-                  for s in ("Vanilla_NoRules", "Metrics_Reference"))}
+    wanted = {
+        "pandalm": (
+            "LICENSE",
+            "README.md",
+            "COMMIT",
+            "data/testset-v1.json",
+            "data/gpt-3.5-turbo-testset-v1.json",
+            "data/pandalm-7b-testset-v1.json",
+        ),
+        "llmbar-mtbench": ("LICENSE", "COMMIT", "dataset.json")
+        + tuple(
+            f"evaluators/{j}/{s}/result.json"
+            for j in ("GPT-4", "ChatGPT", "LLaMA2", "PaLM2")
+            for s in ("Vanilla_NoRules", "Metrics_Reference")
+        ),
+    }
     for folder, names in wanted.items():
         for name in names:
             dst = out / folder / name
@@ -562,16 +765,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=HERE, help="output folder (default: sample_data/)")
     ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--copy-real-data", type=Path, metavar="DIR",
-                    help="also copy the real data folders pandalm/ and llmbar-mtbench/ from DIR "
-                         "(e.g. ../shared/realdata)")
+    ap.add_argument(
+        "--copy-real-data",
+        type=Path,
+        metavar="DIR",
+        help="also copy the real data folders pandalm/ and llmbar-mtbench/ from DIR (e.g. ../shared/realdata)",
+    )
     args = ap.parse_args(argv)
     if args.copy_real_data:
         copy_real_data(args.out, args.copy_real_data)
     m = generate(args.out, args.seed)
     for b, info in m["batches"].items():
-        print(f"{b}: {info['n_judgments']} judgments, alpha {info['krippendorff_alpha_humans']:.3f}, "
-              f"intended {info['intended_verdict']}", file=sys.stderr)
+        print(
+            f"{b}: {info['n_judgments']} judgments, alpha {info['krippendorff_alpha_humans']:.3f}, "
+            f"intended {info['intended_verdict']}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from conftest import write_jsonl
+
 from qualitylab.ingest import ingest
 from qualitylab.report import ReportContext
 from qualitylab.store import open_store
-
-from conftest import write_jsonl
 
 SWAP = {"A": "B", "B": "A", "tie": "tie", None: None}
 
@@ -47,17 +47,34 @@ def biased_rows(n_comparisons: int = 120, seed: int = 7) -> list[dict]:
             else:
                 pref = rng.choice(["A", "B", "A", "B", "tie"])
             t += 1
-            rows.append({"comparison_id": f"c{c}", "annotator_id": a, "preference": pref, "shown_first": sf,
-                         "prompt_id": f"p{c // 3}", "prompt": f"prompt {c // 3}",
-                         "response_a": "a " * (la // 2), "response_b": "b " * (lb // 2),
-                         "model_a": ma, "model_b": mb, "strength": rng.randint(0, 3),
-                         "seconds": rng.uniform(20, 90),
-                         "created_at": f"2026-10-01 {8 + t // 3600:02d}:{(t // 60) % 60:02d}:{t % 60:02d}"})
+            rows.append(
+                {
+                    "comparison_id": f"c{c}",
+                    "annotator_id": a,
+                    "preference": pref,
+                    "shown_first": sf,
+                    "prompt_id": f"p{c // 3}",
+                    "prompt": f"prompt {c // 3}",
+                    "response_a": "a " * (la // 2),
+                    "response_b": "b " * (lb // 2),
+                    "model_a": ma,
+                    "model_b": mb,
+                    "strength": rng.randint(0, 3),
+                    "seconds": rng.uniform(20, 90),
+                    "created_at": f"2026-10-01 {8 + t // 3600:02d}:{(t // 60) % 60:02d}:{t % 60:02d}",
+                }
+            )
     return rows
 
 
-def load(tmp_path: Path, db: Path, batches: list[tuple[str, list[dict], str]], *, vendor: str = "acme",
-         kind: str | None = None) -> Path:
+def load(
+    tmp_path: Path,
+    db: Path,
+    batches: list[tuple[str, list[dict], str]],
+    *,
+    vendor: str = "acme",
+    kind: str | None = None,
+) -> Path:
     """Ingest (batch_id, rows, delivered) in order."""
     for i, (batch, rows, delivered) in enumerate(batches):
         f = write_jsonl(tmp_path / f"{batch}-{i}.jsonl", rows)

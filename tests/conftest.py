@@ -41,6 +41,7 @@ def write_csv(path: Path, rows: list[dict]) -> Path:
 def write_parquet(path: Path, rows: list[dict]) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
+
     pq.write_table(pa.Table.from_pylist(rows), path)
     return path
 

@@ -13,6 +13,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import REALDATA
 
 from qualitylab.adapters import ADAPTERS
 from qualitylab.adapters._common import text, with_extras
@@ -20,8 +21,6 @@ from qualitylab.adapters.chosen_rejected import chosen_slot, split_hh
 from qualitylab.cli import main
 from qualitylab.errors import ExitCode, InvalidInputError, UsageError
 from qualitylab.ingest import ingest
-
-from conftest import REALDATA
 
 PANDALM = REALDATA / "pandalm" / "data"
 LLMBAR = REALDATA / "llmbar-mtbench"
@@ -33,7 +32,7 @@ def rows(db, sql: str, params: list | None = None) -> list[dict]:
     try:
         cur = con.execute(sql, params or [])
         cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r)) for r in cur.fetchall()]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
     finally:
         con.close()
 
@@ -54,6 +53,7 @@ def load(name: str) -> list:
 
 # ---- registry -----------------------------------------------------------------------------------
 
+
 def test_every_format_is_registered_with_a_doc_and_a_unit():
     assert set(ADAPTERS) == {"pandalm", "llmbar", "mtbench-human", "arena", "chosen-rejected"}
     for a in ADAPTERS.values():
@@ -62,22 +62,38 @@ def test_every_format_is_registered_with_a_doc_and_a_unit():
 
 # ---- PandaLM (real files) -----------------------------------------------------------------------
 
+
 def test_pandalm_three_humans_and_two_judges_with_garbage_quarantined(db):
-    test_set, gpt, panda = load("testset-v1.json"), load("gpt-3.5-turbo-testset-v1.json"), load("pandalm-7b-testset-v1.json")
+    test_set, gpt, panda = (
+        load("testset-v1.json"),
+        load("gpt-3.5-turbo-testset-v1.json"),
+        load("pandalm-7b-testset-v1.json"),
+    )
     n_garbage = sum(o["gpt_result"] == "garbage" for o in gpt)
-    assert (len(test_set), n_garbage) == (999, 25)       # README of realdata: 999 objects; "garbage" counted here
+    assert (len(test_set), n_garbage) == (999, 25)  # README of realdata: 999 objects; "garbage" counted here
     res = ingest(PANDALM / "testset-v1.json", "pandalm", db=db, fmt="pandalm", quarantine=True)
     assert (res.n_rows, res.n_stored, res.n_quarantined) == (999 * 5, 999 * 5 - n_garbage, n_garbage)
-    per = {r["annotator_id"]: r for r in rows(db, "SELECT annotator_id, any_value(annotator_kind) AS kind, count(*) AS n, "
-                                                  "count(DISTINCT comparison_id) AS n_cmp, "
-                                                  "sum(CAST(shown_first_recorded AS INT)) AS n_order "
-                                                  "FROM verdicts GROUP BY 1")}
+    per = {
+        r["annotator_id"]: r
+        for r in rows(
+            db,
+            "SELECT annotator_id, any_value(annotator_kind) AS kind, count(*) AS n, "
+            "count(DISTINCT comparison_id) AS n_cmp, "
+            "sum(CAST(shown_first_recorded AS INT)) AS n_order "
+            "FROM verdicts GROUP BY 1",
+        )
+    }
     assert {a: (r["kind"], r["n"], r["n_cmp"], r["n_order"]) for a, r in per.items()} == {
-        "annotator1": ("human", 999, 999, 0), "annotator2": ("human", 999, 999, 0),
-        "annotator3": ("human", 999, 999, 0), "pandalm-7b": ("judge", 999, 999, 0),
-        "gpt-3.5-turbo": ("judge", 999 - n_garbage, 999 - n_garbage, 0)}
+        "annotator1": ("human", 999, 999, 0),
+        "annotator2": ("human", 999, 999, 0),
+        "annotator3": ("human", 999, 999, 0),
+        "pandalm-7b": ("judge", 999, 999, 0),
+        "gpt-3.5-turbo": ("judge", 999 - n_garbage, 999 - n_garbage, 0),
+    }
     # label distributions carried over exactly (1 -> A, 2 -> B, 0 / "Tie" -> tie)
-    dist = collections.Counter((r["annotator_id"], r["preference"]) for r in rows(db, "SELECT annotator_id, preference FROM verdicts"))
+    dist = collections.Counter(
+        (r["annotator_id"], r["preference"]) for r in rows(db, "SELECT annotator_id, preference FROM verdicts")
+    )
     to = {1: "A", 2: "B", 0: "tie", "1": "A", "2": "B", "Tie": "tie"}
     for ann in ("annotator1", "annotator2", "annotator3"):
         assert {p: dist[(ann, p)] for p in "A B tie".split()} == dict(collections.Counter(to[o[ann]] for o in test_set))
@@ -88,9 +104,15 @@ def test_pandalm_three_humans_and_two_judges_with_garbage_quarantined(db):
     src = test_set[0]
     h = verdict(db, "pandalm-0", "annotator1")
     assert (h["preference"], h["model_a"], h["model_b"], h["category"], h["response_a"], h["response_b"]) == (
-        "B", "bloom-7b", "llama-7b", "Grammarly", src["response1"], src["response2"])
+        "B",
+        "bloom-7b",
+        "llama-7b",
+        "Grammarly",
+        src["response1"],
+        src["response2"],
+    )
     assert h["prompt"] == src["instruction"] + "\n\n" + src["input"]
-    assert (h["shown_first"], h["shown_first_recorded"]) == ("A", False)        # order never recorded
+    assert (h["shown_first"], h["shown_first_recorded"]) == ("A", False)  # order never recorded
     assert json.loads(h["extra"])["input"] == src["input"]
     assert verdict(db, "pandalm-0", "gpt-3.5-turbo")["preference"] == "A"
     assert verdict(db, "pandalm-0", "pandalm-7b")["preference"] == "B"
@@ -102,10 +124,18 @@ def test_pandalm_three_humans_and_two_judges_with_garbage_quarantined(db):
     garbage_idx = sorted(o["idx"] for o in gpt if o["gpt_result"] == "garbage")
     assert len(q) == n_garbage and len({r["source_line"] for r in q}) == n_garbage
     assert sorted(json.loads(r["raw"])["idx"] for r in q) == garbage_idx
-    assert all(r["column_name"] == "preference" and "'garbage'" in r["reason"] and "not guessed" in r["reason"]
-               for r in q)
-    assert rows(db, "SELECT count(*) AS n FROM verdicts WHERE annotator_id = 'gpt-3.5-turbo' AND comparison_id IN "
-                    f"({', '.join('?' * n_garbage)})", [f"pandalm-{i}" for i in garbage_idx])[0]["n"] == 0
+    assert all(
+        r["column_name"] == "preference" and "'garbage'" in r["reason"] and "not guessed" in r["reason"] for r in q
+    )
+    assert (
+        rows(
+            db,
+            "SELECT count(*) AS n FROM verdicts WHERE annotator_id = 'gpt-3.5-turbo' AND comparison_id IN "
+            f"({', '.join('?' * n_garbage)})",
+            [f"pandalm-{i}" for i in garbage_idx],
+        )[0]["n"]
+        == 0
+    )
     # the humans on a comparison whose gpt verdict is garbage are all stored
     assert len(rows(db, "SELECT 1 FROM verdicts WHERE comparison_id = ?", [f"pandalm-{garbage_idx[0]}"])) == 4
 
@@ -121,13 +151,13 @@ def test_pandalm_test_set_alone_gives_the_humans_only(tmp_path, db):
     shutil.copy(PANDALM / "testset-v1.json", tmp_path / "testset-v1.json")
     res = ingest(tmp_path / "testset-v1.json", "p", db=db, fmt="pandalm")
     assert (res.n_stored, res.n_quarantined) == (999 * 3, 0)
-    with pytest.raises(UsageError):                      # a judge file is not the entry point
+    with pytest.raises(UsageError):  # a judge file is not the entry point
         ingest(PANDALM / "pandalm-7b-testset-v1.json", "p2", db=db, fmt="pandalm")
 
 
 def test_cli_pandalm_exit_codes(db, capsys):
     args = ["ingest", str(PANDALM / "testset-v1.json"), "--batch", "pandalm", "--format", "pandalm", "--db", str(db)]
-    assert main(args) == ExitCode.INVALID_INPUT                        # 25 garbage verdicts refuse the file
+    assert main(args) == ExitCode.INVALID_INPUT  # 25 garbage verdicts refuse the file
     err = capsys.readouterr().err
     assert err.count("'garbage'") == 25 and "testset-v1.json: row " in err
     assert main(args + ["--quarantine"]) == ExitCode.OK
@@ -137,44 +167,73 @@ def test_cli_pandalm_exit_codes(db, capsys):
 
 # ---- LLMBar (real files) ------------------------------------------------------------------------
 
+
 def test_llmbar_dataset_and_two_evaluators_in_one_batch(db):
     dataset = json.loads((LLMBAR / "dataset.json").read_text(encoding="utf-8"))
     palm_file = LLMBAR / "evaluators" / "PaLM2" / "Metrics_Reference" / "result.json"
     palm = json.loads(palm_file.read_text(encoding="utf-8"))
     n_null = sum(o["results"][-1][k]["winner"] is None for o in palm for k in ("swap = False", "swap = True"))
-    assert n_null == 18                                               # counted in the real file
+    assert n_null == 18  # counted in the real file
 
     r0 = ingest(LLMBAR / "dataset.json", "llmbar-mtbench", db=db, fmt="llmbar")
-    r1 = ingest(LLMBAR / "evaluators" / "GPT-4" / "Vanilla_NoRules" / "result.json", "llmbar-mtbench", db=db,
-                fmt="llmbar", mode="append")
-    with pytest.raises(InvalidInputError):                            # null winners refuse the file ...
+    r1 = ingest(
+        LLMBAR / "evaluators" / "GPT-4" / "Vanilla_NoRules" / "result.json",
+        "llmbar-mtbench",
+        db=db,
+        fmt="llmbar",
+        mode="append",
+    )
+    with pytest.raises(InvalidInputError):  # null winners refuse the file ...
         ingest(palm_file, "llmbar-mtbench", db=db, fmt="llmbar", mode="append")
-    r2 = ingest(palm_file, "llmbar-mtbench", db=db, fmt="llmbar", mode="append", quarantine=True)   # ... or are kept aside
+    r2 = ingest(
+        palm_file, "llmbar-mtbench", db=db, fmt="llmbar", mode="append", quarantine=True
+    )  # ... or are kept aside
     assert [(r.n_rows, r.n_stored, r.n_quarantined) for r in (r0, r1, r2)] == [
-        (200, 200, 0), (400, 400, 0), (400, 400 - n_null, n_null)]
+        (200, 200, 0),
+        (400, 400, 0),
+        (400, 400 - n_null, n_null),
+    ]
 
-    per = {(r["annotator_id"], r["shown_first"], r["shown_first_recorded"]): r["n"] for r in rows(
-        db, "SELECT annotator_id, shown_first, shown_first_recorded, count(*) AS n FROM verdicts GROUP BY ALL")}
+    per = {
+        (r["annotator_id"], r["shown_first"], r["shown_first_recorded"]): r["n"]
+        for r in rows(
+            db, "SELECT annotator_id, shown_first, shown_first_recorded, count(*) AS n FROM verdicts GROUP BY ALL"
+        )
+    }
     palm_a = sum(o["results"][-1]["swap = False"]["winner"] is not None for o in palm)
-    assert per == {("mtbench-expert-majority", "A", False): 200,
-                   ("GPT-4/Vanilla_NoRules", "A", True): 200, ("GPT-4/Vanilla_NoRules", "B", True): 200,
-                   ("PaLM2/Metrics_Reference", "A", True): palm_a,
-                   ("PaLM2/Metrics_Reference", "B", True): 400 - n_null - palm_a}
+    assert per == {
+        ("mtbench-expert-majority", "A", False): 200,
+        ("GPT-4/Vanilla_NoRules", "A", True): 200,
+        ("GPT-4/Vanilla_NoRules", "B", True): 200,
+        ("PaLM2/Metrics_Reference", "A", True): palm_a,
+        ("PaLM2/Metrics_Reference", "B", True): 400 - n_null - palm_a,
+    }
     # every file lists the same pairs in the same order: one comparison, one content, per index
-    assert rows(db, "SELECT count(DISTINCT comparison_id) AS c, count(DISTINCT (comparison_id, content_hash)) AS h "
-                    "FROM verdicts") == [{"c": 200, "h": 200}]
+    assert rows(
+        db,
+        "SELECT count(DISTINCT comparison_id) AS c, count(DISTINCT (comparison_id, content_hash)) AS h FROM verdicts",
+    ) == [{"c": 200, "h": 200}]
 
     # exact rows: index 0 (label 1; GPT-4 Vanilla: "1" with output_1 first, "1" with output_2 first)
     h = verdict(db, "llmbar-mtbench-0", "mtbench-expert-majority")
     assert (h["preference"], h["annotator_kind"], h["prompt"], h["response_a"], h["response_b"]) == (
-        "A", "human", dataset[0]["input"], dataset[0]["output_1"], dataset[0]["output_2"])
+        "A",
+        "human",
+        dataset[0]["input"],
+        dataset[0]["output_1"],
+        dataset[0]["output_2"],
+    )
     fwd = verdict(db, "llmbar-mtbench-0", "GPT-4/Vanilla_NoRules", "A")
     rev = verdict(db, "llmbar-mtbench-0", "GPT-4/Vanilla_NoRules", "B")
     assert (fwd["preference"], rev["preference"], fwd["annotator_kind"]) == ("A", "A", "judge")
     assert json.loads(fwd["extra"]) == {"label": "1", "completion": '["Output (a)", "stop"]'}
     # a pair whose judge flipped with the order keeps both verdicts
     gpt4 = json.loads((LLMBAR / "evaluators" / "GPT-4" / "Vanilla_NoRules" / "result.json").read_text(encoding="utf-8"))
-    i = next(i for i, o in enumerate(gpt4) if o["results"][-1]["swap = False"]["winner"] != o["results"][-1]["swap = True"]["winner"])
+    i = next(
+        i
+        for i, o in enumerate(gpt4)
+        if o["results"][-1]["swap = False"]["winner"] != o["results"][-1]["swap = True"]["winner"]
+    )
     got = {verdict(db, f"llmbar-mtbench-{i}", "GPT-4/Vanilla_NoRules", s)["preference"] for s in "AB"}
     assert got == {"A", "B"}
 
@@ -186,6 +245,7 @@ def test_llmbar_dataset_and_two_evaluators_in_one_batch(db):
 
 
 # ---- MT-Bench human judgments (fixture from the documented schema) ---------------------------------
+
 
 def mtbench_records() -> list[dict]:
     return [json.loads(line) for line in (FIXTURES / "mtbench_human.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -204,35 +264,47 @@ def test_mtbench_human_in_each_form(tmp_path, db, form):
         pq.write_table(pa.Table.from_pylist(recs), path)
     with pytest.raises(InvalidInputError) as e:
         ingest(path, "mt", db=db, fmt="mtbench-human")
-    assert [(p.line, p.column) for p in e.value.problems] == [(6, "preference")]    # winner "model_c"
+    assert [(p.line, p.column) for p in e.value.problems] == [(6, "preference")]  # winner "model_c"
     res = ingest(path, "mt", db=db, fmt="mtbench-human", quarantine=True)
     assert (res.n_rows, res.n_stored, res.n_quarantined) == (6, 5, 1)
 
     q81 = recs[0]["conversation_a"]
     t1 = verdict(db, "mtbench-q81-gpt-4-vs-alpaca-13b-t1", "expert_0")
     assert (t1["preference"], t1["annotator_kind"], t1["prompt_id"], t1["model_a"], t1["model_b"]) == (
-        "A", "human", "mtbench-q81-t1", "gpt-4", "alpaca-13b")
+        "A",
+        "human",
+        "mtbench-q81-t1",
+        "gpt-4",
+        "alpaca-13b",
+    )
     assert (t1["prompt"], t1["response_a"], t1["shown_first_recorded"]) == (q81[0]["content"], q81[1]["content"], False)
     t2 = verdict(db, "mtbench-q81-gpt-4-vs-alpaca-13b-t2", "expert_0")
     assert t2["prompt"] == q81[0]["content"] + "\n\n" + q81[2]["content"]
     assert (t2["response_a"], t2["response_b"]) == (q81[3]["content"], recs[0]["conversation_b"][3]["content"])
     extra = json.loads(t2["extra"])
     assert (t2["preference"], extra["winner"]) == ("tie", "tie (bothbad)")
-    assert json.loads(extra["conversation_b"]) == recs[0]["conversation_b"]         # earlier turns kept
+    assert json.loads(extra["conversation_b"]) == recs[0]["conversation_b"]  # earlier turns kept
     assert verdict(db, "mtbench-q81-gpt-4-vs-alpaca-13b-t1", "gpt4_pair")["annotator_kind"] == "judge"
     # three verdicts share the turn-1 comparison (expert_0, author_2, gpt4_pair)
-    assert rows(db, "SELECT count(*) AS n FROM verdicts WHERE comparison_id = 'mtbench-q81-gpt-4-vs-alpaca-13b-t1'") == [{"n": 3}]
+    assert rows(
+        db, "SELECT count(*) AS n FROM verdicts WHERE comparison_id = 'mtbench-q81-gpt-4-vs-alpaca-13b-t1'"
+    ) == [{"n": 3}]
 
 
 # ---- Chatbot Arena (fixtures from both documented schemas) ----------------------------------------
+
 
 def test_arena_conversations_schema(db):
     res = ingest(FIXTURES / "arena_conversations.jsonl", "arena", db=db, fmt="arena", quarantine=True)
     assert (res.n_rows, res.n_stored, res.n_quarantined) == (3, 2, 1)
     r = verdict(db, "arena-58210e39b3fd4441a2bd4a518bb44c2d", "arena_user_973")
     assert (r["preference"], r["model_a"], r["model_b"], r["prompt"]) == (
-        "B", "chatglm-6b", "koala-13b", "What is the difference between OpenCL and CUDA?")
-    assert str(r["created_at"]) == "2023-04-24 15:53:11.132200"                    # tstamp 1682351591.1322, UTC
+        "B",
+        "chatglm-6b",
+        "koala-13b",
+        "What is the difference between OpenCL and CUDA?",
+    )
+    assert str(r["created_at"]) == "2023-04-24 15:53:11.132200"  # tstamp 1682351591.1322, UTC
     extra = json.loads(r["extra"])
     assert (extra["language"], extra["anony"], extra["turn"]) == ("English", "true", "1")
     assert json.loads(extra["openai_moderation"])["flagged"] is False
@@ -247,18 +319,22 @@ def test_arena_55k_schema(db):
     res = ingest(FIXTURES / "arena_55k.csv", "arena55k", db=db, fmt="arena", quarantine=True)
     assert (res.n_rows, res.n_stored, res.n_quarantined) == (4, 3, 1)
     got = {r["comparison_id"]: r for r in rows(db, "SELECT * FROM verdicts")}
-    assert {k: v["preference"] for k, v in got.items()} == {"arena55k-30192": "A", "arena55k-53567": "B",
-                                                             "arena55k-65089": "tie"}
+    assert {k: v["preference"] for k, v in got.items()} == {
+        "arena55k-30192": "A",
+        "arena55k-53567": "B",
+        "arena55k-65089": "tie",
+    }
     assert {v["annotator_id"] for v in got.values()} == {"arena-anonymous-voters"}
     multi = got["arena55k-53567"]
-    assert multi["prompt"].count("\n\n") == 2 and multi["response_a"].endswith("county clerk.\n\n")   # a null turn -> ""
+    assert multi["prompt"].count("\n\n") == 2 and multi["response_a"].endswith("county clerk.\n\n")  # a null turn -> ""
     assert json.loads(json.loads(multi["extra"])["response_a_turns"])[2] == ""
-    assert got["arena55k-65089"]["response_b"].endswith("code. \ufffd")                    # lone surrogate replaced
+    assert got["arena55k-65089"]["response_b"].endswith("code. \ufffd")  # lone surrogate replaced
     (q,) = rows(db, "SELECT source_line, reason FROM quarantine")
-    assert q["source_line"] == 4 and "not exactly one 1" in q["reason"]                  # 4th data row
+    assert q["source_line"] == 4 and "not exactly one 1" in q["reason"]  # 4th data row
 
 
 # ---- chosen / rejected -------------------------------------------------------------------------------
+
 
 def test_hh_rlhf_transcripts(db):
     res = ingest(FIXTURES / "hh_rlhf.jsonl", "hh", db=db, fmt="chosen-rejected", quarantine=True)
@@ -266,12 +342,16 @@ def test_hh_rlhf_transcripts(db):
     stored = rows(db, "SELECT * FROM verdicts ORDER BY source_line")
     first = stored[0]
     chosen_text = "Because I try to avoid language that could hurt someone."
-    assert first["prompt"] == ("Human: What are some cuss words in english?\n\nAssistant: I'd rather not list those."
-                               "\n\nHuman: Why not?")
+    assert first["prompt"] == (
+        "Human: What are some cuss words in english?\n\nAssistant: I'd rather not list those.\n\nHuman: Why not?"
+    )
     slot = chosen_slot(first["comparison_id"])
     assert first["preference"] == slot and first[f"response_{slot.lower()}"] == chosen_text
     assert (first["annotator_id"], first["annotator_kind"], first["shown_first_recorded"]) == (
-        "hh-rlhf-crowdworkers", "human", False)
+        "hh-rlhf-crowdworkers",
+        "human",
+        False,
+    )
     (q,) = rows(db, "SELECT source_line, reason FROM quarantine")
     assert q["source_line"] == 3 and "do not share the conversation" in q["reason"]
 
@@ -284,14 +364,16 @@ def test_ultrafeedback_binarized(tmp_path, db, form):
         path = tmp_path / "train_prefs.parquet"
         pq.write_table(pa.Table.from_pylist(recs), path)
     res = ingest(path, "uf", db=db, fmt="chosen-rejected")
-    assert (res.n_stored, res.extra_columns) == (2, ())          # messages == chosen: not stored twice
+    assert (res.n_stored, res.extra_columns) == (2, ())  # messages == chosen: not stored twice
     for rec in recs:
         r = verdict(db, f"ultrafeedback-{rec['prompt_id']}", "ultrafeedback-gpt-4")
         slot = r["preference"]
         other = "b" if slot == "A" else "a"
         assert slot == chosen_slot(r["comparison_id"]) and r["annotator_kind"] == "judge"
         assert (r[f"response_{slot.lower()}"], r[f"response_{other}"]) == (
-            rec["chosen"][-1]["content"], rec["rejected"][-1]["content"])
+            rec["chosen"][-1]["content"],
+            rec["rejected"][-1]["content"],
+        )
         assert (r[f"rating_{slot.lower()}"], r[f"rating_{other}"]) == (rec["score_chosen"], rec["score_rejected"])
         assert (r["prompt"], r["prompt_id"]) == (rec["prompt"], rec["prompt_id"])
     # the two fixture ids land on different sides: the placement is not "chosen = A"
@@ -300,13 +382,17 @@ def test_ultrafeedback_binarized(tmp_path, db, form):
 
 def test_plain_prompt_chosen_rejected_and_differing_conversations(tmp_path, db):
     path = tmp_path / "pairs.jsonl"
-    path.write_text(json.dumps({"id": 7, "prompt": "2+2?", "chosen": "4", "rejected": "5", "source": "math"}) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"id": 7, "prompt": "2+2?", "chosen": "4", "rejected": "5", "source": "math"}) + "\n",
+        encoding="utf-8",
+    )
     ingest(path, "plain", db=db, fmt="chosen-rejected")
     r = verdict(db, "7", "chosen-rejected-source")
     slot = chosen_slot("7")
     assert (r["preference"], r[f"response_{slot.lower()}"], json.loads(r["extra"])) == (slot, "4", {"source": "math"})
-    first, second = map(json.loads, (FIXTURES / "arena_conversations.jsonl").read_text(encoding="utf-8").splitlines()[:2])
+    first, second = map(
+        json.loads, (FIXTURES / "arena_conversations.jsonl").read_text(encoding="utf-8").splitlines()[:2]
+    )
     second["conversation_b"][0]["content"] = "another question"
     path = tmp_path / "battle.jsonl"
     path.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n", encoding="utf-8")
@@ -319,17 +405,21 @@ def test_plain_prompt_chosen_rejected_and_differing_conversations(tmp_path, db):
 def test_chosen_placement_is_balanced_and_deterministic():
     slots = [chosen_slot(f"hh-{i:06d}") for i in range(4000)]
     n_a = slots.count("A")
-    assert 1800 < n_a < 2200                      # 4000 fair coins: 2000 +- 3.2 sd (sd = 31.6)
+    assert 1800 < n_a < 2200  # 4000 fair coins: 2000 +- 3.2 sd (sd = 31.6)
     assert slots == [chosen_slot(f"hh-{i:06d}") for i in range(4000)]
 
 
 def test_hh_split_needs_a_shared_prefix():
     assert split_hh("\n\nHuman: hi\n\nAssistant: hello", "\n\nHuman: hi\n\nAssistant: go away") == (
-        "Human: hi", "hello", "go away")
+        "Human: hi",
+        "hello",
+        "go away",
+    )
     assert "do not share" in split_hh("\n\nHuman: a\n\nAssistant: x", "\n\nHuman: b\n\nAssistant: y")
 
 
 # ---- helpers -----------------------------------------------------------------------------------------
+
 
 def test_extra_columns_never_shadow_canonical_ones():
     out = with_extras({"comparison_id": "c"}, {"seconds": 3, "note": {"k": 1}, "gone": None, "comparison_id": "x"})

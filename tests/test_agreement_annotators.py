@@ -3,31 +3,47 @@
 from __future__ import annotations
 
 import pytest
+from conftest import write_jsonl
 
 from qualitylab.agreement.section import per_annotator
 from qualitylab.ingest import ingest
 from qualitylab.report import ReportContext
 from qualitylab.store import open_store
 
-from conftest import write_jsonl
-
 # (comparison, annotator, preference, gold). Hand-checked expectations below.
 ROWS = [
-    ("c1", "x", "A", None), ("c1", "y", "A", None), ("c1", "z", "B", None),
-    ("c1", "x", "B", None),                      # x's repeat: its FIRST verdict (A) stands
-    ("c2", "x", "A", "A"), ("c2", "y", "A", "A"), ("c2", "z", "A", "A"),
-    ("c3", "x", "B", "B"), ("c3", "y", "A", "B"),
-    ("c4", "x", "tie", None),                    # single verdict: nobody to agree with
-    ("c5", "x", "A", None), ("c5", "y", "A", None), ("c5", "z", "A", None),
-    ("c6", "y", "B", None), ("c6", "z", "B", None), ("c6", "x", "A", None),
-    ("c6", "judge-1", "A", None),                # a judge never enters human agreement
+    ("c1", "x", "A", None),
+    ("c1", "y", "A", None),
+    ("c1", "z", "B", None),
+    ("c1", "x", "B", None),  # x's repeat: its FIRST verdict (A) stands
+    ("c2", "x", "A", "A"),
+    ("c2", "y", "A", "A"),
+    ("c2", "z", "A", "A"),
+    ("c3", "x", "B", "B"),
+    ("c3", "y", "A", "B"),
+    ("c4", "x", "tie", None),  # single verdict: nobody to agree with
+    ("c5", "x", "A", None),
+    ("c5", "y", "A", None),
+    ("c5", "z", "A", None),
+    ("c6", "y", "B", None),
+    ("c6", "z", "B", None),
+    ("c6", "x", "A", None),
+    ("c6", "judge-1", "A", None),  # a judge never enters human agreement
 ]
 
 
 @pytest.fixture
 def store(tmp_path, db):
-    rows = [{"comparison_id": c, "annotator_id": a, "preference": p, "gold": g,
-             "annotator_kind": "judge" if a.startswith("judge") else "human"} for c, a, p, g in ROWS]
+    rows = [
+        {
+            "comparison_id": c,
+            "annotator_id": a,
+            "preference": p,
+            "gold": g,
+            "annotator_kind": "judge" if a.startswith("judge") else "human",
+        }
+        for c, a, p, g in ROWS
+    ]
     ingest(write_jsonl(tmp_path / "v.jsonl", rows), "w1", db=db)
     with open_store(db, read_only=True) as s:
         yield s

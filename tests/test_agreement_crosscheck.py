@@ -42,12 +42,12 @@ def test_cohen_kappa_equals_sklearn_and_statsmodels(weights):
     sm = ir.cohens_kappa(table, wt={None: None, "linear": "linear", "quadratic": "quadratic"}[weights])
     assert k.value == pytest.approx(sm.kappa, abs=1e-12)
     _, se, _ = co.cohen_kappa_tables(table[None], np.arange(5), weights or "unweighted")
-    assert se[0] == pytest.approx(sm.std_kappa, rel=1e-9)       # Fleiss-Cohen-Everitt (1969)
+    assert se[0] == pytest.approx(sm.std_kappa, rel=1e-9)  # Fleiss-Cohen-Everitt (1969)
 
 
 def test_fleiss_equals_statsmodels_with_equal_raters():
     rng = np.random.default_rng(11)
-    counts = rng.multinomial(5, [0.5, 0.3, 0.2], size=200)          # 5 raters per item
+    counts = rng.multinomial(5, [0.5, 0.3, 0.2], size=200)  # 5 raters per item
     ours = co.fleiss_kappa(co.ValuePatterns.from_item_counts(counts, [0, 1, 2]))
     assert ours.value == pytest.approx(ir.fleiss_kappa(counts, method="fleiss"), abs=1e-12)
 
@@ -58,7 +58,7 @@ def test_patterns_equal_item_level_value_counts():
     vals = np.array([1.0, 2.0, 3.0])
     vc = np.stack([(data == v).sum(0) for v in vals], 1)
     p = co.ValuePatterns.from_item_counts(vc, vals)
-    assert p.counts.shape[0] < 300                                  # patterns are shared
+    assert p.counts.shape[0] < 300  # patterns are shared
     ref = krippendorff.alpha(value_counts=vc, level_of_measurement="ordinal")
     assert co.krippendorff_alpha(p, "ordinal").value == pytest.approx(ref, abs=1e-12)
 
@@ -72,7 +72,7 @@ def test_bootstrap_replicate_equals_alpha_of_explicitly_resampled_items(level):
     vc = np.stack([(data == v).sum(0) for v in vals], 1)
     vc = vc[vc.sum(1) >= 2]
     p = co.ValuePatterns.from_item_counts(vc, vals)
-    pick = rng.integers(0, vc.shape[0], vc.shape[0])               # one resample of the items
+    pick = rng.integers(0, vc.shape[0], vc.shape[0])  # one resample of the items
     resampled = vc[pick]
     # the same resample as weights per pattern
     row_of = {tuple(r): i for i, r in enumerate(p.counts[p.pairable])}
@@ -94,6 +94,7 @@ def test_bootstrap_is_seeded_and_brackets_the_estimate():
 
 
 # -- degenerate inputs: "not computable: reason", never NaN, never a crash --------------------------
+
 
 def test_one_category_only():
     p = co.ValuePatterns.from_item_counts([[3, 0], [2, 0]], [0, 1])

@@ -6,11 +6,10 @@ import json
 import random
 from pathlib import Path
 
+from conftest import write_jsonl
 from streamlit.testing.v1 import AppTest
 
 from qualitylab.ingest import ingest
-
-from conftest import write_jsonl
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -36,8 +35,9 @@ def test_agreement_page_shows_coefficients_heatmap_and_tables(tmp_path, db):
         truth = rng.choice("AAB")
         for a in rng.sample(["h1", "h2", "h3", "h4"], 3):
             p = truth if rng.random() < 0.75 else rng.choice(["A", "B", "tie"])
-            rows.append({"comparison_id": f"c{c}", "annotator_id": a, "preference": p,
-                         "gold": truth if c % 5 == 0 else None})
+            rows.append(
+                {"comparison_id": f"c{c}", "annotator_id": a, "preference": p, "gold": truth if c % 5 == 0 else None}
+            )
     rows.append({"comparison_id": "lonely", "annotator_id": "h1", "preference": "A"})
     ingest(write_jsonl(tmp_path / "v.jsonl", rows), "w1", db=db)
     at = _open_agreement(AppTest.from_file(APP, default_timeout=60))
@@ -78,18 +78,32 @@ def test_agreement_page_strength_scale_and_rating_aspects(tmp_path, db):
         truth = rng.choice("AB")
         for a in ("h1", "h2", "h3"):
             p = truth if rng.random() < 0.8 else "tie"
-            rows.append({"comparison_id": f"c{c}", "annotator_id": a, "preference": p,
-                         "strength": 0 if p == "tie" else rng.randint(1, 3)})
+            rows.append(
+                {
+                    "comparison_id": f"c{c}",
+                    "annotator_id": a,
+                    "preference": p,
+                    "strength": 0 if p == "tie" else rng.randint(1, 3),
+                }
+            )
         for a in ("r1", "r2"):
-            ratings.append({"item_id": f"i{c}", "annotator_id": a, "aspect": "helpfulness",
-                            "score": min(7, max(1, 4 + rng.choice([-1, 0, 1])))})
+            ratings.append(
+                {
+                    "item_id": f"i{c}",
+                    "annotator_id": a,
+                    "aspect": "helpfulness",
+                    "score": min(7, max(1, 4 + rng.choice([-1, 0, 1]))),
+                }
+            )
     ingest(write_jsonl(tmp_path / "v.jsonl", rows), "w1", db=db)
     ingest(write_jsonl(tmp_path / "r.jsonl", ratings), "w1", db=db)
     at = _open_agreement(AppTest.from_file(APP, default_timeout=60))
     radio = at.radio(key="agreement_block")
     assert radio.options[1].startswith("Strength scale") and radio.options[2] == "Ratings: helpfulness"
-    for option, alpha_label in ((radio.options[1], "Krippendorff's alpha (ordinal)"),
-                                (radio.options[2], "Krippendorff's alpha (ratio)")):
+    for option, alpha_label in (
+        (radio.options[1], "Krippendorff's alpha (ordinal)"),
+        (radio.options[2], "Krippendorff's alpha (ratio)"),
+    ):
         at.radio(key="agreement_block").set_value(option).run()
         assert not at.exception
         metrics = {m.label: m.value for m in at.metric}

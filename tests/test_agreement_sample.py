@@ -12,7 +12,7 @@ from qualitylab.sample import SAMPLE_DIR, load_plan
 from qualitylab.store import open_store
 
 MANIFEST = json.loads((SAMPLE_DIR / "manifest.json").read_text(encoding="utf-8"))
-WEEKS = ("acme-w3", "acme-w5")     # w3: exact duplicate rows count once; w5: agreement near chance
+WEEKS = ("acme-w3", "acme-w5")  # w3: exact duplicate rows count once; w5: agreement near chance
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +38,6 @@ def test_week5_agreement_is_near_chance_and_h11_fails_gold(sample_store):
     alpha = res.preference.krippendorff_alpha
     assert alpha.ci95_low < 0 < alpha.ci95_high
     rows = {a["annotator_id"]: a for a in res.annotators}
-    h11 = rows.pop("h11")                    # random labels: the lowest on gold and on the majority
+    h11 = rows.pop("h11")  # random labels: the lowest on gold and on the majority
     assert h11["gold_accuracy"].value < min(a["gold_accuracy"].value for a in rows.values())
     assert h11["agreement_with_majority"].value < min(a["agreement_with_majority"].value for a in rows.values())

@@ -9,13 +9,12 @@ import random
 import krippendorff
 import numpy as np
 import pytest
+from conftest import write_jsonl
 
 from qualitylab.cli import main
 from qualitylab.ingest import ingest
 from qualitylab.report import build_report
 from qualitylab.store import open_store
-
-from conftest import write_jsonl
 
 STAT_KEYS = {"value", "ci95_low", "ci95_high", "n"}
 SWAP = {"A": "B", "B": "A", "tie": "tie"}
@@ -28,11 +27,23 @@ def make_rows(seed=0, n_items=60):
         truth = rng.choice("AAB")
         for a in rng.sample([f"h{i}" for i in range(5)], rng.choice([1, 2, 3, 3])):
             p = truth if rng.random() < 0.7 else rng.choice(["A", "B", "tie"])
-            rows.append({"comparison_id": f"c{c}", "annotator_id": a, "preference": p,
-                         "strength": 0 if p == "tie" else rng.randint(0, 3),
-                         "gold": truth if c % 7 == 0 else None})
-        rows.append({"comparison_id": f"c{c}", "annotator_id": "judge", "annotator_kind": "judge",
-                     "preference": rng.choice("AB")})
+            rows.append(
+                {
+                    "comparison_id": f"c{c}",
+                    "annotator_id": a,
+                    "preference": p,
+                    "strength": 0 if p == "tie" else rng.randint(0, 3),
+                    "gold": truth if c % 7 == 0 else None,
+                }
+            )
+        rows.append(
+            {
+                "comparison_id": f"c{c}",
+                "annotator_id": "judge",
+                "annotator_kind": "judge",
+                "preference": rng.choice("AB"),
+            }
+        )
     return rows
 
 
@@ -54,7 +65,7 @@ def _values(doc, intervals=True):
             if k in b:
                 out.update(_flat(f"{block}.{k}", b[k], intervals))
         alpha = b["krippendorff_alpha"]
-        for lv, s in (alpha.items() if "value" not in alpha else [("nominal", alpha)]):
+        for lv, s in alpha.items() if "value" not in alpha else [("nominal", alpha)]:
             out.update(_flat(f"{block}.alpha.{lv}", s, intervals))
     return out
 
@@ -90,8 +101,7 @@ def test_json_contract_and_values_match_the_krippendorff_package(tmp_path):
     assert pref["krippendorff_alpha"]["value"] == pytest.approx(ref, abs=1e-12)
     s = pref["strength_scale"]
     assert set(s["krippendorff_alpha"]) == {"nominal", "ordinal", "interval"}
-    assert STAT_KEYS <= set(s["gwet_ac2"]) and set(s["label_distribution"]) == {
-        "-3", "-2", "-1", "0", "+1", "+2", "+3"}
+    assert STAT_KEYS <= set(s["gwet_ac2"]) and set(s["label_distribution"]) == {"-3", "-2", "-1", "0", "+1", "+2", "+3"}
     assert {"kappa", "kappa_linear", "kappa_quadratic"} <= set(s["cohen_kappa_pairs"][0])
     assert len(doc["annotators"]) == 5
 
@@ -109,8 +119,7 @@ def test_invariant_to_row_order_and_annotator_names(tmp_path):
 def test_invariant_to_a_consistent_a_b_swap(tmp_path):
     rows = make_rows(2)
     base = report(tmp_path, rows, "base")
-    swapped = [dict(r, preference=SWAP[r["preference"]],
-                    gold=SWAP[r["gold"]] if r.get("gold") else None) for r in rows]
+    swapped = [dict(r, preference=SWAP[r["preference"]], gold=SWAP[r["gold"]] if r.get("gold") else None) for r in rows]
     other = report(tmp_path, swapped, "swapped")
     # values and analytic intervals exactly; the seeded bootstrap's interval up to Monte Carlo
     # error (exact only when no pattern and its mirror image have equal counts of items: see
@@ -130,27 +139,42 @@ def test_invariant_to_a_consistent_a_b_swap(tmp_path):
 
 
 def test_repeated_verdicts_are_separate_values_exact_duplicate_rows_count_once(tmp_path):
-    rows = [{"comparison_id": "c1", "annotator_id": "h1", "preference": "A", "shown_first": "A"},
-            {"comparison_id": "c1", "annotator_id": "h1", "preference": "A", "shown_first": "B"},
-            {"comparison_id": "c1", "annotator_id": "h2", "preference": "B"},
-            {"comparison_id": "c1", "annotator_id": "h2", "preference": "B"},   # exact duplicate row
-            {"comparison_id": "c1", "annotator_id": "h2", "preference": "B"},
-            {"comparison_id": "c2", "annotator_id": "h1", "preference": "B"},
-            {"comparison_id": "c2", "annotator_id": "h2", "preference": "B"}]
+    rows = [
+        {"comparison_id": "c1", "annotator_id": "h1", "preference": "A", "shown_first": "A"},
+        {"comparison_id": "c1", "annotator_id": "h1", "preference": "A", "shown_first": "B"},
+        {"comparison_id": "c1", "annotator_id": "h2", "preference": "B"},
+        {"comparison_id": "c1", "annotator_id": "h2", "preference": "B"},  # exact duplicate row
+        {"comparison_id": "c1", "annotator_id": "h2", "preference": "B"},
+        {"comparison_id": "c2", "annotator_id": "h1", "preference": "B"},
+        {"comparison_id": "c2", "annotator_id": "h2", "preference": "B"},
+    ]
     pref = report(tmp_path, rows, n_boot=0)["preference"]
     assert pref["n_pairable_values"] == 5
     ref = krippendorff.alpha(value_counts=np.array([[1, 0, 2], [2, 0, 0]]), level_of_measurement="nominal")
     assert pref["krippendorff_alpha"]["value"] == pytest.approx(ref)
 
 
-@pytest.mark.parametrize("rows, reason", [
-    ([{"comparison_id": f"c{i}", "annotator_id": "h1", "preference": "AB"[i % 2]} for i in range(6)]
-     + [{"comparison_id": "c0", "annotator_id": "h1", "preference": "B"}], "only one human annotator"),
-    ([{"comparison_id": f"c{i}", "annotator_id": f"h{i}", "preference": "A"} for i in range(6)],
-     "no overlapping items"),
-    ([{"comparison_id": f"c{i}", "annotator_id": "j", "annotator_kind": "judge", "preference": "A"}
-      for i in range(3)], "no human values"),
-])
+@pytest.mark.parametrize(
+    "rows, reason",
+    [
+        (
+            [{"comparison_id": f"c{i}", "annotator_id": "h1", "preference": "AB"[i % 2]} for i in range(6)]
+            + [{"comparison_id": "c0", "annotator_id": "h1", "preference": "B"}],
+            "only one human annotator",
+        ),
+        (
+            [{"comparison_id": f"c{i}", "annotator_id": f"h{i}", "preference": "A"} for i in range(6)],
+            "no overlapping items",
+        ),
+        (
+            [
+                {"comparison_id": f"c{i}", "annotator_id": "j", "annotator_kind": "judge", "preference": "A"}
+                for i in range(3)
+            ],
+            "no human values",
+        ),
+    ],
+)
 def test_degenerate_batches_say_why(tmp_path, rows, reason):
     pref = report(tmp_path, rows)["preference"]
     for k in ("percent_agreement", "krippendorff_alpha", "fleiss_kappa", "gwet_ac1"):
@@ -164,7 +188,7 @@ def test_one_category_only_is_not_computable_but_raw_agreement_is(tmp_path):
     assert pref["percent_agreement"]["value"] == 1.0
     assert pref["krippendorff_alpha"]["value"] is None and "one category" in pref["krippendorff_alpha"]["reason"]
     assert pref["fleiss_kappa"]["value"] is None
-    assert pref["strength_scale"] is None                # no strength recorded
+    assert pref["strength_scale"] is None  # no strength recorded
 
 
 def test_ratings_per_aspect_at_four_levels(tmp_path):
@@ -174,8 +198,14 @@ def test_ratings_per_aspect_at_four_levels(tmp_path):
         base = rng.randint(1, 7)
         for a in rng.sample(["r1", "r2", "r3"], 2):
             for aspect in ("helpfulness", "harmlessness"):
-                ratings.append({"item_id": f"i{i}", "annotator_id": a, "aspect": aspect,
-                                "score": min(7, max(1, base + rng.choice([-1, 0, 0, 1])))})
+                ratings.append(
+                    {
+                        "item_id": f"i{i}",
+                        "annotator_id": a,
+                        "aspect": aspect,
+                        "score": min(7, max(1, base + rng.choice([-1, 0, 0, 1]))),
+                    }
+                )
     doc = report(tmp_path, make_rows(3), ratings=ratings)
     r = doc["ratings"]
     assert set(r) == {"helpfulness", "harmlessness"}

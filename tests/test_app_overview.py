@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import write_jsonl
 from streamlit.testing.v1 import AppTest
 
 from qualitylab.ingest import ingest
-
-from conftest import write_jsonl
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -21,8 +20,11 @@ def test_overview_on_an_empty_store_is_helpful(db):
 
 
 def test_overview_shows_counts_provenance_and_label_chart(tmp_path, db):
-    rows = [{"comparison_id": f"c{i}", "annotator_id": a, "preference": p}
-            for i in range(5) for a, p in (("x", "A"), ("y", "B"), ("z", "tie"))]
+    rows = [
+        {"comparison_id": f"c{i}", "annotator_id": a, "preference": p}
+        for i in range(5)
+        for a, p in (("x", "A"), ("y", "B"), ("z", "tie"))
+    ]
     ingest(write_jsonl(tmp_path / "v.jsonl", rows), "w1", db=db, vendor="acme")
     ingest(write_jsonl(tmp_path / "v2.jsonl", rows[:3]), "w2", db=db, vendor="acme")
     at = AppTest.from_file(APP, default_timeout=60).run()

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import write_jsonl
 from streamlit.testing.v1 import AppTest
 
 from qualitylab.ingest import ingest
@@ -19,8 +20,6 @@ from qualitylab.report import build_report
 from qualitylab.sample import load_sample
 from qualitylab.store import open_store
 from qualitylab.ui.main import all_pages
-
-from conftest import write_jsonl
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -91,11 +90,12 @@ def test_every_page_renders_on_the_sample_store(on_sample, slug):
 def test_every_page_has_a_material_icon_not_an_emoji():
     """Debian's Chromium has no emoji font: emoji icons render as boxes; Material icons ship with Streamlit."""
     from streamlit.material_icon_names import ALL_MATERIAL_ICONS
+
     icons = {slug: icon for slug, _, icon, _ in all_pages()}
     assert set(icons) == set(SLUGS)
     for slug, icon in icons.items():
         assert icon.startswith(":material/") and icon.endswith(":"), f"/{slug}: {icon!r}"
-        assert icon[len(":material/"):-1] in ALL_MATERIAL_ICONS, f"/{slug}: unknown icon {icon!r}"
+        assert icon[len(":material/") : -1] in ALL_MATERIAL_ICONS, f"/{slug}: unknown icon {icon!r}"
     assert len(set(icons.values())) == len(icons)
 
 
@@ -131,7 +131,7 @@ def test_overview_and_agreement_show_the_json_reports_numbers(on_sample):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Judgments"] == f"{doc['counts']['n_judgments']:,}"
     assert metrics["Comparisons"] == f"{doc['counts']['n_comparisons']:,}"
-    assert doc["gate"]["verdict"] == "REJECT"          # sample_data/manifest.json: w5 is rejected
+    assert doc["gate"]["verdict"] == "REJECT"  # sample_data/manifest.json: w5 is rejected
     assert any("REJECT" in e.value for e in at.error)
     at = open_page(at, "agreement")
     metrics = {m.label: m.value for m in at.metric}
@@ -144,7 +144,7 @@ def test_overview_and_agreement_show_the_json_reports_numbers(on_sample):
 def test_filters_persist_across_pages_and_across_a_batch_without_ratings(on_sample):
     at = open_page(new_app(), "overview")
     sb = at.sidebar
-    assert sb.selectbox(key="batch_id").value == "acme-w6"      # latest delivered batch by default
+    assert sb.selectbox(key="batch_id").value == "acme-w6"  # latest delivered batch by default
     sb.selectbox(key="vendor").set_value("acme-labels").run()
     at.sidebar.selectbox(key="batch_id").set_value("acme-w4").run()
     at.sidebar.selectbox(key="aspect").set_value("harmlessness").run()
@@ -153,8 +153,12 @@ def test_filters_persist_across_pages_and_across_a_batch_without_ratings(on_samp
         at = open_page(at, slug)
         assert not at.exception
         got = {k: at.sidebar.selectbox(key=k).value for k in ("vendor", "batch_id", "aspect", "annotator_kind")}
-        assert got == {"vendor": "acme-labels", "batch_id": "acme-w4", "aspect": "harmlessness",
-                       "annotator_kind": "judge"}, slug
+        assert got == {
+            "vendor": "acme-labels",
+            "batch_id": "acme-w4",
+            "aspect": "harmlessness",
+            "annotator_kind": "judge",
+        }, slug
     # acme-w5 has no ratings: the aspect box is not drawn (Streamlit drops its key) ...
     at.sidebar.selectbox(key="batch_id").set_value("acme-w5").run()
     assert not any(s.key == "aspect" for s in at.sidebar.selectbox)
@@ -173,9 +177,14 @@ def test_current_filters_reports_the_sidebar(on_sample):
     at.run()
     assert not at.exception
     got = json.loads(at.code[0].value)
-    assert got == {"vendor": None, "batch_id": "acme-w6", "aspect": "helpfulness", "annotator_kind": "all",
-                   "kinds": ["human", "judge"]}
-    at.session_state["batch_id"] = "acme-w5"          # no ratings there: the aspect does not apply
+    assert got == {
+        "vendor": None,
+        "batch_id": "acme-w6",
+        "aspect": "helpfulness",
+        "annotator_kind": "all",
+        "kinds": ["human", "judge"],
+    }
+    at.session_state["batch_id"] = "acme-w5"  # no ratings there: the aspect does not apply
     at.run()
     assert json.loads(at.code[0].value)["aspect"] is None
 
@@ -187,6 +196,7 @@ def _show_filters():
     import streamlit as st
 
     from qualitylab.ui import data
+
     f = data.current_filters()
     st.code(json.dumps(dict(dataclasses.asdict(f), kinds=list(f.kinds()))))
 
@@ -204,28 +214,36 @@ def _upload(at: AppTest, name: str, content: bytes, batch: str, **fields) -> App
     at.text_input(key="ingest_batch").input(batch)
     for key, value in fields.items():
         at.text_input(key=key).input(value)
-    at.button[0].click()      # the form's submit button
+    at.button[0].click()  # the form's submit button
     return at.run()
 
 
-GOOD = [{"comparison_id": f"c{i}", "annotator_id": a, "preference": p}
-        for i in range(4) for a, p in (("h1", "A"), ("h2", "B"))]
+GOOD = [
+    {"comparison_id": f"c{i}", "annotator_id": a, "preference": p}
+    for i in range(4)
+    for a, p in (("h1", "A"), ("h2", "B"))
+]
 
 
 def test_ingest_page_refuses_a_bad_file_like_the_cli_and_stores_nothing(tmp_path, db):
     ingest(write_jsonl(tmp_path / "first.jsonl", GOOD), "w1", db=db, vendor="acme")
     before = _batches(db)
-    bad = (json.dumps(GOOD[0]) + "\n" + '{"comparison_id": "c9", "annotator_id": "h1", "preference": "maybe"}\n'
-           + "{not json\n").encode()
+    bad = (
+        json.dumps(GOOD[0])
+        + "\n"
+        + '{"comparison_id": "c9", "annotator_id": "h1", "preference": "maybe"}\n'
+        + "{not json\n"
+    ).encode()
     at = open_page(new_app(), "ingest")
     at = _upload(at, "week2.jsonl", bad, "w2")
     assert not at.exception
     text = rendered_text(at) + "\n".join(c.value for c in at.code)
     assert "Refused" in text and "nothing was stored" in text
-    assert "week2.jsonl:2: column 'preference':" in text      # file:line, the column, the reason
-    assert "week2.jsonl:3:" in text                           # the syntax error's line (and char)
+    assert "week2.jsonl:2: column 'preference':" in text  # file:line, the column, the reason
+    assert "week2.jsonl:3:" in text  # the syntax error's line (and char)
     # the same lines the CLI prints
     from qualitylab.errors import InvalidInputError
+
     with pytest.raises(InvalidInputError) as e:
         (tmp_path / "week2.jsonl").write_bytes(bad)
         ingest(tmp_path / "week2.jsonl", "w2", db=tmp_path / "other.duckdb")
@@ -240,11 +258,12 @@ def test_ingest_page_stores_a_good_file_and_selects_its_batch(tmp_path, db):
     ingest(write_jsonl(tmp_path / "first.jsonl", GOOD), "w1", db=db, vendor="acme")
     at = open_page(new_app(), "ingest")
     assert at.sidebar.selectbox(key="batch_id").value == "w1"
-    at = _upload(at, "../../etc/w2.jsonl", "".join(json.dumps(r) + "\n" for r in GOOD[:6]).encode(), "w2",
-                 ingest_vendor="acme")
+    at = _upload(
+        at, "../../etc/w2.jsonl", "".join(json.dumps(r) + "\n" for r in GOOD[:6]).encode(), "w2", ingest_vendor="acme"
+    )
     assert not at.exception
     assert any("stored 6 pairwise row(s) from w2.jsonl" in s.value for s in at.success)
-    assert at.sidebar.selectbox(key="batch_id").value == "w2"        # the new batch is chosen
+    assert at.sidebar.selectbox(key="batch_id").value == "w2"  # the new batch is chosen
     assert _batches(db) == ["w1", "w2"]
     at = open_page(at, "overview")
     assert {m.label: m.value for m in at.metric}["Judgments"] == "6"
@@ -282,8 +301,7 @@ with open_store(sys.argv[1]) as store:
 
 
 def _hold_write_lock(db: Path, seconds: float) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db), str(seconds)], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db), str(seconds)], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "locked"
     return proc
 
@@ -298,13 +316,14 @@ def test_a_page_waits_for_a_writer_in_another_process(tmp_path, db):
     finally:
         proc.wait(timeout=30)
     assert not at.exception
-    assert waited > 0.5                          # it did wait for the lock (no timing bound asserted)
+    assert waited > 0.5  # it did wait for the lock (no timing bound asserted)
     assert {m.label: m.value for m in at.metric}["Judgments"] == "8"
 
 
 def test_a_store_busy_for_too_long_gives_a_friendly_page(tmp_path, db, monkeypatch):
     ingest(write_jsonl(tmp_path / "first.jsonl", GOOD), "w1", db=db)
     from qualitylab.ui import data
+
     monkeypatch.setattr(data, "BUSY_RETRY_SECONDS", 0.5)
     proc = _hold_write_lock(db, 8.0)
     try:
@@ -319,6 +338,7 @@ def test_a_store_busy_for_too_long_gives_a_friendly_page(tmp_path, db, monkeypat
 def _locked(db: Path) -> bool:
     """Does another process hold the store's write lock right now?"""
     from qualitylab.ui import data
+
     try:
         with data.read_store(db):
             return False
@@ -328,8 +348,16 @@ def _locked(db: Path) -> bool:
 
 def test_app_renders_while_an_ingest_runs_in_another_process(tmp_path, db):
     ingest(write_jsonl(tmp_path / "first.jsonl", GOOD), "w1", db=db, vendor="acme")
-    rows = [{"comparison_id": f"c{i}", "annotator_id": f"h{i % 7}", "preference": "AB"[i % 2],
-             "response_a": "word " * (i % 50), "response_b": "other " * (i % 30)} for i in range(40_000)]
+    rows = [
+        {
+            "comparison_id": f"c{i}",
+            "annotator_id": f"h{i % 7}",
+            "preference": "AB"[i % 2],
+            "response_a": "word " * (i % 50),
+            "response_b": "other " * (i % 30),
+        }
+        for i in range(40_000)
+    ]
     big = write_jsonl(tmp_path / "w2.jsonl", rows)
     cli = [sys.executable, "-m", "qualitylab.cli", "ingest", str(big), "--batch", "w2", "--db", str(db)]
     env = dict(os.environ, QUALITYLAB_DB=str(db))
@@ -339,10 +367,10 @@ def test_app_renders_while_an_ingest_runs_in_another_process(tmp_path, db):
         at = new_app()
         deadline = time.monotonic() + 60
         while not _locked(db) and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)                          # until the ingest holds the write lock
+            time.sleep(0.02)  # until the ingest holds the write lock
         while proc.poll() is None or renders < 2:
-            during += _locked(db)                     # this render starts while the ingest writes
-            at = open_page(at, SLUGS[renders % 4])    # Overview, Agreement, Distributions, Bias
+            during += _locked(db)  # this render starts while the ingest writes
+            at = open_page(at, SLUGS[renders % 4])  # Overview, Agreement, Distributions, Bias
             assert not at.exception, [e.value for e in at.exception]
             renders += 1
         out, err = proc.communicate(timeout=120)
@@ -378,12 +406,13 @@ def _compare_with_cli():
         """Equal, floats to 1e-9 relative: DuckDB's parallel sums differ in the last bits from run to run
         (seen in length_bias.ratings rho and the leaderboard's cost curves), so a report is not bit-identical."""
         import math
+
         if isinstance(a, float) and isinstance(b, float):
             return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
         if isinstance(a, dict) and isinstance(b, dict):
             return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
         if isinstance(a, list) and isinstance(b, list):
-            return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+            return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
         return a == b
 
     app_doc = data.report_json("acme-w4")
@@ -401,10 +430,9 @@ def test_pages_honour_the_sidebars_aspect(on_sample):
     at.session_state["flt_aspect"] = "harmlessness"
     at = open_page(at, "distributions")
     assert not at.exception
-    likert = [t for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]
-              if "(" in str(t.get("name"))]
+    likert = [t for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"] if "(" in str(t.get("name"))]
     assert [t["name"] for t in likert] == ["harmlessness (human)"]
-    assert all(hi >= 0 for hi in likert[0]["error_y"]["array"])        # Wilson intervals drawn
+    assert all(hi >= 0 for hi in likert[0]["error_y"]["array"])  # Wilson intervals drawn
     at = open_page(at, "agreement")
     assert at.radio(key="agreement_block").value == "Ratings: harmlessness"
 
@@ -414,13 +442,14 @@ def test_annotators_page_plots_agreement_against_gold_with_intervals(on_sample):
     assert not at.exception
     traces = [t for c in at.get("plotly_chart") for t in json.loads(c.proto.spec)["data"]]
     flagged = next(t for t in traces if t["name"] == "flagged")
-    assert "h11" in flagged["text"]          # sample_data/manifest.json: h11 rushes week 5 (poor gold)
+    assert "h11" in flagged["text"]  # sample_data/manifest.json: h11 rushes week 5 (poor gold)
     assert flagged["error_x"]["array"] and flagged["error_y"]["array"]
 
 
 def test_a_store_that_needs_migrating_gives_the_clis_message(tmp_path, db, monkeypatch):
     ingest(write_jsonl(tmp_path / "first.jsonl", GOOD), "w1", db=db)
     import qualitylab.store
+
     monkeypatch.setattr(qualitylab.store, "SCHEMA_VERSION", qualitylab.store.SCHEMA_VERSION + 1)
     at = new_app().run()
     assert not at.exception

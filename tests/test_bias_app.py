@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from bias_helpers import biased_rows, load
+from streamlit.testing.v1 import AppTest
 from test_bias_hygiene import defect_batches
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -22,8 +21,11 @@ def open_page(at: AppTest, slug: str) -> AppTest:
 
 
 def _texts(at):
-    return " ".join(str(e.value) for kind in ("markdown", "caption", "info", "warning", "title", "subheader",
-                                                "header") for e in at.get(kind))
+    return " ".join(
+        str(e.value)
+        for kind in ("markdown", "caption", "info", "warning", "title", "subheader", "header")
+        for e in at.get(kind)
+    )
 
 
 @pytest.fixture
@@ -54,12 +56,12 @@ def test_bias_page_funnel_and_audit(store):
     flagged = next(t for t in pos["data"] if t.get("name", "").startswith("flagged"))
     assert flagged["text"] == ["pos"] and flagged["x"] == [120]
     band = pos["data"][0]
-    assert band["name"].startswith("95% band") and band["y"][-1] == pytest.approx(0.5 + 1.96 * 0.5 / 120 ** 0.5,
-                                                                                   abs=1e-3)
+    assert band["name"].startswith("95% band") and band["y"][-1] == pytest.approx(0.5 + 1.96 * 0.5 / 120**0.5, abs=1e-3)
     assert any(s["type"] == "line" and s["y0"] == 0.5 for s in pos["layout"]["shapes"])
-    assert {"p_first (batch)", "Share of verdicts showing A first", "p_prefer_longer (batch)"} <= \
-           {m.label for m in at.metric}
-    assert len(at.dataframe) >= 5        # rates, audit by annotator / model, length rates, regression
+    assert {"p_first (batch)", "Share of verdicts showing A first", "p_prefer_longer (batch)"} <= {
+        m.label for m in at.metric
+    }
+    assert len(at.dataframe) >= 5  # rates, audit by annotator / model, length rates, regression
 
 
 def test_bias_page_position_unknown(store):
@@ -76,7 +78,7 @@ def test_hygiene_page_lists_offending_rows(store):
     at = open_page(at, "hygiene")
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Checks failed"] == "5 of 6"           # w2's earlier batch w1 has other items
+    assert metrics["Checks failed"] == "5 of 6"  # w2's earlier batch w1 has other items
     frames = [df.value for df in at.dataframe]
     assert any(list(f.get("comparison_id", [])) == ["same"] for f in frames)
     assert any(list(f.get("empty_slot", [])) == ["B"] for f in frames)
@@ -91,10 +93,10 @@ def test_annotators_and_distributions_pages(store):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Annotators"] == "3"
     (table,) = [df.value for df in at.dataframe]
-    flags = dict(zip(table["annotator_id"], table["flags"]))
+    flags = dict(zip(table["annotator_id"], table["flags"], strict=True))
     assert "position_bias" in flags["pos"] and "length_bias" in flags["long"]
     at = open_page(at, "distributions")
     assert not at.exception
     assert any(m.label == "Tie rate (human)" for m in at.metric)
-    assert len(at.get("plotly_chart")) == 2               # label shares, strength
-    assert "No comparison" in _texts(at)                  # w1 is the vendor's first batch
+    assert len(at.get("plotly_chart")) == 2  # label shares, strength
+    assert "No comparison" in _texts(at)  # w1 is the vendor's first batch

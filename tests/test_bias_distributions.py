@@ -6,12 +6,11 @@ import math
 
 import numpy as np
 import pytest
+from bias_helpers import biased_rows, load, swap_row
 from scipy import stats
 
-from qualitylab.bias.distributions import (chi_square_shift, distributions, entropy_bits, run_probability)
+from qualitylab.bias.distributions import chi_square_shift, distributions, entropy_bits, run_probability
 from qualitylab.store import open_store
-
-from bias_helpers import biased_rows, load, swap_row
 
 
 def test_entropy_hand_cases():
@@ -19,7 +18,7 @@ def test_entropy_hand_cases():
     assert entropy_bits([1, 1, 1, 1]) == 2.0
     assert entropy_bits([7, 0, 0]) == 0.0
     assert entropy_bits([]) is None
-    assert entropy_bits([1, 1, 2]) == pytest.approx(1.5)       # -(2 * 1/4 log2 1/4 + 1/2 log2 1/2)
+    assert entropy_bits([1, 1, 2]) == pytest.approx(1.5)  # -(2 * 1/4 log2 1/4 + 1/2 log2 1/2)
     with pytest.raises(ValueError):
         entropy_bits([-1, 2])
 
@@ -67,9 +66,18 @@ def test_distributions_hand_case(tmp_path, db):
     times = ["08:00", "08:01", "08:02", "08:03", "08:04", "08:05"]
     labels = ["A", "A", "B", "B", "B", "A"]
     order = [3, 0, 5, 1, 4, 2]
-    rows = [{"comparison_id": f"c{i}", "annotator_id": "x", "preference": labels[i],
-             "created_at": f"2026-10-01 {times[i]}:00", "strength": [0, 1, 1, 2, 3, 3][i],
-             "model_a": "m2" if i % 2 else "m1", "model_b": "m1" if i % 2 else "m2"} for i in order]
+    rows = [
+        {
+            "comparison_id": f"c{i}",
+            "annotator_id": "x",
+            "preference": labels[i],
+            "created_at": f"2026-10-01 {times[i]}:00",
+            "strength": [0, 1, 1, 2, 3, 3][i],
+            "model_a": "m2" if i % 2 else "m1",
+            "model_b": "m1" if i % 2 else "m2",
+        }
+        for i in order
+    ]
     rows += [{"comparison_id": "c0", "annotator_id": "y", "preference": "tie"}]
     load(tmp_path, db, [("w1", rows, "2026-10-05")])
     with open_store(db, read_only=True) as s:
@@ -95,8 +103,10 @@ def test_distributions_hand_case(tmp_path, db):
 def test_likert_and_week_over_week(tmp_path, db):
     w1 = [{"comparison_id": f"c{i}", "annotator_id": "x", "preference": "A" if i < 10 else "B"} for i in range(30)]
     w2 = [{"comparison_id": f"c{i}", "annotator_id": "x", "preference": "A" if i < 20 else "B"} for i in range(30)]
-    r2 = [{"item_id": f"i{i}", "annotator_id": "x", "score": s, "aspect": "helpfulness"}
-          for i, s in enumerate([1, 2, 2, 3, 3, 3, 7])]
+    r2 = [
+        {"item_id": f"i{i}", "annotator_id": "x", "score": s, "aspect": "helpfulness"}
+        for i, s in enumerate([1, 2, 2, 3, 3, 3, 7])
+    ]
     load(tmp_path, db, [("w1", w1, "2026-10-05"), ("w2", w2, "2026-10-12"), ("w2", r2, "2026-10-12")])
     with open_store(db, read_only=True) as s:
         d = distributions(s, "w2")
@@ -123,8 +133,9 @@ def test_distributions_invariant_under_ab_swap(tmp_path, db):
         d1, d2 = distributions(s1, "w1"), distributions(s2, "w1")
     assert d1.by_model_pair == d2.by_model_pair
     assert d1.tie_rate == d2.tie_rate
-    assert [(r["entropy_bits"], r["longest_run"]) for r in d1.straight_lining] == \
-           [(r["entropy_bits"], r["longest_run"]) for r in d2.straight_lining]
+    assert [(r["entropy_bits"], r["longest_run"]) for r in d1.straight_lining] == [
+        (r["entropy_bits"], r["longest_run"]) for r in d2.straight_lining
+    ]
     assert d1.labels["human"]["A"] == d2.labels["human"]["B"]
 
 
@@ -132,8 +143,17 @@ def test_shift_falls_back_to_the_latest_batch_with_that_distribution(tmp_path, d
     # ratings every other week: w3's Likert scores are compared with w1's, its labels with w2's
     lab = [{"comparison_id": f"c{i}", "annotator_id": "x", "preference": "AB"[i % 2]} for i in range(10)]
     rat = [{"item_id": f"i{i}", "annotator_id": "x", "score": 1 + i % 3} for i in range(9)]
-    load(tmp_path, db, [("w1", lab, "2026-10-05"), ("w1", rat, "2026-10-05"), ("w2", lab, "2026-10-12"),
-                        ("w3", lab, "2026-10-19"), ("w3", rat, "2026-10-19")])
+    load(
+        tmp_path,
+        db,
+        [
+            ("w1", lab, "2026-10-05"),
+            ("w1", rat, "2026-10-05"),
+            ("w2", lab, "2026-10-12"),
+            ("w3", lab, "2026-10-19"),
+            ("w3", rat, "2026-10-19"),
+        ],
+    )
     with open_store(db, read_only=True) as s:
         d = distributions(s, "w3")
     by = {t["distribution"]: t for t in d.shift["tests"]}

@@ -3,31 +3,39 @@
 from __future__ import annotations
 
 import pytest
+from bias_helpers import biased_rows, context, load, swap_row
 
 from qualitylab.bias.hygiene import CHECKS, hygiene, offending_rows
 from qualitylab.bias.section import REPORT_SECTIONS, annotators_for
 from qualitylab.report import build_report
 from qualitylab.store import open_store
 
-from bias_helpers import biased_rows, context, load, swap_row
-
 
 def _item(c, a, pref="A", **kw):
-    return {"comparison_id": c, "annotator_id": a, "preference": pref, "prompt": f"prompt {c}",
-            "response_a": f"answer one to {c}", "response_b": f"answer two to {c}", "seconds": 30, **kw}
+    return {
+        "comparison_id": c,
+        "annotator_id": a,
+        "preference": pref,
+        "prompt": f"prompt {c}",
+        "response_a": f"answer one to {c}",
+        "response_b": f"answer two to {c}",
+        "seconds": 30,
+        **kw,
+    }
 
 
 def defect_batches():
     w1 = [_item(f"c{i}", a) for i in range(25) for a in ("h1", "h2")]
-    w1 += [_item("g1", a, gold="A") for a in ("h1", "h2")]                  # a honeypot
+    w1 += [_item("g1", a, gold="A") for a in ("h1", "h2")]  # a honeypot
     w2 = [_item(f"d{i}", a) for i in range(25) for a in ("h1", "h2")]
-    w2 += [_item("d0", "h1")]                                                  # exact duplicate of a row
-    w2 += [_item("same", "h1", response_b="answer one to same")]               # A == B
-    w2 += [_item("blank", "h2", response_b=" \n\t\u00a0")]                     # whitespace-only B
-    w2 += [_item("old", "h1", prompt="prompt c3", response_a="answer one to c3",
-                 response_b="answer two to c3")]                               # re-delivered from w1
-    w2 += [_item("g1", a, gold="A") for a in ("h1", "h2")]                   # the honeypot again: fine
-    w2 += [_item("d1", "h3", seconds=2.5)]                                     # too fast, too few items
+    w2 += [_item("d0", "h1")]  # exact duplicate of a row
+    w2 += [_item("same", "h1", response_b="answer one to same")]  # A == B
+    w2 += [_item("blank", "h2", response_b=" \n\t\u00a0")]  # whitespace-only B
+    w2 += [
+        _item("old", "h1", prompt="prompt c3", response_a="answer one to c3", response_b="answer two to c3")
+    ]  # re-delivered from w1
+    w2 += [_item("g1", a, gold="A") for a in ("h1", "h2")]  # the honeypot again: fine
+    w2 += [_item("d1", "h3", seconds=2.5)]  # too fast, too few items
     return w1, w2
 
 
@@ -47,8 +55,9 @@ def test_each_check_returns_exactly_the_offending_rows(defects):
     assert c["duplicate_rows"].rows[0]["n_copies"] == 2 and c["duplicate_rows"].rows[0]["n_extra"] == 1
     assert [r["comparison_id"] for r in c["identical_responses"].rows] == ["same"]
     assert [(r["comparison_id"], r["empty_slot"]) for r in c["empty_responses"].rows] == [("blank", "B")]
-    assert [(r["comparison_id"], r["earlier_batch_id"], r["earlier_comparison_id"])
-            for r in c["redelivered_items"].rows] == [("old", "w1", "c3")]
+    assert [
+        (r["comparison_id"], r["earlier_batch_id"], r["earlier_comparison_id"]) for r in c["redelivered_items"].rows
+    ] == [("old", "w1", "c3")]
     assert [(r["annotator_id"], r["seconds"]) for r in c["fast_verdicts"].rows] == [("h3", 2.5)]
     assert full == c["fast_verdicts"].rows
     assert [(r["annotator_id"], r["n_items"]) for r in c["few_items"].rows] == [("h3", 1)]
@@ -73,8 +82,11 @@ def test_hygiene_invariant_under_ab_swap(tmp_path, db):
     (tmp_path / "s").mkdir()
     load(tmp_path, db, [("w1", w1, "2026-10-05"), ("w2", w2, "2026-10-12")])
     db2 = tmp_path / "s.duckdb"
-    load(tmp_path / "s", db2, [("w1", [swap_row(r) for r in w1], "2026-10-05"),
-                               ("w2", [swap_row(r) for r in w2], "2026-10-12")])
+    load(
+        tmp_path / "s",
+        db2,
+        [("w1", [swap_row(r) for r in w1], "2026-10-05"), ("w2", [swap_row(r) for r in w2], "2026-10-12")],
+    )
     with open_store(db, read_only=True) as s1, open_store(db2, read_only=True) as s2:
         a, b = hygiene(s1, "w2"), hygiene(s2, "w2")
     for name in a.checks:
@@ -102,7 +114,7 @@ def test_screening_flags_the_planted_defects_with_reasons(tmp_path, db):
     assert table["quick"].median_seconds == 2.0 and "median 2.0 s" in table["quick"].flags[0].reason
     r = table["pos"]
     assert r.n == 120 and r.n_items == 120 and r.p_first.value > 0.75 and r.p_first_q < 0.05
-    assert r.agreement_with_majority.n > 0          # from qualitylab.agreement.section.per_annotator
+    assert r.agreement_with_majority.n > 0  # from qualitylab.agreement.section.per_annotator
 
 
 def test_report_keys(tmp_path, db):
@@ -112,10 +124,26 @@ def test_report_keys(tmp_path, db):
     assert {"distributions", "position_bias", "length_bias", "hygiene", "annotators"} <= set(doc)
     pb = doc["position_bias"]
     assert pb["status"] == "measured" and set(pb["p_first"]) >= {"value", "ci95_low", "ci95_high", "n"}
-    assert set(pb["by_annotator"][0]) == {"annotator_id", "n", "p_first", "ci95_low", "ci95_high", "p_value",
-                                          "q_value", "flagged"}
-    assert set(doc["length_bias"]["by_annotator"][0]) == {"annotator_id", "n", "p_prefer_longer", "ci95_low",
-                                                          "ci95_high", "p_value", "q_value", "flagged"}
+    assert set(pb["by_annotator"][0]) == {
+        "annotator_id",
+        "n",
+        "p_first",
+        "ci95_low",
+        "ci95_high",
+        "p_value",
+        "q_value",
+        "flagged",
+    }
+    assert set(doc["length_bias"]["by_annotator"][0]) == {
+        "annotator_id",
+        "n",
+        "p_prefer_longer",
+        "ci95_low",
+        "ci95_high",
+        "p_value",
+        "q_value",
+        "flagged",
+    }
     assert set(doc["length_bias"]["regression"]) == {"chars", "tokens", "by_prompt"}
     assert doc["hygiene"]["n_failed"] == 0 and set(doc["hygiene"]["checks"]) == {s.name for s in CHECKS}
     assert {r["annotator_id"] for r in doc["annotators"]} == {"pos", "long", "fair"}
@@ -124,15 +152,39 @@ def test_report_keys(tmp_path, db):
 def test_interval_below_threshold_flags_gold_and_agreement():
     from qualitylab.bias.screening import screening_rows
     from qualitylab.intervals import proportion
-    labels = [{"annotator_kind": "human", "annotator_id": a, "n": 40, "tie_rate": proportion(0, 40),
-               "entropy_bits": 1.0} for a in ("bad", "unlucky")]
-    agreement = [{"annotator_id": "bad", "n_items": 40, "agreement_with_majority": proportion(10, 40),
-                  "gold_accuracy": proportion(2, 20)},
-                 {"annotator_id": "unlucky", "n_items": 40, "agreement_with_majority": proportion(18, 40),
-                  "gold_accuracy": proportion(1, 3)}]
-    rows = {r.annotator_id: r for r in screening_rows(
-        labels=labels, lining=[], seconds=[], ratings={}, agreement=agreement, position={}, length={},
-        few_items={}, fast_seconds=5)}
+
+    labels = [
+        {"annotator_kind": "human", "annotator_id": a, "n": 40, "tie_rate": proportion(0, 40), "entropy_bits": 1.0}
+        for a in ("bad", "unlucky")
+    ]
+    agreement = [
+        {
+            "annotator_id": "bad",
+            "n_items": 40,
+            "agreement_with_majority": proportion(10, 40),
+            "gold_accuracy": proportion(2, 20),
+        },
+        {
+            "annotator_id": "unlucky",
+            "n_items": 40,
+            "agreement_with_majority": proportion(18, 40),
+            "gold_accuracy": proportion(1, 3),
+        },
+    ]
+    rows = {
+        r.annotator_id: r
+        for r in screening_rows(
+            labels=labels,
+            lining=[],
+            seconds=[],
+            ratings={},
+            agreement=agreement,
+            position={},
+            length={},
+            few_items={},
+            fast_seconds=5,
+        )
+    }
     # 10/40 has Wilson upper bound 0.40 < 0.5; 2/20 has 0.30 < 0.5: both flagged
     assert [f.flag for f in rows["bad"].flags] == ["low_gold_accuracy", "low_agreement"]
     # 18/40 -> upper 0.60 and 1/3 -> upper 0.79: the intervals reach 0.5, not flagged
@@ -143,18 +195,54 @@ def test_interval_below_threshold_flags_gold_and_agreement():
 def test_redelivery_with_a_and_b_swapped_is_found(tmp_path, db):
     """A vendor re-delivering an old comparison with the two responses exchanged is still caught
     (pair_hash is order-insensitive); the row says it came back swapped."""
-    from qualitylab.ingest import ingest
     from conftest import write_jsonl
-    old = [{"comparison_id": "c1", "annotator_id": "a", "preference": "A", "prompt": "P",
-            "response_a": "first answer", "response_b": "second answer"},
-           {"comparison_id": "c2", "annotator_id": "a", "preference": "B", "prompt": "Q",
-            "response_a": "one", "response_b": "two"}]
-    new = [{"comparison_id": "n1", "annotator_id": "b", "preference": "B", "prompt": "P",
-            "response_a": "second answer", "response_b": "first answer"},      # c1, swapped
-           {"comparison_id": "n2", "annotator_id": "b", "preference": "A", "prompt": "Q",
-            "response_a": "one", "response_b": "two"},                        # c2, same order
-           {"comparison_id": "n3", "annotator_id": "b", "preference": "A", "prompt": "R",
-            "response_a": "fresh", "response_b": "new"}]
+
+    from qualitylab.ingest import ingest
+
+    old = [
+        {
+            "comparison_id": "c1",
+            "annotator_id": "a",
+            "preference": "A",
+            "prompt": "P",
+            "response_a": "first answer",
+            "response_b": "second answer",
+        },
+        {
+            "comparison_id": "c2",
+            "annotator_id": "a",
+            "preference": "B",
+            "prompt": "Q",
+            "response_a": "one",
+            "response_b": "two",
+        },
+    ]
+    new = [
+        {
+            "comparison_id": "n1",
+            "annotator_id": "b",
+            "preference": "B",
+            "prompt": "P",
+            "response_a": "second answer",
+            "response_b": "first answer",
+        },  # c1, swapped
+        {
+            "comparison_id": "n2",
+            "annotator_id": "b",
+            "preference": "A",
+            "prompt": "Q",
+            "response_a": "one",
+            "response_b": "two",
+        },  # c2, same order
+        {
+            "comparison_id": "n3",
+            "annotator_id": "b",
+            "preference": "A",
+            "prompt": "R",
+            "response_a": "fresh",
+            "response_b": "new",
+        },
+    ]
     ingest(write_jsonl(tmp_path / "w1.jsonl", old), "w1", db=db, vendor="v", delivered="2026-10-05")
     ingest(write_jsonl(tmp_path / "w2.jsonl", new), "w2", db=db, vendor="v", delivered="2026-10-12")
     with open_store(db, read_only=True) as s:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from bias_helpers import biased_rows, load, swap_row
 from scipy import stats
 
-from qualitylab.bias.length import (conditional_logit, length_bias, logit_on_counts, spearman_interval)
+from qualitylab.bias.length import conditional_logit, length_bias, logit_on_counts, spearman_interval
 from qualitylab.bias.position import POSITION_UNKNOWN, position_bias
 from qualitylab.bias.rates import rate_table
 from qualitylab.intervals import bh_qvalues
 from qualitylab.store import open_store
-
-from bias_helpers import biased_rows, load, swap_row
 
 
 def v(c, a, pref, sf=None, la=None, lb=None, **kw):
@@ -27,8 +26,14 @@ def v(c, a, pref, sf=None, la=None, lb=None, **kw):
 def test_p_first_hand_case(tmp_path, db):
     # annotator x: 4 non-tie verdicts with shown_first recorded, 3 prefer the first shown (c1, c2, c3);
     # the tie (c5) and the verdict without shown_first (c6) are excluded.
-    rows = [v("c1", "x", "A", "A"), v("c2", "x", "B", "B"), v("c3", "x", "A", "A"), v("c4", "x", "B", "A"),
-            v("c5", "x", "tie", "A"), v("c6", "x", "A")]
+    rows = [
+        v("c1", "x", "A", "A"),
+        v("c2", "x", "B", "B"),
+        v("c3", "x", "A", "A"),
+        v("c4", "x", "B", "A"),
+        v("c5", "x", "tie", "A"),
+        v("c6", "x", "A"),
+    ]
     load(tmp_path, db, [("w1", rows, "2026-10-05")])
     with open_store(db, read_only=True) as s:
         res = position_bias(s, "w1")
@@ -45,7 +50,7 @@ def test_p_first_hand_case(tmp_path, db):
 
 
 def test_position_unknown_is_not_unbiased(tmp_path, db):
-    rows = [v(f"c{i}", "x", "A") for i in range(30)]      # always A, order never recorded
+    rows = [v(f"c{i}", "x", "A") for i in range(30)]  # always A, order never recorded
     load(tmp_path, db, [("w1", rows, "2026-10-05")])
     with open_store(db, read_only=True) as s:
         res = position_bias(s, "w1")
@@ -58,8 +63,14 @@ def test_position_unknown_is_not_unbiased(tmp_path, db):
 def test_p_prefer_longer_hand_case(tmp_path, db):
     # differences: c1 +31 (A longer, A preferred), c2 -40 (B longer, A preferred), c3 +100 (B preferred),
     # c4 +30 (not > 30: excluded), c5 tie (excluded), c6 -31 (B longer, B preferred)
-    rows = [v("c1", "x", "A", la=131, lb=100), v("c2", "x", "A", la=60, lb=100), v("c3", "x", "B", la=200, lb=100),
-            v("c4", "x", "A", la=130, lb=100), v("c5", "x", "tie", la=300, lb=10), v("c6", "x", "B", la=69, lb=100)]
+    rows = [
+        v("c1", "x", "A", la=131, lb=100),
+        v("c2", "x", "A", la=60, lb=100),
+        v("c3", "x", "B", la=200, lb=100),
+        v("c4", "x", "A", la=130, lb=100),
+        v("c5", "x", "tie", la=300, lb=10),
+        v("c6", "x", "B", la=69, lb=100),
+    ]
     load(tmp_path, db, [("w1", rows, "2026-10-05")])
     with open_store(db, read_only=True) as s:
         res = length_bias(s, "w1", by_prompt=False)
@@ -71,6 +82,7 @@ def test_p_prefer_longer_hand_case(tmp_path, db):
 
 def test_bh_matches_statsmodels():
     from statsmodels.stats.multitest import multipletests
+
     p = [0.001, 0.04, 0.03, 0.2, 0.5, 0.011, 0.049, 0.9]
     expected = multipletests(p, method="fdr_bh")[1]
     assert np.allclose(bh_qvalues(p), expected)
@@ -90,6 +102,7 @@ def test_rate_table_rejects_bad_counts():
 
 def test_logit_on_counts_equals_per_verdict_logit():
     import statsmodels.api as sm
+
     rng = np.random.default_rng(3)
     d = rng.integers(-300, 300, size=2000)
     y = (rng.random(2000) < 1 / (1 + np.exp(-(0.2 + d / 200)))).astype(int)
@@ -134,8 +147,10 @@ def test_spearman_sql_matches_scipy_with_ties(tmp_path, db):
     rng = np.random.default_rng(2)
     lens = rng.integers(1, 40, size=60)
     scores = np.clip(np.round(lens / 8 + rng.normal(0, 1.5, size=60)), 1, 7)
-    rows = [{"item_id": f"i{i}", "annotator_id": "r", "score": float(s), "response": "z" * int(n)}
-            for i, (s, n) in enumerate(zip(scores, lens))]
+    rows = [
+        {"item_id": f"i{i}", "annotator_id": "r", "score": float(s), "response": "z" * int(n)}
+        for i, (s, n) in enumerate(zip(scores, lens, strict=True))
+    ]
     load(tmp_path, db, [("w1", rows, "2026-10-05")])
     with open_store(db, read_only=True) as s:
         res = length_bias(s, "w1")

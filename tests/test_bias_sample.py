@@ -10,16 +10,14 @@ import json
 
 import pytest
 
+from qualitylab.bias.section import annotators_for, distributions_for, hygiene_for, length_for, position_for
 from qualitylab.ingest import ingest
 from qualitylab.report import ReportContext
 from qualitylab.sample import SAMPLE_DIR, load_plan
 from qualitylab.store import open_store
 
-from qualitylab.bias.section import annotators_for, distributions_for, hygiene_for, length_for, position_for
-
 MANIFEST = SAMPLE_DIR / "manifest.json"
 WEEKS = [f"acme-w{i}" for i in range(1, 7)]
-
 
 
 @pytest.fixture(scope="module")
@@ -34,17 +32,30 @@ def results(tmp_path_factory):
     with open_store(db) as store:
         for e in load_plan():
             if e["batch"].startswith("acme-"):
-                ingest(SAMPLE_DIR / e["file"], e["batch"], store=store, vendor=e.get("vendor"),
-                       delivered=e.get("delivered"), kind=e.get("kind"), fmt=e.get("format"),
-                       quarantine=e.get("quarantine", False), mode="append")
+                ingest(
+                    SAMPLE_DIR / e["file"],
+                    e["batch"],
+                    store=store,
+                    vendor=e.get("vendor"),
+                    delivered=e.get("delivered"),
+                    kind=e.get("kind"),
+                    fmt=e.get("format"),
+                    quarantine=e.get("quarantine", False),
+                    mode="append",
+                )
     out = {}
     with open_store(db, read_only=True) as store:
         for week in WEEKS:
             ctx = ReportContext(store, week)
-            out[week] = {"position": position_for(ctx, "human"), "judge_position": position_for(ctx, "judge"),
-                         "length": length_for(ctx, "human"), "judge_length": length_for(ctx, "judge"),
-                         "hygiene": hygiene_for(ctx), "distributions": distributions_for(ctx),
-                         "annotators": {r.annotator_id: r for r in annotators_for(ctx)}}
+            out[week] = {
+                "position": position_for(ctx, "human"),
+                "judge_position": position_for(ctx, "judge"),
+                "length": length_for(ctx, "human"),
+                "judge_length": length_for(ctx, "judge"),
+                "hygiene": hygiene_for(ctx),
+                "distributions": distributions_for(ctx),
+                "annotators": {r.annotator_id: r for r in annotators_for(ctx)},
+            }
     return out
 
 
@@ -61,8 +72,10 @@ def _same(rate, expected):
         assert rate.flagged == expected["flagged"]
 
 
-@pytest.mark.parametrize("defect, result, kind", [("h03_position_bias", "position", "p_first"),
-                                                  ("h07_length_bias", "length", "p_prefer_longer")])
+@pytest.mark.parametrize(
+    "defect, result, kind",
+    [("h03_position_bias", "position", "p_first"), ("h07_length_bias", "length", "p_prefer_longer")],
+)
 def test_planted_biases_flagged_in_their_weeks_only(manifest, results, defect, result, kind):
     d = manifest["defects"][defect]
     for week, expected in {**d["expected"], **d["control_weeks"]}.items():
@@ -84,7 +97,7 @@ def test_every_annotators_rates_match_the_manifest(manifest, results):
                 assert row.median_seconds is None
             else:
                 assert row.median_seconds == pytest.approx(exp["median_seconds"], abs=1e-9)
-            if exp["annotator_kind"] == "human":   # gold accuracy comes from the agreement area
+            if exp["annotator_kind"] == "human":  # gold accuracy comes from the agreement area
                 assert row.gold_accuracy.n == exp["gold"]["n"]
                 assert row.gold_accuracy.value == pytest.approx(exp["gold"]["accuracy"])
 
@@ -93,8 +106,10 @@ def test_batch_level_rates_and_labels(manifest, results):
     for week in WEEKS:
         b = manifest["batches"][week]
         pos, lng = results[week]["position"], results[week]["length"]
-        for stat, p, exp in ((pos.p_first, pos.p_value, b["p_first_humans"]),
-                             (lng.p_prefer_longer, lng.p_value, b["p_prefer_longer_humans"])):
+        for stat, p, exp in (
+            (pos.p_first, pos.p_value, b["p_first_humans"]),
+            (lng.p_prefer_longer, lng.p_value, b["p_prefer_longer_humans"]),
+        ):
             assert stat.n == exp["n"] and stat.value == pytest.approx(exp["value"], abs=1e-6)
             assert p == pytest.approx(exp["p_value"], rel=1e-4)
         labels = results[week]["distributions"].labels["human"]
@@ -115,27 +130,33 @@ def test_strength_share(manifest, results):
 
 def test_hygiene_finds_each_planted_defect_and_nothing_else(manifest, results):
     d = manifest["defects"]
-    planted = {"acme-w3": {"duplicate_rows", "identical_responses", "empty_responses"},
-               "acme-w4": {"redelivered_items"}, "acme-w5": {"fast_verdicts"}}
+    planted = {
+        "acme-w3": {"duplicate_rows", "identical_responses", "empty_responses"},
+        "acme-w4": {"redelivered_items"},
+        "acme-w5": {"fast_verdicts"},
+    }
     for week in WEEKS:
         assert set(results[week]["hygiene"].failed) == planted.get(week, set()), week
     c = results["acme-w3"]["hygiene"].checks
     dup = d["w3_duplicate_rows"]["expected"]["acme-w3"]
     assert c["duplicate_rows"].n_rows == dup["n_groups"]
     assert sum(r["n_extra"] for r in c["duplicate_rows"].rows) == dup["n_extra_rows"]
-    assert sorted(r["source_lines"] for r in c["duplicate_rows"].rows) == \
-        sorted([x["line"], x["duplicate_line"]] for x in dup["lines"])
+    assert sorted(r["source_lines"] for r in c["duplicate_rows"].rows) == sorted(
+        [x["line"], x["duplicate_line"]] for x in dup["lines"]
+    )
     ident = d["w3_identical_responses"]["expected"]["acme-w3"]
     assert [r["comparison_id"] for r in c["identical_responses"].rows] == ident["comparison_ids"]
     assert sum(r["n_verdicts"] for r in c["identical_responses"].rows) == ident["n_rows"]
     empty = d["w3_empty_responses"]["expected"]["acme-w3"]
-    assert [(r["comparison_id"], r["empty_slot"]) for r in c["empty_responses"].rows] == \
-        [(x["comparison_id"], x["side"]) for x in empty["comparisons"]]
+    assert [(r["comparison_id"], r["empty_slot"]) for r in c["empty_responses"].rows] == [
+        (x["comparison_id"], x["side"]) for x in empty["comparisons"]
+    ]
     assert sum(r["n_verdicts"] for r in c["empty_responses"].rows) == empty["n_rows"]
     red = d["w4_redelivered"]["expected"]["acme-w4"]
     rows = results["acme-w4"]["hygiene"].checks["redelivered_items"].rows
-    assert [(r["comparison_id"], r["earlier_batch_id"], r["earlier_comparison_id"]) for r in rows] == \
-        [(x["comparison_id"], x["original_batch"], x["original_comparison_id"]) for x in red["comparisons"]]
+    assert [(r["comparison_id"], r["earlier_batch_id"], r["earlier_comparison_id"]) for r in rows] == [
+        (x["comparison_id"], x["original_batch"], x["original_comparison_id"]) for x in red["comparisons"]
+    ]
     assert sum(r["n_verdicts"] for r in rows) == red["n_rows"]
     fast = d["h11_too_fast"]["expected"]["acme-w5"]
     rows = results["acme-w5"]["hygiene"].checks["fast_verdicts"].rows
@@ -152,8 +173,9 @@ def test_screening_flags_planted_annotators_only(manifest, results):
             assert table[ann].flags, (week, ann)
     h11 = results["acme-w5"]["annotators"]["h11"]
     assert "fast" in [f.flag for f in h11.flags]
-    assert h11.median_seconds == pytest.approx(manifest["defects"]["h11_too_fast"]["expected"]["acme-w5"]
-                                               ["median_seconds"])
+    assert h11.median_seconds == pytest.approx(
+        manifest["defects"]["h11_too_fast"]["expected"]["acme-w5"]["median_seconds"]
+    )
 
 
 def test_ratings_reward_length(results):

@@ -26,8 +26,16 @@ from qualitylab.ui.main import all_pages
 REPO = Path(__file__).resolve().parents[1]
 SHOTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 BATCH = "acme-w5"
 PAGE_TIMEOUT_MS = 90_000
 
@@ -41,8 +49,13 @@ def _free_port() -> int:
 
 
 def _cli(*args: str, db: Path) -> str:
-    out = subprocess.run([sys.executable, "-m", "qualitylab.cli", *args, "--db", str(db)], capture_output=True,
-                         text=True, timeout=300, cwd=REPO)
+    out = subprocess.run(
+        [sys.executable, "-m", "qualitylab.cli", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout
 
@@ -62,10 +75,28 @@ def server(store):
     port = _free_port()
     log = open(db.parent / "streamlit.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.fileWatcherType", "none"],
-        cwd=db.parent, env=dict(os.environ, QUALITYLAB_DB=str(db)), stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(REPO / "app.py"),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=db.parent,
+        env=dict(os.environ, QUALITYLAB_DB=str(db)),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -105,7 +136,7 @@ def browser():
 
 def wait_idle(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
     """Until the script run that the last action started has finished."""
-    page.wait_for_timeout(300)      # let a rerun request reach the server and flip the state
+    page.wait_for_timeout(300)  # let a rerun request reach the server and flip the state
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
     page.wait_for_timeout(200)
 
@@ -116,8 +147,7 @@ def goto_page(page, title: str) -> None:
     if more.count() and "more" in more.inner_text().lower():
         more.click()
     # the link's text is the Material icon's ligature name glued to the title ("handshakeAgreement")
-    nav.locator('[data-testid="stSidebarNavLink"]').filter(
-        has_text=re.compile(rf"{re.escape(title)}$")).click()
+    nav.locator('[data-testid="stSidebarNavLink"]').filter(has_text=re.compile(rf"{re.escape(title)}$")).click()
     page.locator("h1").filter(has_text=title).first.wait_for(timeout=PAGE_TIMEOUT_MS)
     wait_idle(page)
 
@@ -137,7 +167,8 @@ def choose(page, key: str, option: str) -> None:
 
 def metric(page, label: str) -> str:
     m = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^{re.escape(label)}$")))
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^{re.escape(label)}$"))
+    )
     return m.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
@@ -166,7 +197,7 @@ def test_every_page_in_a_browser(server, store, browser):
     assert metric(page, "Comparisons") == f"{doc['counts']['n_comparisons']:,}"
     assert metric(page, "Annotators") == f"{doc['counts']['n_annotators']:,}"
     verdict = page.locator('[data-testid="stAlert"]').filter(has_text="Verdict:").first.inner_text()
-    assert doc["verdict"] in verdict and doc["verdict"] == "REJECT"   # sample_data/manifest.json: w5 rejected
+    assert doc["verdict"] in verdict and doc["verdict"] == "REJECT"  # sample_data/manifest.json: w5 rejected
     assert_no_exception(page, "Overview")
     page.screenshot(path=str(SHOTS / "01-overview.png"), full_page=True)
 
@@ -181,7 +212,7 @@ def test_every_page_in_a_browser(server, store, browser):
             assert metric(page, "Krippendorff's alpha (nominal)") == f"{alpha['value']:.3f}"
         if slug == "bias":
             assert metric(page, "p_first (batch)") == f"{doc['position_bias']['p_first']['value']:.3f}"
-            assert page.locator(".js-plotly-plot").count() >= 1        # the funnel plots are drawn
+            assert page.locator(".js-plotly-plot").count() >= 1  # the funnel plots are drawn
         if slug == "evidence":
             assert f"Batch {BATCH}: {doc['verdict']}" in page.locator("h3").all_inner_texts()
         if slug == "ingest":
@@ -192,8 +223,10 @@ def test_every_page_in_a_browser(server, store, browser):
 
 def _upload_a_bad_file(page, db: Path) -> None:
     bad = db.parent / "acme-w7.jsonl"
-    rows = [{"comparison_id": "c1", "annotator_id": "h01", "preference": "A"},
-            {"comparison_id": "c2", "annotator_id": "h01", "preference": "maybe"}]
+    rows = [
+        {"comparison_id": "c1", "annotator_id": "h01", "preference": "A"},
+        {"comparison_id": "c2", "annotator_id": "h01", "preference": "maybe"},
+    ]
     bad.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
     page.locator('[data-testid="stFileChipName"]').filter(has_text="acme-w7.jsonl").wait_for()
@@ -203,4 +236,4 @@ def _upload_a_bad_file(page, db: Path) -> None:
     wait_idle(page)
     code = page.locator('[data-testid="stCode"]').first.inner_text()
     assert "acme-w7.jsonl:2: column 'preference':" in code
-    assert "acme-w7" not in _cli("batches", db=db)             # nothing stored
+    assert "acme-w7" not in _cli("batches", db=db)  # nothing stored

@@ -10,14 +10,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gates_helpers import batch_rows, ingest_batch
 
 from qualitylab.cli import main
 
-from gates_helpers import batch_rows, ingest_batch
-
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -26,13 +33,23 @@ pytestmark = pytest.mark.browser
 def pack(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("browser")
     db = tmp / "store.duckdb"
-    hostile = dict(prompt="<script>alert('p')</script>", response_a="</td></table><img src=x onerror=alert('a')>",
-                   response_b="</script><!--<svg onload=alert('b')>")
+    hostile = dict(
+        prompt="<script>alert('p')</script>",
+        response_a="</td></table><img src=x onerror=alert('a')>",
+        response_b="</script><!--<svg onload=alert('b')>",
+    )
     evil = "<img src=x onerror=alert('id')>"
     for i, (week, p_truth) in enumerate((("w1", 0.85), ("w2", 0.85), ("w3", 0.0))):
-        ingest_batch(tmp, db, week, batch_rows(week, seed=10 + i, p_truth=p_truth, first_clicker=evil,
-                                               annotators=("h1", "h2", "h3", evil), **hostile),
-                     vendor="acme", delivered=f"2026-10-{5 + 7 * i:02d}")
+        ingest_batch(
+            tmp,
+            db,
+            week,
+            batch_rows(
+                week, seed=10 + i, p_truth=p_truth, first_clicker=evil, annotators=("h1", "h2", "h3", evil), **hostile
+            ),
+            vendor="acme",
+            delivered=f"2026-10-{5 + 7 * i:02d}",
+        )
     out = tmp / "w3.html"
     assert main(["report", "--batch", "w3", "--db", str(db), "--html", str(out), "--n-boot", "100"]) == 0
     return out
@@ -54,6 +71,7 @@ def test_renders_offline_with_charts_and_no_errors(pack):
                 else:
                     attempted.append(r.request.url)
                     r.abort()
+
             page.route("**/*", route)
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
@@ -61,8 +79,11 @@ def test_renders_offline_with_charts_and_no_errors(pack):
             page.goto(pack.as_uri(), wait_until="load")
             page.wait_for_function(
                 "() => [...document.querySelectorAll('div.chart')].every(d => d.querySelector('svg.main-svg'))",
-                timeout=30_000)
-            charts = page.eval_on_selector_all("div.chart", "ds => ds.map(d => [d.id, d.querySelectorAll('svg').length])")
+                timeout=30_000,
+            )
+            charts = page.eval_on_selector_all(
+                "div.chart", "ds => ds.map(d => [d.id, d.querySelectorAll('svg').length])"
+            )
             verdict = page.inner_text("span.verdict")
             cells = page.eval_on_selector_all("td.text", "ts => ts.map(t => t.innerText)")
             n_img = page.eval_on_selector_all("img, iframe", "xs => xs.length")

@@ -13,23 +13,47 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from gates_helpers import batch_rows, ingest_batch
 
 from qualitylab.cli import main
-
-from gates_helpers import batch_rows, ingest_batch
 
 PAYLOADS = {
     "prompt": "<script>alert(1)</script><!-- x",
     "response_a": '</td></table><img src=x onerror="alert(2)">',
     "response_b": "</script><svg onload=alert(3)>&amp;",
 }
-EVIL_ANNOTATOR = '<b onmouseover=alert(4)>h4</b>'
+EVIL_ANNOTATOR = "<b onmouseover=alert(4)>h4</b>"
 EVIL_BATCH = "w1</title><script>alert(5)</script>"
-EVIL_VENDOR = "acme\"><iframe src=//evil.example>"
+EVIL_VENDOR = 'acme"><iframe src=//evil.example>'
 EVIL_FILE = "<img src=x onerror=alert(6)>.jsonl"
 #: the only elements the pack itself writes
-ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "script", "body", "h1", "h2", "h3", "p", "b", "nav", "a",
-                "span", "table", "thead", "tbody", "tr", "th", "td", "div", "ul", "li", "code"}
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "script",
+    "body",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "b",
+    "nav",
+    "a",
+    "span",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "div",
+    "ul",
+    "li",
+    "code",
+}
 ALLOWED_ATTRS = {"charset", "name", "content", "http-equiv", "lang", "nonce", "type", "id", "class", "href"}
 
 
@@ -67,13 +91,32 @@ class Structure(HTMLParser):
 def pack(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("evidence")
     db = tmp / "store.duckdb"
-    rows = batch_rows("x", n_comparisons=100, seed=5, annotators=("h1", "h2", "h3", EVIL_ANNOTATOR),
-                      first_clicker=EVIL_ANNOTATOR, **PAYLOADS)
-    rows += [dict(rows[0])]                                          # an exact duplicate row: hygiene finds it
+    rows = batch_rows(
+        "x",
+        n_comparisons=100,
+        seed=5,
+        annotators=("h1", "h2", "h3", EVIL_ANNOTATOR),
+        first_clicker=EVIL_ANNOTATOR,
+        **PAYLOADS,
+    )
+    rows += [dict(rows[0])]  # an exact duplicate row: hygiene finds it
     ingest_batch(tmp, db, EVIL_BATCH, rows, vendor=EVIL_VENDOR, file_name=EVIL_FILE)
     html_path, csv_dir = tmp / "pack.html", tmp / "csv"
-    rc = main(["report", "--batch", EVIL_BATCH, "--db", str(db), "--html", str(html_path),
-               "--evidence", str(csv_dir), "--n-boot", "100"])
+    rc = main(
+        [
+            "report",
+            "--batch",
+            EVIL_BATCH,
+            "--db",
+            str(db),
+            "--html",
+            str(html_path),
+            "--evidence",
+            str(csv_dir),
+            "--n-boot",
+            "100",
+        ]
+    )
     assert rc == 0
     return html_path, csv_dir
 
@@ -92,10 +135,10 @@ def test_no_injected_elements_or_attributes(pack):
     attrs = {a for _, attrs in s.tags for a, _ in attrs}
     assert attrs <= ALLOWED_ATTRS, attrs - ALLOWED_ATTRS
     assert not any(a.startswith("on") for a in attrs)
-    for tag, attrs in s.tags:
+    for _tag, attrs in s.tags:
         for a, v in attrs:
             if a == "href":
-                assert v.startswith("#"), v              # only links within the page
+                assert v.startswith("#"), v  # only links within the page
     # every element the pack opens is closed: broken markup in a cell did not close the table early
     assert all(n == 0 for t, n in s.depth.items() if t not in ("meta",)), s.depth
 
@@ -154,8 +197,17 @@ def test_the_pack_names_the_problems_with_rows(pack):
 def test_csv_tables_hold_the_same_rows(pack):
     csv_dir = pack[1]
     names = {p.stem for p in csv_dir.glob("*.csv")}
-    assert {"criteria", "flagged_annotators", "annotator_examples", "hygiene_duplicate_rows", "hygiene_examples",
-            "annotators", "position_bias_by_annotator", "trends", "provenance"} <= names
+    assert {
+        "criteria",
+        "flagged_annotators",
+        "annotator_examples",
+        "hygiene_duplicate_rows",
+        "hygiene_examples",
+        "annotators",
+        "position_bias_by_annotator",
+        "trends",
+        "provenance",
+    } <= names
     with open(csv_dir / "annotator_examples.csv", newline="", encoding="utf-8") as f:
         ex = list(csv.DictReader(f))
     assert len(ex) == 10 and {r["annotator_id"] for r in ex} == {EVIL_ANNOTATOR}

@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import write_jsonl
 
 from qualitylab.cli import main
 from qualitylab.errors import ExitCode
 from qualitylab.ingest import ingest
-
-from conftest import write_jsonl
 
 
 @pytest.fixture
@@ -34,7 +33,8 @@ def batch(tmp_path, db):
 
 def gate_file(tmp_path, threshold, *, min_n=10, comparison=">=", severity="reject", decide="interval"):
     p = tmp_path / f"g{threshold}{min_n}{severity}{decide}.toml"
-    p.write_text(f"""gates_version = 1
+    p.write_text(
+        f"""gates_version = 1
 name = "test gates"
 [[criteria]]
 id = "share_a"
@@ -45,25 +45,39 @@ threshold = {threshold}
 decide = "{decide}"
 min_n = {min_n}
 severity = "{severity}"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return str(p)
 
 
-@pytest.mark.parametrize("threshold, min_n, severity, code, verdict", [
-    (0.5, 10, "reject", ExitCode.OK, "ACCEPT"),                       # [0.712, 0.832] >= 0.5
-    (0.75, 10, "reject", ExitCode.REVIEW, "REVIEW"),                  # straddles 0.75
-    (0.9, 10, "reject", ExitCode.REJECT, "REJECT"),                   # whole interval below 0.9
-    (0.9, 10, "review", ExitCode.REVIEW, "REVIEW"),                   # fails, but severity review
-    (0.9, 10, "warn", ExitCode.OK, "ACCEPT"),                         # a warning never decides
-    (0.5, 181, "reject", ExitCode.INSUFFICIENT_EVIDENCE, "INSUFFICIENT_EVIDENCE"),   # n = 180 < 181
-])
+@pytest.mark.parametrize(
+    "threshold, min_n, severity, code, verdict",
+    [
+        (0.5, 10, "reject", ExitCode.OK, "ACCEPT"),  # [0.712, 0.832] >= 0.5
+        (0.75, 10, "reject", ExitCode.REVIEW, "REVIEW"),  # straddles 0.75
+        (0.9, 10, "reject", ExitCode.REJECT, "REJECT"),  # whole interval below 0.9
+        (0.9, 10, "review", ExitCode.REVIEW, "REVIEW"),  # fails, but severity review
+        (0.9, 10, "warn", ExitCode.OK, "ACCEPT"),  # a warning never decides
+        (0.5, 181, "reject", ExitCode.INSUFFICIENT_EVIDENCE, "INSUFFICIENT_EVIDENCE"),  # n = 180 < 181
+    ],
+)
 def test_exit_codes(tmp_path, db, batch, capsys, threshold, min_n, severity, code, verdict):
-    rc = main(["check", "--batch", batch, "--gates", gate_file(tmp_path, threshold, min_n=min_n,
-                                                                severity=severity), "--n-boot", "50"])
+    rc = main(
+        [
+            "check",
+            "--batch",
+            batch,
+            "--gates",
+            gate_file(tmp_path, threshold, min_n=min_n, severity=severity),
+            "--n-boot",
+            "50",
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == code
     assert f"verdict: {verdict} (exit {int(code)})" in out
-    assert "0.778" in out and "[0.712, 0.832]" in out and "180" in out     # value, interval, n
+    assert "0.778" in out and "[0.712, 0.832]" in out and "180" in out  # value, interval, n
     assert f">= {threshold:g} (interval)" in out
 
 
@@ -111,7 +125,8 @@ def test_check_has_help(capsys):
 
 
 def test_report_takes_the_gate_file_too(tmp_path, db, batch, capsys):
-    assert main(["report", "--batch", batch, "--json", "--n-boot", "50",
-                 "--gates", gate_file(tmp_path, 0.9)]) == 0            # a report is written whatever the verdict
+    assert (
+        main(["report", "--batch", batch, "--json", "--n-boot", "50", "--gates", gate_file(tmp_path, 0.9)]) == 0
+    )  # a report is written whatever the verdict
     doc = json.loads(capsys.readouterr().out)
     assert doc["verdict"] == "REJECT" and doc["gate"]["name"] == "test gates"

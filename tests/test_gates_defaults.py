@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 
+from gates_helpers import batch_rows, ingest_batch
+
 from qualitylab.cli import main
 from qualitylab.errors import ExitCode
 from qualitylab.report import build_report
 from qualitylab.store import open_store
-
-from gates_helpers import batch_rows, ingest_batch
 
 N_BOOT = "100"
 
@@ -34,8 +34,7 @@ def test_defaults_reject_chance_level_agreement(tmp_path, db, capsys):
 
 
 def test_defaults_send_a_first_clicker_to_review(tmp_path, db, capsys):
-    ingest_batch(tmp_path, db, "biased", batch_rows("b", p_truth=0.9, seed=3, first_clicker="h4",
-                                                    n_comparisons=120))
+    ingest_batch(tmp_path, db, "biased", batch_rows("b", p_truth=0.9, seed=3, first_clicker="h4", n_comparisons=120))
     assert main(["check", "--batch", "biased", "--n-boot", N_BOOT]) == ExitCode.REVIEW
     out = capsys.readouterr().out
     assert "verdict: REVIEW (exit 10) — decided by position_bias_annotators" in out
@@ -48,4 +47,4 @@ def test_the_report_and_check_agree(tmp_path, db):
         doc = build_report(store, "chance", n_boot=100)
     assert doc["verdict"] == doc["gate"]["verdict"] == "REJECT"
     assert doc["gate"]["exit_code"] == 11
-    assert list(doc)[-2:] == ["verdict", "gate"]          # the gate reads every other section first
+    assert list(doc)[-2:] == ["verdict", "gate"]  # the gate reads every other section first

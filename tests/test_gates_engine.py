@@ -15,22 +15,28 @@ def gates(*criteria: str):
     return parse_gates(HEAD + "".join(f"[[criteria]]\n{c}\n" for c in criteria), source="test.toml")
 
 
-ALPHA = ('id = "alpha"\nmetric = "agreement.preference.krippendorff_alpha"\ncomparison = ">="\n'
-         'threshold = 0.2\nmin_n = 50\nseverity = "reject"')
+ALPHA = (
+    'id = "alpha"\nmetric = "agreement.preference.krippendorff_alpha"\ncomparison = ">="\n'
+    'threshold = 0.2\nmin_n = 50\nseverity = "reject"'
+)
 
 
 def doc_alpha(value, lo, hi, n=300):
-    return {"agreement": {"preference": {"krippendorff_alpha":
-                                         {"value": value, "ci95_low": lo, "ci95_high": hi, "n": n}}}}
+    return {
+        "agreement": {"preference": {"krippendorff_alpha": {"value": value, "ci95_low": lo, "ci95_high": hi, "n": n}}}
+    }
 
 
-@pytest.mark.parametrize("lo, hi, outcome, verdict", [
-    (0.30, 0.50, "PASS", "ACCEPT"),                # whole interval above the threshold
-    (0.20, 0.50, "PASS", "ACCEPT"),                # the bound on the threshold passes (>=)
-    (0.15, 0.35, "REVIEW", "REVIEW"),              # straddles: not decided either way
-    (-0.05, 0.10, "REJECT", "REJECT"),             # whole interval below
-    (0.05, 0.1999, "REJECT", "REJECT"),
-])
+@pytest.mark.parametrize(
+    "lo, hi, outcome, verdict",
+    [
+        (0.30, 0.50, "PASS", "ACCEPT"),  # whole interval above the threshold
+        (0.20, 0.50, "PASS", "ACCEPT"),  # the bound on the threshold passes (>=)
+        (0.15, 0.35, "REVIEW", "REVIEW"),  # straddles: not decided either way
+        (-0.05, 0.10, "REJECT", "REJECT"),  # whole interval below
+        (0.05, 0.1999, "REJECT", "REJECT"),
+    ],
+)
 def test_interval_decides(lo, hi, outcome, verdict):
     r = evaluate(gates(ALPHA), doc_alpha((lo + hi) / 2, lo, hi))
     assert r.criteria[0].outcome == outcome
@@ -43,14 +49,14 @@ def test_straddle_reason_names_the_interval_and_threshold():
 
 
 def test_less_or_equal_mirrors():
-    crit = ('id = "p_first"\nmetric = "position_bias.p_first"\ncomparison = "<="\nthreshold = 0.6\n'
-            'severity = "review"')
+    crit = 'id = "p_first"\nmetric = "position_bias.p_first"\ncomparison = "<="\nthreshold = 0.6\nseverity = "review"'
     g = gates(crit)
-    stat = lambda lo, hi: {"position_bias": {"p_first": {"value": (lo + hi) / 2, "ci95_low": lo,
-                                                         "ci95_high": hi, "n": 400}}}
+    stat = lambda lo, hi: {
+        "position_bias": {"p_first": {"value": (lo + hi) / 2, "ci95_low": lo, "ci95_high": hi, "n": 400}}
+    }
     assert evaluate(g, stat(0.45, 0.55)).criteria[0].outcome == "PASS"
-    assert evaluate(g, stat(0.55, 0.65)).criteria[0].outcome == "REVIEW"     # straddles
-    assert evaluate(g, stat(0.62, 0.70)).criteria[0].outcome == "REVIEW"     # fails, severity review
+    assert evaluate(g, stat(0.55, 0.65)).criteria[0].outcome == "REVIEW"  # straddles
+    assert evaluate(g, stat(0.62, 0.70)).criteria[0].outcome == "REVIEW"  # fails, severity review
     assert evaluate(g, stat(0.62, 0.70)).criteria[0].reason.endswith("the whole interval is above 0.6")
 
 
@@ -82,15 +88,28 @@ def test_missing_key_lists_what_is_there():
 
 
 def test_not_computable_carries_the_metric_reason():
-    doc = {"agreement": {"preference": {"krippendorff_alpha": {
-        "value": None, "ci95_low": None, "ci95_high": None, "n": 0, "reason": "a single annotator"}}}}
+    doc = {
+        "agreement": {
+            "preference": {
+                "krippendorff_alpha": {
+                    "value": None,
+                    "ci95_low": None,
+                    "ci95_high": None,
+                    "n": 0,
+                    "reason": "a single annotator",
+                }
+            }
+        }
+    }
     c = evaluate(gates(ALPHA), doc).criteria[0]
     assert (c.outcome, c.reason) == ("INSUFFICIENT_EVIDENCE", "not computable: a single annotator")
 
 
 def test_if_missing_skip_does_not_decide():
-    judge = ('id = "judge"\nmetric = "judges.*.accuracy_vs_majority"\ncomparison = ">="\nthreshold = 0.6\n'
-             'severity = "review"\nif_missing = "skip"')
+    judge = (
+        'id = "judge"\nmetric = "judges.*.accuracy_vs_majority"\ncomparison = ">="\nthreshold = 0.6\n'
+        'severity = "review"\nif_missing = "skip"'
+    )
     r = evaluate(gates(ALPHA, judge), doc_alpha(0.5, 0.4, 0.6))
     assert [c.outcome for c in r.criteria] == ["PASS", "SKIPPED"]
     assert r.verdict == "ACCEPT"
@@ -99,11 +118,12 @@ def test_if_missing_skip_does_not_decide():
 
 
 def test_wildcard_takes_the_worst_match():
-    judge = ('id = "judge"\nmetric = "judges.*.accuracy_vs_majority"\ncomparison = ">="\nthreshold = 0.6\n'
-             'severity = "review"')
+    judge = (
+        'id = "judge"\nmetric = "judges.*.accuracy_vs_majority"\ncomparison = ">="\nthreshold = 0.6\n'
+        'severity = "review"'
+    )
     st = lambda lo, hi: {"value": (lo + hi) / 2, "ci95_low": lo, "ci95_high": hi, "n": 200}
-    doc = {"judges": {"good": {"accuracy_vs_majority": st(0.7, 0.8)},
-                      "bad": {"accuracy_vs_majority": st(0.4, 0.5)}}}
+    doc = {"judges": {"good": {"accuracy_vs_majority": st(0.7, 0.8)}, "bad": {"accuracy_vs_majority": st(0.4, 0.5)}}}
     c = evaluate(gates(judge), doc).criteria[0]
     assert c.outcome == "REVIEW" and c.measurement.path == "judges.bad.accuracy_vs_majority"
     assert [m.outcome for m in c.matches] == ["PASS", "REVIEW"]
@@ -111,8 +131,10 @@ def test_wildcard_takes_the_worst_match():
 
 
 def test_count_where_over_rows():
-    crit = ('id = "pos"\nmetric = "position_bias.by_annotator"\naggregate = "count_where"\nwhere = "flagged"\n'
-            'comparison = "<="\nthreshold = 0\ndecide = "value"\nmin_n = 1\nseverity = "review"')
+    crit = (
+        'id = "pos"\nmetric = "position_bias.by_annotator"\naggregate = "count_where"\nwhere = "flagged"\n'
+        'comparison = "<="\nthreshold = 0\ndecide = "value"\nmin_n = 1\nseverity = "review"'
+    )
     rows = [{"annotator_id": "h01", "flagged": False}, {"annotator_id": "h03", "flagged": True}]
     c = evaluate(gates(crit), {"position_bias": {"by_annotator": rows}}).criteria[0]
     assert (c.outcome, c.measurement.value, c.measurement.n) == ("REVIEW", 1.0, 2)
@@ -120,34 +142,41 @@ def test_count_where_over_rows():
     assert evaluate(gates(crit), {"position_bias": {"by_annotator": rows[:1]}}).verdict == "ACCEPT"
     # no rows at all (e.g. the order was never recorded): nothing was tested
     empty = evaluate(gates(crit), {"position_bias": {"by_annotator": []}})
-    assert empty.verdict == "INSUFFICIENT_EVIDENCE" and "no row of 'position_bias.by_annotator' was tested" in empty.criteria[0].reason
+    assert (
+        empty.verdict == "INSUFFICIENT_EVIDENCE"
+        and "no row of 'position_bias.by_annotator' was tested" in empty.criteria[0].reason
+    )
 
 
 def test_share_where_has_a_wilson_interval():
-    crit = ('id = "share"\nmetric = "annotators.rows"\naggregate = "share_where"\nwhere = "flagged"\n'
-            'comparison = "<="\nthreshold = 0.5\nseverity = "review"')
+    crit = (
+        'id = "share"\nmetric = "annotators.rows"\naggregate = "share_where"\nwhere = "flagged"\n'
+        'comparison = "<="\nthreshold = 0.5\nseverity = "review"'
+    )
     rows = [{"flagged": i < 2} for i in range(10)]
     c = evaluate(gates(crit), {"annotators": {"rows": rows}}).criteria[0]
     # Wilson 95% interval for 2/10: [0.0567, 0.5098] (Newcombe 1998, Table I method 3 gives 0.057-0.510)
     assert c.measurement.value == pytest.approx(0.2)
     assert c.measurement.ci95_low == pytest.approx(0.0567, abs=1e-4)
     assert c.measurement.ci95_high == pytest.approx(0.5098, abs=1e-4)
-    assert c.outcome == "REVIEW"                       # straddles 0.5
+    assert c.outcome == "REVIEW"  # straddles 0.5
 
 
 def test_plain_number_with_n_metric():
-    crit = ('id = "dups"\nmetric = "hygiene.n_duplicates"\nn_metric = "counts.n_judgments"\n'
-            'comparison = "<="\nthreshold = 5\nmin_n = 10\nseverity = "warn"')
+    crit = (
+        'id = "dups"\nmetric = "hygiene.n_duplicates"\nn_metric = "counts.n_judgments"\n'
+        'comparison = "<="\nthreshold = 5\nmin_n = 10\nseverity = "warn"'
+    )
     doc = {"hygiene": {"n_duplicates": 7}, "counts": {"n_judgments": 100}}
     r = evaluate(gates(ALPHA, crit), {**doc, **doc_alpha(0.5, 0.4, 0.6)})
     assert [c.outcome for c in r.criteria] == ["PASS", "WARN"]
     assert r.criteria[1].measurement.n == 100
-    assert r.verdict == "ACCEPT"                       # warnings never change the verdict
+    assert r.verdict == "ACCEPT"  # warnings never change the verdict
 
 
 def test_verdict_order_reject_over_insufficient_over_review():
     review = ALPHA.replace('id = "alpha"', 'id = "a2"').replace("0.2", "0.45")
-    insufficient = ('id = "missing"\nmetric = "nope.x"\ncomparison = ">="\nthreshold = 0\nseverity = "review"')
+    insufficient = 'id = "missing"\nmetric = "nope.x"\ncomparison = ">="\nthreshold = 0\nseverity = "review"'
     g = gates(ALPHA, review, insufficient)
     r = evaluate(g, doc_alpha(0.5, 0.4, 0.6))
     assert [c.outcome for c in r.criteria] == ["PASS", "REVIEW", "INSUFFICIENT_EVIDENCE"]
@@ -164,19 +193,22 @@ def test_resolve_paths():
     assert resolve(doc, "a.x")[1] == "the report has no 'x' under 'a' (it has: b)"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("name = 'x'\n", "'gates_version' is missing"),
-    ("gates_version = 2\n", "gates_version 2 is not supported"),
-    ("gates_version = 1\n", "no [[criteria]]"),
-    ("gates_version = 1\n[[criteria]]\nid = 'a'\n", "'metric' is required"),
-    (HEAD + "[[criteria]]\n" + ALPHA.replace('">="', '">"'), "'comparison' is '>'; use one of >=, <="),
-    (HEAD + "[[criteria]]\n" + ALPHA.replace('"reject"', '"fatal"'), "use one of reject, review, warn"),
-    (HEAD + "[[criteria]]\n" + ALPHA + "\nthreshhold = 1", "unknown key(s) ['threshhold']"),
-    (HEAD + "[[criteria]]\n" + ALPHA.replace("min_n = 50", "min_n = -1"), "'min_n' must be a whole number"),
-    (HEAD + "[[criteria]]\n" + ALPHA + "\n[[criteria]]\n" + ALPHA, "ids must be unique"),
-    (HEAD + "[[criteria]]\n" + ALPHA + '\naggregate = "count_where"', "'aggregate' and 'where' go together"),
-    ("gates_version = [", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("name = 'x'\n", "'gates_version' is missing"),
+        ("gates_version = 2\n", "gates_version 2 is not supported"),
+        ("gates_version = 1\n", "no [[criteria]]"),
+        ("gates_version = 1\n[[criteria]]\nid = 'a'\n", "'metric' is required"),
+        (HEAD + "[[criteria]]\n" + ALPHA.replace('">="', '">"'), "'comparison' is '>'; use one of >=, <="),
+        (HEAD + "[[criteria]]\n" + ALPHA.replace('"reject"', '"fatal"'), "use one of reject, review, warn"),
+        (HEAD + "[[criteria]]\n" + ALPHA + "\nthreshhold = 1", "unknown key(s) ['threshhold']"),
+        (HEAD + "[[criteria]]\n" + ALPHA.replace("min_n = 50", "min_n = -1"), "'min_n' must be a whole number"),
+        (HEAD + "[[criteria]]\n" + ALPHA + "\n[[criteria]]\n" + ALPHA, "ids must be unique"),
+        (HEAD + "[[criteria]]\n" + ALPHA + '\naggregate = "count_where"', "'aggregate' and 'where' go together"),
+        ("gates_version = [", "not valid TOML"),
+    ],
+)
 def test_invalid_gate_files_name_the_fix(text, message):
     with pytest.raises(UsageError) as e:
         parse_gates(text, source="g.toml")
@@ -192,19 +224,25 @@ def test_defaults_parse_and_every_criterion_is_explained():
 
 
 def test_where_field_equals_value_or_is_in_the_list():
-    crit = ('id = "fast"\nmetric = "annotators"\naggregate = "count_where"\nwhere = "flag_names=fast"\n'
-            'comparison = "<="\nthreshold = 0\ndecide = "value"\nmin_n = 1\nseverity = "review"')
-    rows = [{"annotator_id": "h01", "n": 90, "flag_names": ["few_items"]},
-            {"annotator_id": "h11", "n": 74, "flag_names": ["fast", "low_agreement"]},
-            {"annotator_id": "r1", "n": 0, "flag_names": ["fast"]}]          # n = 0: not tested, not counted
+    crit = (
+        'id = "fast"\nmetric = "annotators"\naggregate = "count_where"\nwhere = "flag_names=fast"\n'
+        'comparison = "<="\nthreshold = 0\ndecide = "value"\nmin_n = 1\nseverity = "review"'
+    )
+    rows = [
+        {"annotator_id": "h01", "n": 90, "flag_names": ["few_items"]},
+        {"annotator_id": "h11", "n": 74, "flag_names": ["fast", "low_agreement"]},
+        {"annotator_id": "r1", "n": 0, "flag_names": ["fast"]},
+    ]  # n = 0: not tested, not counted
     c = evaluate(gates(crit), {"annotators": rows}).criteria[0]
     assert (c.outcome, c.measurement.value, c.measurement.n) == ("REVIEW", 1.0, 2)
     assert c.reason == "1 of 2 rows have 'flag_names=fast' (> 0)"
 
 
 def test_denominator_makes_a_wilson_proportion():
-    crit = ('id = "dup"\nmetric = "hygiene.checks.duplicate_rows.n_rows"\ndenominator = "counts.n_judgments"\n'
-            'comparison = "<="\nthreshold = 0.05\nmin_n = 1\nseverity = "review"')
+    crit = (
+        'id = "dup"\nmetric = "hygiene.checks.duplicate_rows.n_rows"\ndenominator = "counts.n_judgments"\n'
+        'comparison = "<="\nthreshold = 0.05\nmin_n = 1\nseverity = "review"'
+    )
     doc = {"hygiene": {"checks": {"duplicate_rows": {"n_rows": 10}}}, "counts": {"n_judgments": 1510}}
     c = evaluate(gates(crit), doc).criteria[0]
     # 10 / 1510 with Wilson 95% [0.0036, 0.0122] (statsmodels proportion_confint(10, 1510, method="wilson"))
@@ -212,7 +250,7 @@ def test_denominator_makes_a_wilson_proportion():
     assert c.measurement.ci95_low == pytest.approx(0.003601, abs=1e-6)
     assert c.measurement.ci95_high == pytest.approx(0.012148, abs=1e-6)
     assert c.outcome == "PASS" and c.reason.startswith("10 of 1,510 = 0.0066, 95% CI [0.0036, 0.0121]")
-    doc["hygiene"]["checks"]["duplicate_rows"]["n_rows"] = 151            # 10%: whole interval above 5%
+    doc["hygiene"]["checks"]["duplicate_rows"]["n_rows"] = 151  # 10%: whole interval above 5%
     assert evaluate(gates(crit), doc).criteria[0].outcome == "REVIEW"
     doc["counts"]["n_judgments"] = 0
     c = evaluate(gates(crit), doc).criteria[0]

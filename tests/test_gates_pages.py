@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from gates_helpers import batch_rows, ingest_batch
+from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -21,7 +20,7 @@ def open_page(url_path: str, batch_id: str | None = None) -> AppTest:
     at.run()
     if batch_id:
         at.session_state["batch_id"] = batch_id
-    if url_path == "overview":          # the default page
+    if url_path == "overview":  # the default page
         return at.run()
     hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == url_path]
     assert hashes, f"no page at /{url_path}"
@@ -32,8 +31,9 @@ def open_page(url_path: str, batch_id: str | None = None) -> AppTest:
 @pytest.fixture
 def three_weeks(tmp_path, db):
     for i, (week, p_truth) in enumerate((("w1", 0.85), ("w2", 0.85), ("w3", 0.0))):
-        ingest_batch(tmp_path, db, week, batch_rows(week, seed=40 + i, p_truth=p_truth),
-                     delivered=f"2026-10-{5 + 7 * i:02d}")
+        ingest_batch(
+            tmp_path, db, week, batch_rows(week, seed=40 + i, p_truth=p_truth), delivered=f"2026-10-{5 + 7 * i:02d}"
+        )
     return db
 
 
@@ -50,9 +50,9 @@ def test_trends_page_shows_the_drop(three_weeks):
     alpha = next(c for c in charts if "human_agreement" in json.dumps(c["layout"].get("title", "")))
     xs, ys = alpha["data"][0]["x"], alpha["data"][0]["y"]
     assert xs == ["w1", "w2", "w3"] and ys[2] < ys[1] - 0.4
-    assert alpha["data"][0]["error_y"]["array"][2] > 0                     # with its interval
-    assert "<br>" in alpha["layout"]["title"]["text"]                      # long titles wrap, not clipped
-    assert alpha["data"][0]["marker"]["color"][2] == "#cf222e"             # changed since last week
+    assert alpha["data"][0]["error_y"]["array"][2] > 0  # with its interval
+    assert "<br>" in alpha["layout"]["title"]["text"]  # long titles wrap, not clipped
+    assert alpha["data"][0]["marker"]["color"][2] == "#cf222e"  # changed since last week
     assert any("changed: human_agreement" in m.value for m in at.markdown)
     assert any("Only one vendor" in i.value for i in at.info)
     assert any("two-proportion z" in c.value for c in at.caption)
@@ -66,7 +66,7 @@ def test_evidence_page_builds_the_pack(three_weeks):
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     assert "Download the HTML evidence pack" in labels and "Download every table (CSV, zip)" in labels
-    assert any(l.startswith("Download trends") for l in labels)
+    assert any(label.startswith("Download trends") for label in labels)
 
 
 def test_overview_shows_the_verdict(three_weeks):
@@ -84,6 +84,9 @@ def test_pages_on_an_empty_store_are_helpful(db):
 
 def test_verdict_badges_name_every_verdict_in_full_and_escape_batch_names():
     from qualitylab.ui.pages.trends import verdict_badges
+
     line = verdict_badges([("w1", "REVIEW"), ("w_[2]", "INSUFFICIENT_EVIDENCE")])
-    assert line == (":orange-badge[:material/visibility: w1 · REVIEW] "
-                    ":gray-badge[:material/help: w\\_(2) · INSUFFICIENT\\_EVIDENCE]")
+    assert line == (
+        ":orange-badge[:material/visibility: w1 · REVIEW] "
+        ":gray-badge[:material/help: w\\_(2) · INSUFFICIENT\\_EVIDENCE]"
+    )

@@ -36,9 +36,17 @@ def sample(tmp_path_factory):
     with open_store(db) as store:
         for e in load_plan():
             if e["batch"].startswith("acme-"):
-                ingest(SAMPLE_DIR / e["file"], e["batch"], store=store, vendor=e.get("vendor"),
-                       delivered=e.get("delivered"), kind=e.get("kind"), fmt=e.get("format"),
-                       quarantine=e.get("quarantine", False), mode="append")
+                ingest(
+                    SAMPLE_DIR / e["file"],
+                    e["batch"],
+                    store=store,
+                    vendor=e.get("vendor"),
+                    delivered=e.get("delivered"),
+                    kind=e.get("kind"),
+                    fmt=e.get("format"),
+                    quarantine=e.get("quarantine", False),
+                    mode="append",
+                )
     with open_store(db, read_only=True) as store:
         docs = {b: build_report(store, b, n_boot=N_BOOT) for b in EXPECTED}
     return db, docs
@@ -50,7 +58,8 @@ def test_documented_verdict_and_deciding_criteria(sample, batch):
     verdict, deciding = EXPECTED[batch]
     gate = docs[batch]["gate"]
     assert (docs[batch]["verdict"], gate["deciding"]) == (verdict, deciding), json.dumps(
-        [(c["id"], c["outcome"], c["reason"]) for c in gate["criteria"]], indent=1)
+        [(c["id"], c["outcome"], c["reason"]) for c in gate["criteria"]], indent=1
+    )
 
 
 def test_planted_defects_show_in_the_criteria(sample):
@@ -77,8 +86,14 @@ def test_check_exit_code_on_the_bad_week(sample, capsys):
 def test_evidence_pack_of_week_5_names_the_planted_problems(sample):
     db, docs = sample
     doc = docs["acme-w5"]
-    trends = week_over_week([r for b in EXPECTED for r in metric_rows(docs[b]["batch"], docs[b]["gate"])
-                             if docs[b]["batch"]["delivered"] <= doc["batch"]["delivered"]])
+    trends = week_over_week(
+        [
+            r
+            for b in EXPECTED
+            for r in metric_rows(docs[b]["batch"], docs[b]["gate"])
+            if docs[b]["batch"]["delivered"] <= doc["batch"]["delivered"]
+        ]
+    )
     with open_store(db, read_only=True) as store:
         tables = {t.name: t for t in evidence_tables(store, "acme-w5", doc, trends)}
         page = build_html(doc, list(tables.values()), trends)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import math
 
 import pytest
+from gates_helpers import batch_rows, ingest_batch
 from statsmodels.stats.proportion import proportions_ztest
 
 from qualitylab.gates.trends import difference_test, iso_week, vendor_trends, vendor_vs_vendor, week_over_week
-
-from gates_helpers import batch_rows, ingest_batch
 
 
 def prop(k, n):
@@ -19,7 +18,7 @@ def prop(k, n):
 @pytest.mark.parametrize("k1, n1, k2, n2", [(50, 100, 60, 100), (240, 300, 150, 300), (3, 40, 9, 55)])
 def test_two_proportion_z_matches_statsmodels(k1, n1, k2, n2):
     d = difference_test(prop(k1, n1), prop(k2, n2))
-    z, p = proportions_ztest([k2, k1], [n2, n1])          # pooled variance, two-sided
+    z, p = proportions_ztest([k2, k1], [n2, n1])  # pooled variance, two-sided
     assert d.method == "two-proportion z (pooled)"
     assert d.z == pytest.approx(z, rel=1e-9) and d.p_value == pytest.approx(p, rel=1e-9)
     assert d.difference == pytest.approx(k2 / n2 - k1 / n1)
@@ -41,14 +40,28 @@ def test_no_test_without_intervals_or_values():
 
 
 def rows_for(batch, vendor, delivered, **values):
-    return [{"batch_id": batch, "vendor": vendor, "delivered": delivered, "criterion": c, "value": v[0],
-             "ci95_low": v[1], "ci95_high": v[2], "n": 300, "method": None} for c, v in values.items()]
+    return [
+        {
+            "batch_id": batch,
+            "vendor": vendor,
+            "delivered": delivered,
+            "criterion": c,
+            "value": v[0],
+            "ci95_low": v[1],
+            "ci95_high": v[2],
+            "n": 300,
+            "method": None,
+        }
+        for c, v in values.items()
+    ]
 
 
 def test_week_over_week_pairs_each_batch_with_the_previous_and_adjusts():
-    rows = (rows_for("w2", "acme", "2026-10-12", alpha=(0.70, 0.65, 0.75), other=(0.50, 0.40, 0.60))
-            + rows_for("w1", "acme", "2026-10-05", alpha=(0.71, 0.66, 0.76), other=(0.52, 0.42, 0.62))
-            + rows_for("w3", "acme", "2026-10-19", alpha=(0.00, -0.06, 0.06), other=(0.49, 0.39, 0.59)))
+    rows = (
+        rows_for("w2", "acme", "2026-10-12", alpha=(0.70, 0.65, 0.75), other=(0.50, 0.40, 0.60))
+        + rows_for("w1", "acme", "2026-10-05", alpha=(0.71, 0.66, 0.76), other=(0.52, 0.42, 0.62))
+        + rows_for("w3", "acme", "2026-10-19", alpha=(0.00, -0.06, 0.06), other=(0.49, 0.39, 0.59))
+    )
     out = week_over_week(rows)
     assert [r["batch_id"] for r in out if r["criterion"] == "alpha"] == ["w1", "w2", "w3"]
     first = next(r for r in out if r["batch_id"] == "w1")
@@ -62,9 +75,11 @@ def test_week_over_week_pairs_each_batch_with_the_previous_and_adjusts():
 
 
 def test_vendor_vs_vendor_over_the_same_iso_week():
-    rows = (rows_for("a1", "acme", "2026-10-05", alpha=(0.70, 0.65, 0.75))
-            + rows_for("b1", "beta", "2026-10-07", alpha=(0.40, 0.35, 0.45))
-            + rows_for("b2", "beta", "2026-10-14", alpha=(0.40, 0.35, 0.45)))
+    rows = (
+        rows_for("a1", "acme", "2026-10-05", alpha=(0.70, 0.65, 0.75))
+        + rows_for("b1", "beta", "2026-10-07", alpha=(0.40, 0.35, 0.45))
+        + rows_for("b2", "beta", "2026-10-14", alpha=(0.40, 0.35, 0.45))
+    )
     out = vendor_vs_vendor(rows)
     assert len(out) == 1 and out[0]["week"] == iso_week("2026-10-05") == "2026-W41"
     assert (out[0]["vendor_1"], out[0]["vendor_2"]) == ("acme", "beta")
@@ -73,10 +88,12 @@ def test_vendor_vs_vendor_over_the_same_iso_week():
 
 def test_vendor_trends_on_a_store_shows_the_drop(tmp_path, db):
     for i, (week, p_truth) in enumerate((("w1", 0.85), ("w2", 0.85), ("w3", 0.0))):
-        ingest_batch(tmp_path, db, week, batch_rows(week, seed=20 + i, p_truth=p_truth),
-                     delivered=f"2026-10-{5 + 7 * i:02d}")
+        ingest_batch(
+            tmp_path, db, week, batch_rows(week, seed=20 + i, p_truth=p_truth), delivered=f"2026-10-{5 + 7 * i:02d}"
+        )
     ingest_batch(tmp_path, db, "other", batch_rows("o", seed=30), vendor="beta")
     from qualitylab.store import open_store
+
     with open_store(db, read_only=True) as store:
         rows = vendor_trends(store, "acme", n_boot=100)
         until = vendor_trends(store, "acme", until="w2", n_boot=100)

@@ -7,9 +7,9 @@ import json
 
 import numpy as np
 import pytest
+from conftest import write_jsonl
 from sklearn.metrics import cohen_kappa_score, f1_score
 
-from conftest import write_jsonl
 from qualitylab.ingest import ingest
 from qualitylab.judges import metrics as m
 from qualitylab.report import build_report
@@ -18,10 +18,10 @@ from qualitylab.store import open_store
 # Three humans per comparison; judge J in both orders (pref with A shown first, with B shown first).
 HAND = {
     #      humans            J: A first, B first
-    "c1": (("A", "A", "A"), ("A", "A")),       # unanimous A; consistent
-    "c2": (("A", "A", "B"), ("A", "B")),       # split, majority A; J picks the first slot both times
-    "c3": (("B", "B", "tie"), ("B", "B")),     # split, majority B; consistent
-    "c4": (("A", "B", "tie"), ("tie", "A")),   # no majority; inconsistent (one tie)
+    "c1": (("A", "A", "A"), ("A", "A")),  # unanimous A; consistent
+    "c2": (("A", "A", "B"), ("A", "B")),  # split, majority A; J picks the first slot both times
+    "c3": (("B", "B", "tie"), ("B", "B")),  # split, majority B; consistent
+    "c4": (("A", "B", "tie"), ("tie", "A")),  # no majority; inconsistent (one tie)
 }
 
 
@@ -34,13 +34,33 @@ def hand_rows(swap: bool = False, rename: bool = False, reverse: bool = False) -
             ra, rb = rb, ra
         base = {"comparison_id": cid, "prompt": "q", "response_a": ra, "response_b": rb}
         for i, h in enumerate(humans):
-            rows.append({**base, "annotator_id": f"{'r' if rename else 'h'}{i}", "preference": flip[h],
-                         "shown_first": flip["A"]})
+            rows.append(
+                {
+                    **base,
+                    "annotator_id": f"{'r' if rename else 'h'}{i}",
+                    "preference": flip[h],
+                    "shown_first": flip["A"],
+                }
+            )
         judge = "judge-x" if rename else "J"
-        rows.append({**base, "annotator_id": judge, "annotator_kind": "judge", "preference": flip[p_a_first],
-                     "shown_first": flip["A"]})
-        rows.append({**base, "annotator_id": judge, "annotator_kind": "judge", "preference": flip[p_b_first],
-                     "shown_first": flip["B"]})
+        rows.append(
+            {
+                **base,
+                "annotator_id": judge,
+                "annotator_kind": "judge",
+                "preference": flip[p_a_first],
+                "shown_first": flip["A"],
+            }
+        )
+        rows.append(
+            {
+                **base,
+                "annotator_id": judge,
+                "annotator_kind": "judge",
+                "preference": flip[p_b_first],
+                "shown_first": flip["B"],
+            }
+        )
     return rows[::-1] if reverse else rows
 
 
@@ -54,8 +74,11 @@ def test_hand_computed_batch(tmp_path, db):
     j = report(tmp_path, db, hand_rows())["J"]
     assert (j["n_verdicts"], j["n_comparisons"], j["n_both_orders"], j["n_majority_comparisons"]) == (8, 4, 4, 3)
     # confusion over c1-c3 (majority A: judge A,A,A,B; majority B: judge B,B)
-    assert j["confusion"] == {"A": {"A": 3, "B": 1, "tie": 0}, "B": {"A": 0, "B": 2, "tie": 0},
-                              "tie": {"A": 0, "B": 0, "tie": 0}}
+    assert j["confusion"] == {
+        "A": {"A": 3, "B": 1, "tie": 0},
+        "B": {"A": 0, "B": 2, "tie": 0},
+        "tie": {"A": 0, "B": 0, "tie": 0},
+    }
     assert j["accuracy_vs_majority"]["value"] == pytest.approx(5 / 6)
     # po = 5/6, pe = 4/6 * 3/6 + 2/6 * 3/6 = 1/2 -> kappa = 2/3
     assert j["cohen_kappa_vs_majority"]["value"] == pytest.approx(2 / 3)
@@ -102,7 +125,7 @@ def values(doc):
 def test_invariant_under_renaming_and_row_order(tmp_path, db):
     base = report(tmp_path, db, hand_rows(), "base")
     other = report(tmp_path, db, hand_rows(rename=True, reverse=True), "other")
-    assert strip_names(base) == strip_names(other)          # intervals included
+    assert strip_names(base) == strip_names(other)  # intervals included
 
 
 def test_invariant_under_a_consistent_ab_swap(tmp_path, db):
@@ -140,8 +163,8 @@ def _labels(c):
 
 def test_vectorised_kappa_and_f1_equal_sklearn():
     tables = random_tables(7)
-    tables[3, 2, :] = tables[3, :, 2] = 0                    # a label absent from a table
-    for c, kappa, f1 in zip(tables, m.kappa_stack(tables), m.macro_f1_stack(tables)):
+    tables[3, 2, :] = tables[3, :, 2] = 0  # a label absent from a table
+    for c, kappa, f1 in zip(tables, m.kappa_stack(tables), m.macro_f1_stack(tables), strict=True):
         y, yhat, w = _labels(c)
         assert kappa == pytest.approx(cohen_kappa_score(y, yhat, sample_weight=w))
         assert f1 == pytest.approx(f1_score(y, yhat, average="macro", sample_weight=w, zero_division=0))

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
 from conftest import write_jsonl
-from qualitylab.ingest import ingest
-
+from streamlit.testing.v1 import AppTest
 from test_judges_metrics import hand_rows
+
+from qualitylab.ingest import ingest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -32,7 +31,7 @@ def test_page_shows_the_judge_table_ceiling_and_details(tmp_path, db):
     tables = [df.value for df in at.dataframe]
     summary = next(t for t in tables if "accuracy_vs_majority" in t.columns and "annotator_id" in t.columns)
     assert summary["annotator_id"].tolist() == ["J"]
-    assert summary["accuracy_vs_majority"][0].startswith("0.833 [")          # 5/6, with its interval
+    assert summary["accuracy_vs_majority"][0].startswith("0.833 [")  # 5/6, with its interval
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["cohen_kappa_vs_majority"] == "0.667"
     assert metrics["position_consistency"] == "0.500"
@@ -46,8 +45,9 @@ def test_page_shows_the_judge_table_ceiling_and_details(tmp_path, db):
 
 
 def test_page_without_judges_says_how_to_get_them(tmp_path, db):
-    ingest(write_jsonl(tmp_path / "v.jsonl", [{"comparison_id": "c", "annotator_id": "h", "preference": "A"}]),
-           "w1", db=db)
+    ingest(
+        write_jsonl(tmp_path / "v.jsonl", [{"comparison_id": "c", "annotator_id": "h", "preference": "A"}]), "w1", db=db
+    )
     at = _open(AppTest.from_file(APP, default_timeout=60))
     assert not at.exception
     assert any("qualitylab judge --batch w1" in i.value for i in at.info)

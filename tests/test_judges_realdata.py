@@ -8,9 +8,9 @@ import collections
 import json
 
 import pytest
+from conftest import REALDATA
 from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score
 
-from conftest import REALDATA
 from qualitylab.ingest import ingest
 from qualitylab.report import compute_sections
 from qualitylab.store import open_store
@@ -39,13 +39,15 @@ def test_pandalm_against_an_independent_computation(judges):
     rows = {o["idx"]: o for o in _load(PANDALM / "testset-v1.json")}
     majority = {}
     for i, o in rows.items():
-        (label, k), = collections.Counter(str(o[f"annotator{n}"]) for n in (1, 2, 3)).most_common(1)
+        ((label, k),) = collections.Counter(str(o[f"annotator{n}"]) for n in (1, 2, 3)).most_common(1)
         if k >= 2:
             majority[i] = label
     assert len(majority) == 999
     judges_upstream = {
-        "gpt-3.5-turbo": {o["idx"]: {"1": "1", "2": "2", "Tie": "0"}.get(o["gpt_result"])
-                          for o in _load(PANDALM / "gpt-3.5-turbo-testset-v1.json")},
+        "gpt-3.5-turbo": {
+            o["idx"]: {"1": "1", "2": "2", "Tie": "0"}.get(o["gpt_result"])
+            for o in _load(PANDALM / "gpt-3.5-turbo-testset-v1.json")
+        },
         "pandalm-7b": {o["idx"]: str(o["pandalm_result"]) for o in _load(PANDALM / "pandalm-7b-testset-v1.json")},
     }
     for judge, verdicts in judges_upstream.items():
@@ -56,7 +58,7 @@ def test_pandalm_against_an_independent_computation(judges):
         assert got.accuracy_vs_majority.value == pytest.approx(accuracy_score(y, yhat))
         assert got.cohen_kappa_vs_majority.value == pytest.approx(cohen_kappa_score(y, yhat))
         assert got.macro_f1_vs_majority.value == pytest.approx(f1_score(y, yhat, average="macro"))
-    assert judges["pandalm"]["gpt-3.5-turbo"].unparsed["n_quarantined_ingest"] == 25   # the 'garbage' rows
+    assert judges["pandalm"]["gpt-3.5-turbo"].unparsed["n_quarantined_ingest"] == 25  # the 'garbage' rows
     assert judges["pandalm"]["pandalm-7b"].unparsed["n_unparsed"] == 0
 
 
@@ -104,10 +106,18 @@ LLMBAR_TABLE = {
 
 
 def _row(j):
-    v = lambda s: None if s.value is None else round(s.value, 3)   # noqa: E731
-    return (v(j.accuracy_vs_majority), v(j.cohen_kappa_vs_majority), v(j.macro_f1_vs_majority),
-            v(j.agreement_with_ties), v(j.human_agreement_with_ties), v(j.position_consistency),
-            v(j.p_first), v(j.p_prefer_longer), j.unparsed["n_unparsed"])
+    v = lambda s: None if s.value is None else round(s.value, 3)  # noqa: E731
+    return (
+        v(j.accuracy_vs_majority),
+        v(j.cohen_kappa_vs_majority),
+        v(j.macro_f1_vs_majority),
+        v(j.agreement_with_ties),
+        v(j.human_agreement_with_ties),
+        v(j.position_consistency),
+        v(j.p_first),
+        v(j.p_prefer_longer),
+        j.unparsed["n_unparsed"],
+    )
 
 
 @pytest.mark.parametrize("batch, table", [("pandalm", PANDALM_TABLE), ("llmbar-mtbench", LLMBAR_TABLE)])
@@ -124,8 +134,11 @@ def test_what_the_real_sets_show(judges):
     for j in p.values():
         assert j.agreement_with_ties.ci95_high < j.human_agreement_with_ties.ci95_low
         # and less on items the humans split on than on unanimous ones
-        assert j.by_contested["split"]["accuracy_vs_majority"].value < j.by_contested["unanimous"]["accuracy_vs_majority"].value
-        assert j.p_first.value is None and j.preferred_slot == "unknown"     # order not recorded upstream
+        assert (
+            j.by_contested["split"]["accuracy_vs_majority"].value
+            < j.by_contested["unanimous"]["accuracy_vs_majority"].value
+        )
+        assert j.p_first.value is None and j.preferred_slot == "unknown"  # order not recorded upstream
     m = judges["llmbar-mtbench"]
     # GPT-4 is the most position-consistent judge; ChatGPT prefers the first slot
     assert max(m, key=lambda a: m[a].position_consistency.value).startswith("GPT-4")

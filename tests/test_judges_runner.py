@@ -13,8 +13,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from conftest import write_jsonl
+
 from qualitylab.cli import main
 from qualitylab.ingest import ingest
 from qualitylab.judges.client import Endpoint
@@ -23,8 +23,11 @@ from qualitylab.judges.template import load_template
 from qualitylab.store import open_store
 
 KEY = "sk-test-DO-NOT-STORE-0123456789"
-_RESP = re.compile(r"\[The Start of Assistant A's Response\]\n(.*?)\n\[The End of Assistant A's Response\].*?"
-                   r"\[The Start of Assistant B's Response\]\n(.*?)\n\[The End of Assistant B's Response\]", re.S)
+_RESP = re.compile(
+    r"\[The Start of Assistant A's Response\]\n(.*?)\n\[The End of Assistant A's Response\].*?"
+    r"\[The Start of Assistant B's Response\]\n(.*?)\n\[The End of Assistant B's Response\]",
+    re.S,
+)
 
 
 class FakeJudge:
@@ -52,9 +55,14 @@ class FakeJudge:
         elif b == "five-way":
             text = "Verdict: [[A>>B]]" if len(first) > len(second) else "Verdict: [[B>A]]"
         elif b == "malformed":
-            text = ("Both are fine, I cannot choose." if "short" in first + second
-                    else "[[A]] no wait [[B]]" if "medium" in first + second else "[[C]]")
-        elif b == "flaky":      # 500 then 429 then the answer, for every distinct prompt
+            text = (
+                "Both are fine, I cannot choose."
+                if "short" in first + second
+                else "[[A]] no wait [[B]]"
+                if "medium" in first + second
+                else "[[C]]"
+            )
+        elif b == "flaky":  # 500 then 429 then the answer, for every distinct prompt
             if n == 1:
                 return 500, f"internal error (auth was {auth})", 0
             if n == 2:
@@ -70,8 +78,14 @@ class FakeJudge:
             text = f"Rating: [[{min(10, len(user) % 10 + 1)}]]"
         else:
             raise AssertionError(b)
-        return 200, {"choices": [{"message": {"role": "assistant", "content": text}}],
-                     "usage": {"prompt_tokens": 100, "completion_tokens": 10}}, 0
+        return (
+            200,
+            {
+                "choices": [{"message": {"role": "assistant", "content": text}}],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 10},
+            },
+            0,
+        )
 
 
 @pytest.fixture
@@ -128,16 +142,31 @@ def _batch(tmp_path, db, name="b1"):
     for cid, (ra, rb) in TEXTS.items():
         longer = "A" if len(ra) > len(rb) else "B"
         for h in ("h1", "h2", "h3"):
-            rows.append({"comparison_id": cid, "annotator_id": h, "preference": longer, "prompt": f"question {cid}",
-                         "response_a": ra, "response_b": rb, "shown_first": "A"})
+            rows.append(
+                {
+                    "comparison_id": cid,
+                    "annotator_id": h,
+                    "preference": longer,
+                    "prompt": f"question {cid}",
+                    "response_a": ra,
+                    "response_b": rb,
+                    "shown_first": "A",
+                }
+            )
     ingest(write_jsonl(tmp_path / "b.jsonl", rows), name, db=db)
     return name
 
 
 def _run(db, base, behaviour_opts=None, **kw):
     template = load_template(kw.pop("prompt", None), "single" if kw.get("mode") == "single" else "pairwise")
-    ep = Endpoint(base, kw.pop("model", "fake-judge"), kw.pop("api_key", None), timeout=kw.pop("timeout", 5),
-                  max_retries=kw.pop("max_retries", 3), backoff=0.01)
+    ep = Endpoint(
+        base,
+        kw.pop("model", "fake-judge"),
+        kw.pop("api_key", None),
+        timeout=kw.pop("timeout", 5),
+        max_retries=kw.pop("max_retries", 3),
+        backoff=0.01,
+    )
     with open_store(db) as store:
         return run_judge(store, "b1", ep, template, RunOptions(**kw))
 
@@ -146,7 +175,9 @@ def _verdicts(db, annotator="fake-judge"):
     with open_store(db, read_only=True) as s:
         return s.con.execute(
             "SELECT comparison_id, shown_first, preference, strength FROM verdicts "
-            "WHERE annotator_id = ? ORDER BY 1, 2", [annotator]).fetchall()
+            "WHERE annotator_id = ? ORDER BY 1, 2",
+            [annotator],
+        ).fetchall()
 
 
 def _longer(cid):
@@ -194,8 +225,9 @@ def test_malformed_outputs_are_stored_unparsed_and_counted_never_guessed(tmp_pat
     # c1 has 'short' -> no token; c2 'medium' -> conflicting tokens; c3, c4 -> [[C]]
     assert (res.n_parsed, res.n_unparsed, res.n_stored) == (2, 2, 2)
     with open_store(db, read_only=True) as s:
-        rows = s.con.execute("SELECT item_id, parsed, parse_problem, preference, raw_output FROM judge_calls "
-                             "ORDER BY item_id").fetchall()
+        rows = s.con.execute(
+            "SELECT item_id, parsed, parse_problem, preference, raw_output FROM judge_calls ORDER BY item_id"
+        ).fetchall()
     assert rows[0][:2] == ("c1", False) and rows[0][2].startswith("no verdict token") and rows[0][3] is None
     assert rows[1][:2] == ("c2", False) and "conflicting" in rows[1][2] and rows[1][4] == "[[A]] no wait [[B]]"
     assert [r[3] for r in rows[2:]] == ["tie", "tie"]
@@ -216,13 +248,13 @@ def test_retries_exhausted_fail_with_exit_7_and_a_rerun_fills_only_the_gaps(tmp_
     _batch(tmp_path, db)
     base, judge = server("flaky")
     with pytest.raises(JudgeError) as e:
-        _run(db, base, max_retries=0)        # one attempt: every call gets the 500
+        _run(db, base, max_retries=0)  # one attempt: every call gets the 500
     assert e.value.exit_code == 7
     with open_store(db, read_only=True) as s:
         assert s.con.execute("SELECT count(*) FROM judge_calls WHERE error LIKE '%HTTP 500%'").fetchall() == [(4,)]
     with pytest.raises(JudgeError):
-        _run(db, base, max_retries=0)        # second attempt of each prompt: 429
-    res = _run(db, base, max_retries=0)      # third: answered
+        _run(db, base, max_retries=0)  # second attempt of each prompt: 429
+    res = _run(db, base, max_retries=0)  # third: answered
     assert (res.n_tasks, res.n_parsed, res.n_failed, res.n_stored) == (4, 4, 0, 4)
 
 
@@ -244,20 +276,34 @@ def test_rerun_uses_the_cache_and_adding_the_second_order_calls_only_that(tmp_pa
     both = _run(db, base, both_orders=True)
     assert both.n_tasks == 4 and sum(judge.calls.values()) == 8 and both.n_stored == 8
     with open_store(db, read_only=True) as s:
-        files = s.con.execute("SELECT kind, format, n_rows, n_stored, sha256 FROM files WHERE format = 'judge-run'"
-                              ).fetchall()
+        files = s.con.execute(
+            "SELECT kind, format, n_rows, n_stored, sha256 FROM files WHERE format = 'judge-run'"
+        ).fetchall()
         assert files == [("pairwise", "judge-run", 8, 8, load_template(None, "pairwise").sha256)]
         assert s.con.execute("SELECT count(*) FROM verdicts WHERE annotator_kind = 'judge'").fetchall() == [(8,)]
 
 
 def test_the_key_is_sent_but_never_stored_or_printed(tmp_path, db, server, monkeypatch, capsys):
     _batch(tmp_path, db)
-    base, judge = server("flaky")                       # its 500 body echoes the Authorization header
+    base, judge = server("flaky")  # its 500 body echoes the Authorization header
     monkeypatch.setenv("QUALITYLAB_API_KEY", KEY)
-    argv = ["judge", "--batch", "b1", "--model", "fake-judge", "--base-url", base, "--max-retries", "0",
-            "--backoff", "0", "--db", str(db)]
+    argv = [
+        "judge",
+        "--batch",
+        "b1",
+        "--model",
+        "fake-judge",
+        "--base-url",
+        base,
+        "--max-retries",
+        "0",
+        "--backoff",
+        "0",
+        "--db",
+        str(db),
+    ]
     assert main(argv) == 7
-    with open_store(db, read_only=True) as s:           # the stored errors carry the echo, redacted
+    with open_store(db, read_only=True) as s:  # the stored errors carry the echo, redacted
         errors = [r[0] for r in s.con.execute("SELECT error FROM judge_calls").fetchall()]
     assert len(errors) == 4 and all("auth was Bearer ***" in e and KEY not in e for e in errors)
     assert main(argv) == 7
@@ -285,8 +331,9 @@ def test_single_answer_grading_stores_judge_ratings(tmp_path, db, server):
     res = _run(db, base, mode="single", aspect="helpfulness")
     assert (res.n_tasks, res.n_parsed, res.n_stored) == (8, 8, 8)
     with open_store(db, read_only=True) as s:
-        rows = s.con.execute("SELECT item_id, annotator_kind, aspect, score, len_chars FROM ratings ORDER BY 1"
-                             ).fetchall()
+        rows = s.con.execute(
+            "SELECT item_id, annotator_kind, aspect, score, len_chars FROM ratings ORDER BY 1"
+        ).fetchall()
     assert [r[0] for r in rows] == [f"{c}/{x}" for c in sorted(TEXTS) for x in "AB"]
     assert all(r[1] == "judge" and r[2] == "helpfulness" and 1 <= r[3] <= 10 for r in rows)
     assert rows[0][4] == len(TEXTS["c1"][0])
@@ -295,14 +342,34 @@ def test_single_answer_grading_stores_judge_ratings(tmp_path, db, server):
 def test_cli_judge_end_to_end(tmp_path, db, server, capsys):
     _batch(tmp_path, db)
     base, _ = server("longer")
-    assert main(["judge", "--batch", "b1", "--model", "fake-judge", "--base-url", base, "--both-orders",
-                 "--concurrency", "2", "--price", "0.5", "--db", str(db)]) == 0
+    assert (
+        main(
+            [
+                "judge",
+                "--batch",
+                "b1",
+                "--model",
+                "fake-judge",
+                "--base-url",
+                base,
+                "--both-orders",
+                "--concurrency",
+                "2",
+                "--price",
+                "0.5",
+                "--db",
+                str(db),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
-    assert "8 parsed" in out and "estimated cost $0.4400" in out     # 8 x (100 x 0.5 + 10 x 0.5) / 1000
+    assert "8 parsed" in out and "estimated cost $0.4400" in out  # 8 x (100 x 0.5 + 10 x 0.5) / 1000
 
 
 def _judge_report(db, annotator="fake-judge"):
     from qualitylab.report import build_report
+
     with open_store(db, read_only=True) as s:
         return build_report(s, "b1", sections=["judges"], n_boot=100)["judges"][annotator]
 
@@ -315,7 +382,7 @@ def test_report_on_the_runs_first_slot_judge_is_never_consistent(tmp_path, db, s
     assert j["position_consistency"]["value"] == 0 and j["position_consistency"]["n"] == 4
     assert j["p_biased_first"]["value"] == 1
     assert j["p_first"]["value"] == 1 and j["preferred_slot"] == "first"
-    assert j["accuracy_vs_majority"]["value"] == 0.5          # right exactly when the longer one is shown first
+    assert j["accuracy_vs_majority"]["value"] == 0.5  # right exactly when the longer one is shown first
 
 
 def test_report_on_the_runs_longer_judge_is_consistent_and_agrees(tmp_path, db, server):
@@ -339,22 +406,36 @@ def test_report_counts_the_runs_unparsed_outputs(tmp_path, db, server):
 
 def test_single_grading_grades_the_batchs_rated_items_beside_the_human_ratings(tmp_path, db, server):
     from scipy.stats import spearmanr
-    rows = [{"item_id": f"i{k}", "annotator_id": h, "score": 2 + (k * (2 + i)) % 5, "prompt": "q",
-             "response": "r" * (3 * k + 1), "aspect": "helpfulness"} for k in range(8) for i, h in enumerate(("h1", "h2"))]
+
+    rows = [
+        {
+            "item_id": f"i{k}",
+            "annotator_id": h,
+            "score": 2 + (k * (2 + i)) % 5,
+            "prompt": "q",
+            "response": "r" * (3 * k + 1),
+            "aspect": "helpfulness",
+        }
+        for k in range(8)
+        for i, h in enumerate(("h1", "h2"))
+    ]
     ingest(write_jsonl(tmp_path / "r.jsonl", rows), "b1", db=db, kind="rating")
     base, _ = server("single")
     res = _run(db, base, mode="single", aspect="helpfulness", scale=(1, 10))
     assert (res.n_tasks, res.n_stored) == (8, 8)
     with open_store(db, read_only=True) as s:
-        got = s.con.execute("SELECT annotator_kind, count(DISTINCT item_id), min(aspect) FROM ratings "
-                            "GROUP BY 1 ORDER BY 1").fetchall()
-        pairs = s.con.execute("SELECT avg(score) FILTER (WHERE annotator_kind = 'judge'), "
-                              "avg(score) FILTER (WHERE annotator_kind = 'human') FROM ratings "
-                              "GROUP BY item_id ORDER BY item_id").fetchall()
+        got = s.con.execute(
+            "SELECT annotator_kind, count(DISTINCT item_id), min(aspect) FROM ratings GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        pairs = s.con.execute(
+            "SELECT avg(score) FILTER (WHERE annotator_kind = 'judge'), "
+            "avg(score) FILTER (WHERE annotator_kind = 'human') FROM ratings "
+            "GROUP BY item_id ORDER BY item_id"
+        ).fetchall()
     assert got == [("human", 8, "helpfulness"), ("judge", 8, "helpfulness")]
     # the report compares them: a rating-only judge still gets its judges.<id> entry
     r = _judge_report(db)["ratings"]["helpfulness"]
-    j, h = zip(*pairs)
+    j, h = zip(*pairs, strict=True)
     assert r["n_items"] == 8
     assert r["spearman"]["value"] == pytest.approx(spearmanr(j, h).statistic)
     assert r["mean_difference"]["value"] == pytest.approx(sum(j) / 8 - sum(h) / 8)
@@ -363,7 +444,9 @@ def test_single_grading_grades_the_batchs_rated_items_beside_the_human_ratings(t
 
 def test_progress_bar_draws_on_its_stream():
     import io
+
     from qualitylab.judges.runner import progress_bar
+
     out = io.StringIO()
     show = progress_bar(out)
     show(4, 4, {"unparsed": 1, "failed": 0})
@@ -375,6 +458,14 @@ def test_judge_command_has_help(capsys):
         main(["judge", "--help"])
     assert e.value.code == 0
     out = capsys.readouterr().out
-    for flag in ("--batch", "--model", "--base-url", "--prompt", "--both-orders", "--concurrency", "--price",
-                 "--single"):
+    for flag in (
+        "--batch",
+        "--model",
+        "--base-url",
+        "--prompt",
+        "--both-orders",
+        "--concurrency",
+        "--price",
+        "--single",
+    ):
         assert flag in out

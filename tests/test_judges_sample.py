@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import REPO
+
 from qualitylab.ingest import ingest
 from qualitylab.report import compute_sections
 from qualitylab.store import open_store
@@ -25,10 +25,14 @@ def test_judge_mini_matches_the_manifest(tmp_path, batch):
         j = compute_sections(s, batch, ["judges"], n_boot=100)["judges"]["judge-mini"]
     expected = manifest["annotators"][batch]["judge-mini"]
     assert j.n_verdicts == expected["n"] == 600
-    assert (j.p_first.value, j.p_first.n) == (pytest.approx(expected["p_first"]["value"], abs=1e-6),
-                                              expected["p_first"]["n"])
+    assert (j.p_first.value, j.p_first.n) == (
+        pytest.approx(expected["p_first"]["value"], abs=1e-6),
+        expected["p_first"]["n"],
+    )
     assert (j.p_prefer_longer.value, j.p_prefer_longer.n) == (
-        pytest.approx(expected["p_prefer_longer"]["value"], abs=1e-6), expected["p_prefer_longer"]["n"])
+        pytest.approx(expected["p_prefer_longer"]["value"], abs=1e-6),
+        expected["p_prefer_longer"]["n"],
+    )
     assert j.n_both_orders == 300 and j.position_consistency.value is not None
     # judge-mini is generated from the items' truth, so it agrees with the humans about as well as they
     # agree with each other (w1: 0.687 vs ceiling 0.657; w5, near-chance humans: 0.530 vs 0.452)

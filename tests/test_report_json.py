@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from qualitylab.cli import main
-
 from conftest import write_jsonl
+
+from qualitylab.cli import main
 
 STAT_KEYS = {"value", "ci95_low", "ci95_high", "n"}
 
@@ -16,14 +16,17 @@ def is_statistic(x) -> bool:
 
 
 def test_report_json_schema_for_a_pairwise_batch(tmp_path, db, capsys):
-    rows = [{"comparison_id": f"c{i}", "annotator_id": a, "preference": p}
-            for i in range(4) for a, p in (("x", "A"), ("y", "B" if i % 2 else "A"), ("z", "tie"))]
+    rows = [
+        {"comparison_id": f"c{i}", "annotator_id": a, "preference": p}
+        for i in range(4)
+        for a, p in (("x", "A"), ("y", "B" if i % 2 else "A"), ("z", "tie"))
+    ]
     write_jsonl(tmp_path / "v.jsonl", rows)
     assert main(["ingest", str(tmp_path / "v.jsonl"), "--batch", "w1", "--vendor", "acme", "--db", str(db)]) == 0
     capsys.readouterr()
     assert main(["report", "--batch", "w1", "--json", "--db", str(db)]) == 0
     out = capsys.readouterr()
-    doc = json.loads(out.out)                      # stdout holds exactly one JSON document
+    doc = json.loads(out.out)  # stdout holds exactly one JSON document
     assert doc["report_schema_version"] == 1
     assert {"qualitylab_version", "seed", "bootstrap_resamples", "generated_at"} <= set(doc["methods"])
     assert doc["batch"] == {"batch_id": "w1", "vendor": "acme", "delivered": None}

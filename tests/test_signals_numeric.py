@@ -10,25 +10,31 @@ from qualitylab.intervals import wilson
 from qualitylab.signals import bradley_terry as bt
 from qualitylab.signals import resample
 from qualitylab.signals.consistency import within_task
-from qualitylab.signals.correlation import (fisher_z_interval, kendall_tau_b_rows, kendall_tau_b_table,
-                                            rank_correlations, spearman_rows, spearman_table)
+from qualitylab.signals.correlation import (
+    fisher_z_interval,
+    kendall_tau_b_rows,
+    kendall_tau_b_table,
+    rank_correlations,
+    spearman_rows,
+    spearman_table,
+)
 from qualitylab.signals.cost import prompts_needed
 from qualitylab.signals.strength import mean_interval
 
 
 def _table(x, y):
     cells: dict[tuple, int] = {}
-    for a, b in zip(x, y):
+    for a, b in zip(x, y, strict=True):
         cells[(a, b)] = cells.get((a, b), 0) + 1
-    xs, ys, ns = zip(*[(a, b, n) for (a, b), n in cells.items()])
+    xs, ys, ns = zip(*[(a, b, n) for (a, b), n in cells.items()], strict=True)
     return np.array(xs), np.array(ys), np.array(ns)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_rank_correlations_from_a_table_equal_scipy_on_the_expanded_data(seed):
     rng = np.random.default_rng(seed)
-    x = rng.integers(0, 7, 300)                       # |rating gap| 0..6, many ties
-    y = np.clip(x // 2 + rng.integers(-1, 2, 300), 0, 3)   # strength 0..3
+    x = rng.integers(0, 7, 300)  # |rating gap| 0..6, many ties
+    y = np.clip(x // 2 + rng.integers(-1, 2, 300), 0, 3)  # strength 0..3
     xs, ys, ns = _table(x, y)
     # reference: scipy.stats.kendalltau (tau-b) and spearmanr on one row per observation
     assert kendall_tau_b_table(xs, ys, ns)[0] == pytest.approx(stats.kendalltau(x, y).statistic, abs=1e-12)
@@ -71,8 +77,9 @@ def test_bradley_terry_two_models_by_hand():
 def test_bradley_terry_equals_statsmodels_binomial_logit_with_half_ties():
     from statsmodels.genmod import families
     from statsmodels.genmod.generalized_linear_model import GLM
+
     rows = [(0, 1, 10, 5, 2), (0, 2, 8, 8, 1), (0, 3, 3, 9, 0), (1, 2, 4, 7, 3), (1, 3, 6, 6, 0), (2, 3, 2, 9, 1)]
-    ix, iy, nx, ny, nt = map(np.array, zip(*rows))
+    ix, iy, nx, ny, nt = map(np.array, zip(*rows, strict=True))
     s = bt.bradley_terry(bt.win_matrix(ix, iy, nx, ny, nt, 4))
     # reference: logit(P(x beats y)) = b_x - b_y, a GLM on half-win proportions weighted by games
     design = np.zeros((len(rows), 4))
@@ -107,7 +114,7 @@ def test_clustered_proportion_design_effect():
     assert s.value == 0.5 and s.n == 100
     # deff = G/(G-1) * sum (k - p n)^2 / N^2 / (p(1-p)/N) = 10/9 * 2500/10000 / 0.0025 = 11.11
     assert "11.11" in s.method
-    lo, hi = wilson(4.5, 9)     # Wilson at the effective size N / deff = 100 / 11.11 = 9
+    lo, hi = wilson(4.5, 9)  # Wilson at the effective size N / deff = 100 / 11.11 = 9
     assert (s.ci95_low, s.ci95_high) == pytest.approx((lo, hi))
     # extremes stay inside 0..1 and never collapse
     s1 = resample.clustered_proportion([3, 4], [3, 4], what="x", unit="prompt_id")
@@ -129,7 +136,7 @@ def test_prompts_needed_by_hand():
     assert prompts_needed(0.5, 1.0) == pytest.approx(31.40, abs=0.01)
     assert prompts_needed(-0.5, 1.0) == pytest.approx(31.40, abs=0.01)
     assert np.isinf(prompts_needed(0.0, 1.0))
-    assert prompts_needed(10.0, 0.1) == 2.0        # floor: the spread needs two prompts
+    assert prompts_needed(10.0, 0.1) == 2.0  # floor: the spread needs two prompts
     with pytest.raises(ValueError, match="strictly between"):
         prompts_needed(0.5, 1.0, confidence=95)
 
@@ -143,14 +150,14 @@ def test_mean_interval_equals_scipy_t():
 
 def test_within_task_by_hand():
     cells = [  # (preference, rating_sign, rating_gap, strength, n)
-        ("A", 1, 3.0, 3, 1),     # agrees
-        ("B", 1, 1.0, 1, 1),     # disagrees
-        ("A", 0, 0.0, 2, 1),     # rating tie with a strong preference
+        ("A", 1, 3.0, 3, 1),  # agrees
+        ("B", 1, 1.0, 1, 1),  # disagrees
+        ("A", 0, 0.0, 2, 1),  # rating tie with a strong preference
         ("tie", 1, 3.0, None, 1),  # no preference, large gap
-        ("B", -1, 4.0, 2, 1),    # agrees
-        ("B", -1, 1.0, 0, 1),    # agrees; unsure with a small gap
+        ("B", -1, 4.0, 2, 1),  # agrees
+        ("B", -1, 1.0, 0, 1),  # agrees; unsure with a small gap
     ]
-    rows = [dict(zip(("preference", "rating_sign", "rating_gap", "strength", "n"), c)) for c in cells]
+    rows = [dict(zip(("preference", "rating_sign", "rating_gap", "strength", "n"), c, strict=True)) for c in cells]
     w = within_task(rows)
     assert (w.direction_agreement.value, w.direction_agreement.n) == (0.75, 4)
     assert (w.rating_tie_strong_preference.value, w.rating_tie_strong_preference.n) == (1.0, 1)

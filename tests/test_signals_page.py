@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import numpy as np
+from conftest import write_jsonl
 from streamlit.testing.v1 import AppTest
 
-from conftest import write_jsonl
 from qualitylab.ingest import ingest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -37,22 +37,50 @@ def _batch(tmp_path, db, rankings: bool = True, aspects: tuple[str, ...] = ("hel
             for j in range(i + 1, 4):
                 for a in ("h1", "h2", "h3"):
                     z = MODELS[names[i]] - MODELS[names[j]] + rng.normal()
-                    pw.append({"comparison_id": f"{pid}-{i}{j}", "annotator_id": a, "prompt_id": pid,
-                               "preference": "A" if z > 0.2 else "B" if z < -0.2 else "tie",
-                               "model_a": names[i], "model_b": names[j], "strength": int(min(3, abs(z) // 0.6)),
-                               "rating_a": int(np.clip(round(4 + 2 * MODELS[names[i]] + rng.normal()), 1, 7)),
-                               "rating_b": int(np.clip(round(4 + 2 * MODELS[names[j]] + rng.normal()), 1, 7)),
-                               "seconds": float(rng.uniform(20, 60))})
+                    pw.append(
+                        {
+                            "comparison_id": f"{pid}-{i}{j}",
+                            "annotator_id": a,
+                            "prompt_id": pid,
+                            "preference": "A" if z > 0.2 else "B" if z < -0.2 else "tie",
+                            "model_a": names[i],
+                            "model_b": names[j],
+                            "strength": int(min(3, abs(z) // 0.6)),
+                            "rating_a": int(np.clip(round(4 + 2 * MODELS[names[i]] + rng.normal()), 1, 7)),
+                            "rating_b": int(np.clip(round(4 + 2 * MODELS[names[j]] + rng.normal()), 1, 7)),
+                            "seconds": float(rng.uniform(20, 60)),
+                        }
+                    )
         for a in ("h1", "h2"):
             for m, q in MODELS.items():
                 for aspect in aspects:
                     score = int(np.clip(round(4 + 2 * (q + (1.5 if m == "m3" else 0)) + rng.normal(scale=0.5)), 1, 7))
-                    rt.append({"item_id": f"{pid}-{m}", "annotator_id": a, "score": score, "aspect": aspect,
-                               "prompt_id": pid, "model": m, "seconds": 20.0})
+                    rt.append(
+                        {
+                            "item_id": f"{pid}-{m}",
+                            "annotator_id": a,
+                            "score": score,
+                            "aspect": aspect,
+                            "prompt_id": pid,
+                            "model": m,
+                            "seconds": 20.0,
+                        }
+                    )
             order = sorted(MODELS, key=lambda m: -(MODELS[m] + rng.normal(scale=0.5)))
-            rk += [{"prompt_id": pid, "annotator_id": a, "response_id": f"{pid}-{m}", "rank": r + 1, "model": m,
-                    "seconds": 15.0} for r, m in enumerate(order)]
-    for name, rows, kind in (("pw", pw, "pairwise"), ("rt", rt, "rating"), ("rk", rk, "ranking"))[:3 if rankings else 2]:
+            rk += [
+                {
+                    "prompt_id": pid,
+                    "annotator_id": a,
+                    "response_id": f"{pid}-{m}",
+                    "rank": r + 1,
+                    "model": m,
+                    "seconds": 15.0,
+                }
+                for r, m in enumerate(order)
+            ]
+    for name, rows, kind in (("pw", pw, "pairwise"), ("rt", rt, "rating"), ("rk", rk, "ranking"))[
+        : 3 if rankings else 2
+    ]:
         ingest(write_jsonl(tmp_path / f"{name}.jsonl", rows), "w1", db=db, kind=kind, mode="append")
 
 
@@ -81,7 +109,10 @@ def test_signals_page_shows_leaderboards_agreement_cost_and_strength(tmp_path, d
     assert "Ratings in the same task" in bars["data"][0]["x"] and "Rankings (every pair)" in bars["data"][0]["x"]
     curves = [c for c in charts if c["data"] and c["data"][0].get("mode") == "lines"]
     assert curves and {d["name"].split(" (")[0] for d in curves[0]["data"]} == {
-        "Pairwise verdicts", "Rankings", "Mean ratings"}
+        "Pairwise verdicts",
+        "Rankings",
+        "Mean ratings",
+    }
     assert curves[0]["layout"]["xaxis"]["title"]["text"] == "annotation hours"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Direction agreement (same task)"] != "—"
@@ -117,22 +148,25 @@ def test_signals_page_hides_the_leaderboard_of_a_signal_the_batch_lacks(tmp_path
     at = _open_signals(at)
     assert not at.exception
     board = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert [d["name"] for d in board["data"]] == ["Pairwise verdicts", "Mean ratings"]   # no empty Rankings axes
+    assert [d["name"] for d in board["data"]] == ["Pairwise verdicts", "Mean ratings"]  # no empty Rankings axes
     assert [a["text"] for a in board["layout"]["annotations"]] == ["Pairwise verdicts", "Mean ratings"]
     assert any(c.value == "Not shown: Rankings (the batch has no rankings)." for c in at.caption)
 
 
 def test_signals_page_opens_on_the_sidebars_aspect_and_reuses_the_cached_report(tmp_path, db, monkeypatch):
     import qualitylab.ui.data as ui_data
+
     _batch(tmp_path, db, aspects=("harmlessness", "helpfulness"))
     calls = []
     real = ui_data.compute_sections
-    monkeypatch.setattr(ui_data, "compute_sections",
-                        lambda store, batch, names, **kw: calls.append((names, kw["options"])) or real(
-                            store, batch, names, **kw))
+    monkeypatch.setattr(
+        ui_data,
+        "compute_sections",
+        lambda store, batch, names, **kw: calls.append((names, kw["options"])) or real(store, batch, names, **kw),
+    )
     at = AppTest.from_file(APP, default_timeout=180)
     at.session_state["n_boot"] = 100
-    at.run()                                   # Overview: computes the batch's full report (the gate)
+    at.run()  # Overview: computes the batch's full report (the gate)
     assert not at.exception and calls[-1] == (None, {})
     n_calls = len(calls)
     at = _open_signals(at)
@@ -152,6 +186,7 @@ def test_signals_page_opens_on_the_sidebars_aspect_and_reuses_the_cached_report(
 
 def test_report_options_are_only_the_differences_from_the_reports_defaults():
     from qualitylab.ui.pages.signals import report_options
+
     assert report_options("human", "helpfulness", "helpfulness") == {}
     assert report_options("human", None, None) == {}
     assert report_options("judge", "overall", "helpfulness") == {"annotator_kind": "judge", "aspect": "overall"}

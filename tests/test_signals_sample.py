@@ -21,7 +21,6 @@ RATING_WEEKS = ("acme-w2", "acme-w4", "acme-w6")
 SECTIONS = ["ratings_vs_preferences", "leaderboard", "strength"]
 
 
-
 @pytest.fixture(scope="module")
 def manifest() -> dict:
     return json.loads(MANIFEST.read_text(encoding="utf-8"))
@@ -31,12 +30,22 @@ def manifest() -> dict:
 def results(tmp_path_factory, manifest) -> dict:
     """The three sections for each ratings week, from a store loaded with those weeks' files."""
     from qualitylab.ingest import ingest
+
     db = tmp_path_factory.mktemp("signals-sample") / "store.duckdb"
     plan = json.loads((SAMPLE_DIR / "load.json").read_text(encoding="utf-8"))
     for e in plan:
         if e["batch"] in RATING_WEEKS:
-            ingest(SAMPLE_DIR / e["file"], e["batch"], db=db, vendor=e.get("vendor"), delivered=e.get("delivered"),
-                   kind=e.get("kind"), fmt=e.get("format"), quarantine=e.get("quarantine", False), mode="append")
+            ingest(
+                SAMPLE_DIR / e["file"],
+                e["batch"],
+                db=db,
+                vendor=e.get("vendor"),
+                delivered=e.get("delivered"),
+                kind=e.get("kind"),
+                fmt=e.get("format"),
+                quarantine=e.get("quarantine", False),
+                mode="append",
+            )
     with open_store(db, read_only=True) as store:
         return {b: compute_sections(store, b, SECTIONS, n_boot=300, seed=20240601) for b in RATING_WEEKS}
 
@@ -49,8 +58,7 @@ def test_leaderboard_numbers_equal_the_manifest(results, manifest, batch):
         assert rows[model]["pairwise_win_rate"].value == pytest.approx(wr, abs=1e-6)
         # the manifest's BT strengths have geometric mean 1; ours are their centred logs
         assert np.exp(rows[model]["pairwise_bt"].value) == pytest.approx(expected["bradley_terry"][model], abs=1e-5)
-        assert rows[model]["rating_mean"].value == pytest.approx(expected["mean_rating_helpfulness"][model],
-                                                                 abs=1e-5)
+        assert rows[model]["rating_mean"].value == pytest.approx(expected["mean_rating_helpfulness"][model], abs=1e-5)
 
 
 @pytest.mark.parametrize("batch", RATING_WEEKS)

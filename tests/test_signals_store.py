@@ -15,8 +15,8 @@ Rankings of p1: h1 a=1 b=2 c=3; h2 c=1 a=2 b=2.
 from __future__ import annotations
 
 import pytest
-
 from conftest import write_jsonl
+
 from qualitylab.ingest import ingest
 from qualitylab.report import build_report, compute_sections
 from qualitylab.store import open_store
@@ -24,10 +24,17 @@ from qualitylab.store import open_store
 SECTIONS = ["ratings_vs_preferences", "leaderboard", "strength"]
 MODELS = {"c1": ("p1", "a", "b"), "c2": ("p1", "b", "c"), "c3": ("p1", "c", "a"), "c4": ("p2", "a", "b")}
 VERDICTS = [  # comparison, annotator, preference, strength, rating_a, rating_b
-    ("c1", "h1", "A", 3, 6, 3), ("c1", "h2", "B", 1, 5, 4), ("c1", "h3", "A", None, None, None),
-    ("c2", "h1", "A", 2, 4, 4), ("c2", "h2", "tie", None, 5, 2), ("c2", "h3", "A", None, None, None),
-    ("c3", "h1", "B", 2, 2, 6), ("c3", "h2", "B", 0, 3, 4), ("c3", "h3", "A", None, None, None),
-    ("c4", "h1", "A", None, None, None), ("c4", "h2", "A", None, None, None),
+    ("c1", "h1", "A", 3, 6, 3),
+    ("c1", "h2", "B", 1, 5, 4),
+    ("c1", "h3", "A", None, None, None),
+    ("c2", "h1", "A", 2, 4, 4),
+    ("c2", "h2", "tie", None, 5, 2),
+    ("c2", "h3", "A", None, None, None),
+    ("c3", "h1", "B", 2, 2, 6),
+    ("c3", "h2", "B", 0, 3, 4),
+    ("c3", "h3", "A", None, None, None),
+    ("c4", "h1", "A", None, None, None),
+    ("c4", "h2", "A", None, None, None),
 ]
 RATINGS = {"h1": {"a": 6, "b": 4, "c": 2}, "h2": {"a": 5, "b": 5, "c": 3}}
 RANKS = {"h1": {"a": 1, "b": 2, "c": 3}, "h2": {"c": 1, "a": 2, "b": 2}}
@@ -37,11 +44,18 @@ def pairwise_rows(swap: bool = False) -> list[dict]:
     rows = []
     for c, a, pref, s, ra, rb in VERDICTS:
         pid, ma, mb = MODELS[c]
-        if swap:   # the same verdicts with the A and B slots exchanged
+        if swap:  # the same verdicts with the A and B slots exchanged
             ma, mb, ra, rb = mb, ma, rb, ra
             pref = {"A": "B", "B": "A"}.get(pref, pref)
-        row = {"comparison_id": c, "annotator_id": a, "preference": pref, "prompt_id": pid,
-               "model_a": ma, "model_b": mb, "seconds": 30.0}
+        row = {
+            "comparison_id": c,
+            "annotator_id": a,
+            "preference": pref,
+            "prompt_id": pid,
+            "model_a": ma,
+            "model_b": mb,
+            "seconds": 30.0,
+        }
         if s is not None:
             row["strength"] = s
         if ra is not None:
@@ -51,15 +65,28 @@ def pairwise_rows(swap: bool = False) -> list[dict]:
 
 
 def rating_rows() -> list[dict]:
-    return [{"item_id": f"p1-{m}", "annotator_id": a, "score": sc if aspect == "helpfulness" else 4,
-             "aspect": aspect, "prompt_id": "p1", "model": m, "seconds": 10.0}
-            for a, scores in RATINGS.items() for m, sc in scores.items()
-            for aspect in ("helpfulness", "harmlessness")]
+    return [
+        {
+            "item_id": f"p1-{m}",
+            "annotator_id": a,
+            "score": sc if aspect == "helpfulness" else 4,
+            "aspect": aspect,
+            "prompt_id": "p1",
+            "model": m,
+            "seconds": 10.0,
+        }
+        for a, scores in RATINGS.items()
+        for m, sc in scores.items()
+        for aspect in ("helpfulness", "harmlessness")
+    ]
 
 
 def ranking_rows() -> list[dict]:
-    return [{"prompt_id": "p1", "annotator_id": a, "response_id": f"p1-{m}", "rank": r, "model": m, "seconds": 5.0}
-            for a, ranks in RANKS.items() for m, r in ranks.items()]
+    return [
+        {"prompt_id": "p1", "annotator_id": a, "response_id": f"p1-{m}", "rank": r, "model": m, "seconds": 5.0}
+        for a, ranks in RANKS.items()
+        for m, r in ranks.items()
+    ]
 
 
 def load(db, tmp_path, *, kinds=("pairwise", "rating", "ranking"), swap=False, batch="b1"):
@@ -83,12 +110,12 @@ def test_within_task_by_hand(full):
     w = full["ratings_vs_preferences"].within_task
     # decided (non-tie, ratings differ): c1h1 agree, c1h2 disagree, c3h1 agree, c3h2 agree
     assert (w.direction_agreement.value, w.direction_agreement.n) == (0.75, 4)
-    assert (w.rating_tie_strong_preference.value, w.rating_tie_strong_preference.n) == (1.0, 1)   # c2h1
-    assert (w.preference_tie_rating_gap.value, w.preference_tie_rating_gap.n) == (0.5, 2)         # c2h2, c3h2
+    assert (w.rating_tie_strong_preference.value, w.rating_tie_strong_preference.n) == (1.0, 1)  # c2h1
+    assert (w.preference_tie_rating_gap.value, w.preference_tie_rating_gap.n) == (0.5, 2)  # c2h2, c3h2
     per = {x.annotator_id: x for x in full["ratings_vs_preferences"].within_task_per_annotator}
     assert per["h1"].direction_agreement.value == 1.0 and per["h1"].direction_agreement.n == 2
     assert per["h2"].direction_agreement.value == 0.5 and per["h2"].direction_agreement.n == 2
-    assert set(per) == {"h1", "h2"}     # h3 gave no ratings in the task
+    assert set(per) == {"h1", "h2"}  # h3 gave no ratings in the task
 
 
 def test_across_tasks_by_hand(full):
@@ -116,9 +143,9 @@ def test_across_tasks_by_hand(full):
 def test_transitivity_by_hand(full):
     t = full["ratings_vs_preferences"].transitivity
     per = {p["annotator_id"]: p for p in t.per_annotator}
-    assert (per["h1"]["n_triads"], per["h1"]["n_cyclic"]) == (1, 0)    # a > b > c, a > c
-    assert (per["h2"]["n_triads"], per["h2"]["n_prompts_3plus"]) == (0, 1)   # b-c tie: triad incomplete
-    assert (per["h3"]["n_triads"], per["h3"]["n_cyclic"]) == (1, 1)    # a > b > c > a
+    assert (per["h1"]["n_triads"], per["h1"]["n_cyclic"]) == (1, 0)  # a > b > c, a > c
+    assert (per["h2"]["n_triads"], per["h2"]["n_prompts_3plus"]) == (0, 1)  # b-c tie: triad incomplete
+    assert (per["h3"]["n_triads"], per["h3"]["n_cyclic"]) == (1, 1)  # a > b > c > a
     assert (t.cyclic_triad_share.value, t.cyclic_triad_share.n) == (0.5, 2)
 
 
@@ -149,17 +176,20 @@ def test_strength_by_hand(full):
     assert s.strength_given_direction.value == 0.0 and s.strength_given_direction.n == 2
     assert (s.unsure_rate.value, s.unsure_rate.n) == (0.2, 5)
     per = {p["annotator_id"]: p for p in s.per_annotator}
-    assert per["h1"]["strength_inflation"].value == 2.0      # 3 - 1 on c1, 2 - 0 on c3
+    assert per["h1"]["strength_inflation"].value == 2.0  # 3 - 1 on c1, 2 - 0 on c3
     assert per["h2"]["strength_inflation"].value == -2.0
     assert per["h1"]["mean_strength"].value == pytest.approx(7 / 3)
-    assert per["h2"]["unsure_rate"].value == 0.5          # strength 1 on c1, 0 on c3
+    assert per["h2"]["unsure_rate"].value == 0.5  # strength 1 on c1, 0 on c3
 
 
 def test_cost_seconds_per_task(full):
     cost = full["leaderboard"].cost
     # a verdict 30 s; a rating task (one response, two aspect rows of 10 s) 20 s; a ranking row 5 s
-    assert {k: v.value for k, v in cost.seconds_per_task.items()} == {"pairwise": 30.0, "ratings": 20.0,
-                                                                       "rankings": 5.0}
+    assert {k: v.value for k, v in cost.seconds_per_task.items()} == {
+        "pairwise": 30.0,
+        "ratings": 20.0,
+        "rankings": 5.0,
+    }
     # only a vs b is covered on two prompts (p1, p2), by pairwise verdicts only
     assert {(p["model_x"], p["model_y"], p["signal"]) for p in cost.pairs} == {("a", "b", "pairwise")}
     assert cost.better_buy["signal"] is None and "fewer than two signals" in cost.better_buy["reason"]
@@ -169,7 +199,9 @@ def test_swapping_a_and_b_changes_nothing(db, tmp_path, full):
     load(db, tmp_path, swap=True, batch="b2")
     swapped = sections(db, "b2")
     import json
+
     from qualitylab.results import to_jsonable
+
     assert json.dumps(to_jsonable(swapped), sort_keys=True) == json.dumps(to_jsonable(full), sort_keys=True)
 
 

@@ -8,9 +8,9 @@ as a :class:`RowProblem`, never guessed: ingest refuses it, or quarantines it wi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ..readers import Record
 
@@ -18,8 +18,8 @@ from ..readers import Record
 @dataclass(frozen=True)
 class Adapter:
     name: str
-    kind: str                                  # the canonical kind it produces
-    unit: str                                  # what a problem's number counts: line | record | row
+    kind: str  # the canonical kind it produces
+    unit: str  # what a problem's number counts: line | record | row
     read: Callable[[Path], Iterator[Record]]
     doc: str
 
@@ -36,6 +36,7 @@ def _load_all() -> None:
     """Import every adapter module so it registers itself (one module per public format)."""
     import importlib
     import pkgutil
+
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
 

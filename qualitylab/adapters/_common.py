@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import RowProblem, UsageError
 from ..readers import iter_csv, iter_jsonl_objects
@@ -49,6 +50,7 @@ def with_extras(canonical: dict[str, str | None], more: dict[str, Any]) -> dict[
     as ``upstream_<name>``.
     """
     from ..schema import PAIRWISE
+
     out = dict(canonical)
     for k, v in more.items():
         if v is None:
@@ -97,11 +99,17 @@ def load_json_array(path: Path) -> list:
         with open(path, encoding="utf-8-sig") as f:
             data = json.load(f)
     except json.JSONDecodeError as e:
-        raise UsageError("Not a JSON array", f"{path.name}: malformed JSON at line {e.lineno}: {e.msg}",
-                         "give the upstream .json file as published") from None
+        raise UsageError(
+            "Not a JSON array",
+            f"{path.name}: malformed JSON at line {e.lineno}: {e.msg}",
+            "give the upstream .json file as published",
+        ) from None
     if not isinstance(data, list):
-        raise UsageError("Not a JSON array", f"{path.name} holds a {type(data).__name__}, not a list",
-                         "give the upstream .json file as published")
+        raise UsageError(
+            "Not a JSON array",
+            f"{path.name} holds a {type(data).__name__}, not a list",
+            "give the upstream .json file as published",
+        )
     return data
 
 
@@ -118,8 +126,7 @@ def iter_objects(path: Path) -> Iterator[SourceRecord]:
             if isinstance(obj, dict):
                 yield i, obj, None
             else:
-                yield i, None, RowProblem(i, None, f"expected a JSON object, found {type(obj).__name__}",
-                                          raw=raw(obj))
+                yield i, None, RowProblem(i, None, f"expected a JSON object, found {type(obj).__name__}", raw=raw(obj))
     elif suffix in (".jsonl", ".ndjson"):
         yield from iter_jsonl_objects(path)
     elif suffix == ".csv":
@@ -132,22 +139,27 @@ def iter_objects(path: Path) -> Iterator[SourceRecord]:
                 yield n, {k: maybe_json(v) if v != "" else None for k, v in obj.items()}, None
     elif suffix in (".parquet", ".pq"):
         import pyarrow.parquet as pq
+
         n = 0
         for batch in pq.ParquetFile(path).iter_batches(batch_size=5_000):
             for obj in batch.to_pylist():
                 n += 1
                 yield n, obj, None
     else:
-        raise UsageError("Unknown file type", f"{path.name}: cannot read '{path.suffix}' files for this format",
-                         "use a .json (array), .jsonl, .csv or .parquet file")
+        raise UsageError(
+            "Unknown file type",
+            f"{path.name}: cannot read '{path.suffix}' files for this format",
+            "use a .json (array), .jsonl, .csv or .parquet file",
+        )
 
 
 # ---- chat transcripts as lists of {role, content} -------------------------------------------
 
+
 def messages(value: Any) -> list[dict] | None:
     """A conversation as a list of {role, content} dicts, or None when it is not one."""
     value = maybe_json(value)
-    if hasattr(value, "tolist"):          # numpy arrays from pandas-written Parquet
+    if hasattr(value, "tolist"):  # numpy arrays from pandas-written Parquet
         value = value.tolist()
     if not isinstance(value, list) or not all(isinstance(m, dict) and "role" in m for m in value):
         return None

@@ -19,8 +19,8 @@ recorded.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import RowProblem
 from ..readers import Record
@@ -30,13 +30,22 @@ from .mtbench_human import conversation_turn, winner_of
 
 POOL_55K = "arena-anonymous-voters"
 USED_CONV = {"question_id", "model_a", "model_b", "winner", "judge", "conversation_a", "conversation_b", "tstamp"}
-USED_55K = {"id", "model_a", "model_b", "prompt", "response_a", "response_b",
-            "winner_model_a", "winner_model_b", "winner_tie"}
+USED_55K = {
+    "id",
+    "model_a",
+    "model_b",
+    "prompt",
+    "response_a",
+    "response_b",
+    "winner_model_a",
+    "winner_model_b",
+    "winner_tie",
+}
 
 
 def _utc(tstamp) -> str | None:
     try:
-        return dt.datetime.fromtimestamp(float(tstamp), dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return dt.datetime.fromtimestamp(float(tstamp), dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -44,12 +53,20 @@ def _utc(tstamp) -> str | None:
 def _conversations(n: int, obj: dict, source: str):
     missing = [c for c in ("question_id", "model_a", "model_b", "winner", "judge") if obj.get(c) is None]
     if missing:
-        return RowProblem(n, "preference" if missing[0] == "winner" else None,
-                          f"missing {', '.join(missing)} ({source})", raw=raw(obj))
+        return RowProblem(
+            n,
+            "preference" if missing[0] == "winner" else None,
+            f"missing {', '.join(missing)} ({source})",
+            raw=raw(obj),
+        )
     pref = winner_of(obj["winner"])
     if pref is None:
-        return RowProblem(n, "preference", f"winner = {obj['winner']!r} is not model_a, model_b, tie or "
-                          f"tie (bothbad) ({source}); not guessed", raw=raw(obj))
+        return RowProblem(
+            n,
+            "preference",
+            f"winner = {obj['winner']!r} is not model_a, model_b, tie or tie (bothbad) ({source}); not guessed",
+            raw=raw(obj),
+        )
     mapped = conversation_turn(obj, None, n, source)
     if isinstance(mapped, RowProblem):
         return mapped
@@ -59,11 +76,22 @@ def _conversations(n: int, obj: dict, source: str):
         more.update(conversation_a=messages(obj["conversation_a"]), conversation_b=messages(obj["conversation_b"]))
     created = _utc(obj.get("tstamp"))
     if obj.get("tstamp") is not None and created is None:
-        more["tstamp"] = obj["tstamp"]            # unreadable: kept as delivered, not dropped
-    return with_extras(row(
-        comparison_id=f"arena-{obj['question_id']}", annotator_id=obj["judge"], annotator_kind="human",
-        preference=pref, prompt=prompt, response_a=resp_a, response_b=resp_b, model_a=obj["model_a"],
-        model_b=obj["model_b"], created_at=created), {"winner": obj["winner"], **more})
+        more["tstamp"] = obj["tstamp"]  # unreadable: kept as delivered, not dropped
+    return with_extras(
+        row(
+            comparison_id=f"arena-{obj['question_id']}",
+            annotator_id=obj["judge"],
+            annotator_kind="human",
+            preference=pref,
+            prompt=prompt,
+            response_a=resp_a,
+            response_b=resp_b,
+            model_a=obj["model_a"],
+            model_b=obj["model_b"],
+            created_at=created,
+        ),
+        {"winner": obj["winner"], **more},
+    )
 
 
 def _turns(value) -> list[str] | None:
@@ -89,8 +117,12 @@ def _arena55k(n: int, obj: dict, source: str):
     flags = {k: _flag(obj.get(k)) for k in ("winner_model_a", "winner_model_b", "winner_tie")}
     if any(v is None for v in flags.values()) or sum(flags.values()) != 1:
         shown = {k: obj.get(k) for k in flags}
-        return RowProblem(n, "preference", f"winner_model_a/winner_model_b/winner_tie = {shown} is not exactly "
-                          f"one 1 ({source}); not guessed", raw=raw(obj))
+        return RowProblem(
+            n,
+            "preference",
+            f"winner_model_a/winner_model_b/winner_tie = {shown} is not exactly one 1 ({source}); not guessed",
+            raw=raw(obj),
+        )
     pref = "A" if flags["winner_model_a"] else "B" if flags["winner_model_b"] else "tie"
     turns = {c: _turns(obj.get(c)) for c in ("prompt", "response_a", "response_b")}
     bad = [c for c, v in turns.items() if v is None]
@@ -98,13 +130,23 @@ def _arena55k(n: int, obj: dict, source: str):
         return RowProblem(n, bad[0], f"{bad[0]} is not a JSON list of strings ({source})", raw=raw(obj))
     more = extras(obj, USED_55K)
     if max(len(v) for v in turns.values()) > 1:
-        more.update(prompt_turns=turns["prompt"], response_a_turns=turns["response_a"],
-                    response_b_turns=turns["response_b"])
-    return with_extras(row(
-        comparison_id=f"arena55k-{obj.get('id', n)}", annotator_id=POOL_55K, annotator_kind="human",
-        preference=pref, prompt="\n\n".join(turns["prompt"]), response_a="\n\n".join(turns["response_a"]),
-        response_b="\n\n".join(turns["response_b"]), model_a=obj.get("model_a"), model_b=obj.get("model_b")),
-        more)
+        more.update(
+            prompt_turns=turns["prompt"], response_a_turns=turns["response_a"], response_b_turns=turns["response_b"]
+        )
+    return with_extras(
+        row(
+            comparison_id=f"arena55k-{obj.get('id', n)}",
+            annotator_id=POOL_55K,
+            annotator_kind="human",
+            preference=pref,
+            prompt="\n\n".join(turns["prompt"]),
+            response_a="\n\n".join(turns["response_a"]),
+            response_b="\n\n".join(turns["response_b"]),
+            model_a=obj.get("model_a"),
+            model_b=obj.get("model_b"),
+        ),
+        more,
+    )
 
 
 def read(path: Path) -> Iterator[Record]:
@@ -118,12 +160,19 @@ def read(path: Path) -> Iterator[Record]:
         elif "winner_model_a" in obj or "response_a" in obj:
             out = _arena55k(n, obj, source)
         else:
-            out = RowProblem(n, None, f"neither Arena schema: no conversation_a nor winner_model_a ({source})",
-                             raw=raw(obj))
+            out = RowProblem(
+                n, None, f"neither Arena schema: no conversation_a nor winner_model_a ({source})", raw=raw(obj)
+            )
         yield (n, None, out) if isinstance(out, RowProblem) else (n, out, None)
 
 
-ADAPTER = register(Adapter(
-    name="arena", kind="pairwise", unit="record", read=read,
-    doc="Chatbot Arena battles: chatbot_arena_conversations (conversation_a/b, judge, tstamp, ...) or "
-        "arena-human-preference-55k (prompt/response_a/response_b JSON lists, winner_* flags)"))
+ADAPTER = register(
+    Adapter(
+        name="arena",
+        kind="pairwise",
+        unit="record",
+        read=read,
+        doc="Chatbot Arena battles: chatbot_arena_conversations (conversation_a/b, judge, tstamp, ...) or "
+        "arena-human-preference-55k (prompt/response_a/response_b JSON lists, winner_* flags)",
+    )
+)

@@ -17,14 +17,14 @@ artefact, not a finding. The chosen response goes to A or B by a seeded hash ins
 ``sha256("qualitylab/chosen-rejected/v1" + NUL + comparison_id)``, lowest bit of the first byte
 (0 -> A): deterministic, balanced in expectation, independent of the content's order. ``shown_first``
 is not recorded (the sets do not say how the pair was shown). comparison_id: ``ultrafeedback-<prompt_id>``,
-else ``<id>`` when the source has an ``id``, else ``hh-<16 hex of sha256(chosen, rejected)>`` for HH-RLHF (``pair-<...>`` of the prompt and
-both texts for other sets).
+else ``<id>`` when the source has an ``id``, else ``hh-<16 hex of sha256(chosen, rejected)>`` for HH-RLHF
+(``pair-<...>`` of the prompt and both texts for other sets).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import RowProblem
 from ..readers import Record
@@ -48,7 +48,7 @@ def split_hh(chosen: str, rejected: str) -> tuple[str, str, str] | str:
         return "no '\\n\\nAssistant:' turn in " + ("chosen" if ic < 0 else "rejected")
     if chosen[:ic] != rejected[:ir]:
         return "chosen and rejected do not share the conversation before the final assistant turn"
-    return chosen[:ic].lstrip("\n"), chosen[ic + len(MARK):].strip(), rejected[ir + len(MARK):].strip()
+    return chosen[:ic].lstrip("\n"), chosen[ic + len(MARK) :].strip(), rejected[ir + len(MARK) :].strip()
 
 
 def _source_id(obj: dict, prefix: str, *texts: str | None) -> str:
@@ -68,14 +68,19 @@ def _map(n: int, obj: dict, source: str):
     more = extras(obj, USED)
     ratings = (obj.get("score_chosen"), obj.get("score_rejected"))
     msgs_c, msgs_r = messages(chosen), messages(rejected)
-    if msgs_c is not None and msgs_r is not None:                       # UltraFeedback binarized
+    if msgs_c is not None and msgs_r is not None:  # UltraFeedback binarized
         resp_c, resp_r = _last_assistant(msgs_c), _last_assistant(msgs_r)
         if resp_c is None or resp_r is None:
-            return RowProblem(n, "response_a", f"no assistant message in {'chosen' if resp_c is None else 'rejected'} "
-                              f"({source})", raw=raw(obj))
+            return RowProblem(
+                n,
+                "response_a",
+                f"no assistant message in {'chosen' if resp_c is None else 'rejected'} ({source})",
+                raw=raw(obj),
+            )
         if msgs_c[:-1] != msgs_r[:-1]:
-            return RowProblem(n, "prompt", f"chosen and rejected differ before their last message ({source})",
-                              raw=raw(obj))
+            return RowProblem(
+                n, "prompt", f"chosen and rejected differ before their last message ({source})", raw=raw(obj)
+            )
         prompt = obj.get("prompt")
         if prompt is None:
             prompt = "\n\n".join(contents(msgs_c[:-1], "user"))
@@ -87,28 +92,44 @@ def _map(n: int, obj: dict, source: str):
         if len(msgs_c) > 2:
             more.update(chosen_messages=msgs_c[:-1])
     elif isinstance(chosen, str) and isinstance(rejected, str) and MARK in chosen and obj.get("prompt") is None:
-        split = split_hh(chosen, rejected)                              # HH-RLHF transcripts
+        split = split_hh(chosen, rejected)  # HH-RLHF transcripts
         if isinstance(split, str):
             return RowProblem(n, "prompt", f"{split} ({source}); not guessed", raw=raw(obj))
         prompt, resp_c, resp_r = split
         pid = None
         cid = _source_id(obj, "hh", chosen, rejected)
         who, kind = "hh-rlhf-crowdworkers", "human"
-    elif isinstance(chosen, str) and isinstance(rejected, str):          # prompt + plain texts
+    elif isinstance(chosen, str) and isinstance(rejected, str):  # prompt + plain texts
         prompt, resp_c, resp_r = obj.get("prompt"), chosen, rejected
         pid = obj.get("prompt_id")
         cid = _source_id(obj, "pair", text(prompt), chosen, rejected)
         who, kind = "chosen-rejected-source", "human"
     else:
         col = "response_a" if not isinstance(chosen, (str, list)) else "response_b"
-        return RowProblem(n, col, f"chosen/rejected are neither texts nor lists of {{role, content}} messages "
-                          f"({source})", raw=raw(obj))
+        return RowProblem(
+            n,
+            col,
+            f"chosen/rejected are neither texts nor lists of {{role, content}} messages ({source})",
+            raw=raw(obj),
+        )
     slot = chosen_slot(cid)
     a, b = (resp_c, resp_r) if slot == "A" else (resp_r, resp_c)
     ra, rb = ratings if slot == "A" else ratings[::-1]
-    return with_extras(row(comparison_id=cid, prompt_id=pid, annotator_id=who, annotator_kind=kind,
-                           preference=slot, prompt=prompt, response_a=a, response_b=b, rating_a=ra, rating_b=rb),
-                       more)
+    return with_extras(
+        row(
+            comparison_id=cid,
+            prompt_id=pid,
+            annotator_id=who,
+            annotator_kind=kind,
+            preference=slot,
+            prompt=prompt,
+            response_a=a,
+            response_b=b,
+            rating_a=ra,
+            rating_b=rb,
+        ),
+        more,
+    )
 
 
 def read(path: Path) -> Iterator[Record]:
@@ -120,7 +141,13 @@ def read(path: Path) -> Iterator[Record]:
         yield (n, None, out) if isinstance(out, RowProblem) else (n, out, None)
 
 
-ADAPTER = register(Adapter(
-    name="chosen-rejected", kind="pairwise", unit="record", read=read,
-    doc="chosen/rejected pair sets: HH-RLHF transcripts, UltraFeedback binarized message lists with "
-        "scores; the chosen response is placed in A or B by a seeded hash of the id (balanced)"))
+ADAPTER = register(
+    Adapter(
+        name="chosen-rejected",
+        kind="pairwise",
+        unit="record",
+        read=read,
+        doc="chosen/rejected pair sets: HH-RLHF transcripts, UltraFeedback binarized message lists with "
+        "scores; the chosen response is placed in A or B by a seeded hash of the id (balanced)",
+    )
+)

@@ -17,8 +17,8 @@ because every file lists the same pairs in the same order. Numbers count the ada
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import RowProblem
 from ..readers import Record
@@ -62,16 +62,28 @@ def read(path: Path) -> Iterator[Record]:
             n += 1
             yield n, None, RowProblem(n, None, f"element {i} of {path.name} is not an object", raw=raw(obj))
             continue
-        pair = dict(comparison_id=f"{prefix}-{i}", prompt=obj.get("input"),
-                    response_a=obj.get("output_1"), response_b=obj.get("output_2"))
+        pair = dict(
+            comparison_id=f"{prefix}-{i}",
+            prompt=obj.get("input"),
+            response_a=obj.get("output_1"),
+            response_b=obj.get("output_2"),
+        )
         more = extras(obj, USED)
         results = obj.get("results")
-        if results is None:                              # dataset.json: the human label
+        if results is None:  # dataset.json: the human label
             n += 1
             label = LABELS.get(str(obj.get("label")).strip())
             if label is None:
-                yield n, None, RowProblem(n, "preference", f"label = {obj.get('label')!r} at index {i} of "
-                                          f"{path.name} is not 1 or 2; not guessed", raw=raw(obj))
+                yield (
+                    n,
+                    None,
+                    RowProblem(
+                        n,
+                        "preference",
+                        f"label = {obj.get('label')!r} at index {i} of {path.name} is not 1 or 2; not guessed",
+                        raw=raw(obj),
+                    ),
+                )
                 continue
             yield n, with_extras(row(**pair, annotator_id=human, annotator_kind="human", preference=label), more), None
             continue
@@ -83,19 +95,44 @@ def read(path: Path) -> Iterator[Record]:
             winner = verdict.get("winner") if isinstance(verdict, dict) else None
             pref = LABELS.get(str(winner).strip()) if winner is not None else None
             if pref is None:
-                why = ("no verdict could be parsed upstream" if isinstance(verdict, dict) and winner is None
-                       else "not 1 or 2")
-                yield n, None, RowProblem(
-                    n, "preference", f"{judge_id}: winner = {winner!r} for \"{key}\" at index {i} of "
-                    f"{path.name} ({why}); not guessed", raw=raw(obj))
+                why = (
+                    "no verdict could be parsed upstream"
+                    if isinstance(verdict, dict) and winner is None
+                    else "not 1 or 2"
+                )
+                yield (
+                    n,
+                    None,
+                    RowProblem(
+                        n,
+                        "preference",
+                        f'{judge_id}: winner = {winner!r} for "{key}" at index {i} of {path.name} ({why}); not guessed',
+                        raw=raw(obj),
+                    ),
+                )
                 continue
-            yield n, with_extras(row(**pair, annotator_id=judge_id, annotator_kind="judge", preference=pref,
-                                     shown_first=shown),
-                                 {**more, "label": obj.get("label"), "completion": verdict.get("completion"),
-                                  "results_earlier": results[:-1] or None}), None
+            yield (
+                n,
+                with_extras(
+                    row(**pair, annotator_id=judge_id, annotator_kind="judge", preference=pref, shown_first=shown),
+                    {
+                        **more,
+                        "label": obj.get("label"),
+                        "completion": verdict.get("completion"),
+                        "results_earlier": results[:-1] or None,
+                    },
+                ),
+                None,
+            )
 
 
-ADAPTER = register(Adapter(
-    name="llmbar", kind="pairwise", unit="row", read=read,
-    doc="LLMBar dataset.json (one human row per pair) or evaluators/<judge>/<strategy>/result.json "
-        "(the judge in both orders, shown_first recorded); null winners are problems, not guesses"))
+ADAPTER = register(
+    Adapter(
+        name="llmbar",
+        kind="pairwise",
+        unit="row",
+        read=read,
+        doc="LLMBar dataset.json (one human row per pair) or evaluators/<judge>/<strategy>/result.json "
+        "(the judge in both orders, shown_first recorded); null winners are problems, not guesses",
+    )
+)

@@ -15,8 +15,8 @@ the whole conversations too when they hold more than the judged turn. ``shown_fi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import RowProblem
 from ..readers import Record
@@ -42,22 +42,36 @@ def conversation_turn(obj: dict, turn: int | None, n: int, source: str):
     conv_a, conv_b = messages(obj.get("conversation_a")), messages(obj.get("conversation_b"))
     if conv_a is None or conv_b is None:
         col = "response_a" if conv_a is None else "response_b"
-        return RowProblem(n, col, f"conversation_{col[-1]} is not a list of {{role, content}} messages "
-                          f"({source})", raw=raw(obj))
+        return RowProblem(
+            n, col, f"conversation_{col[-1]} is not a list of {{role, content}} messages ({source})", raw=raw(obj)
+        )
     users_a, users_b = contents(conv_a, "user"), contents(conv_b, "user")
     said_a, said_b = contents(conv_a, "assistant"), contents(conv_b, "assistant")
     if turn is None:
         k = max(len(users_a), len(users_b))
         if users_a != users_b:
-            return RowProblem(n, "prompt", f"conversation_a and conversation_b differ in the user's messages "
-                              f"({source}); not one comparison", raw=raw(obj))
+            return RowProblem(
+                n,
+                "prompt",
+                f"conversation_a and conversation_b differ in the user's messages ({source}); not one comparison",
+                raw=raw(obj),
+            )
         return "\n\n".join(users_a), "\n\n".join(said_a), "\n\n".join(said_b), k > 1
     if turn < 1 or len(said_a) < turn or len(said_b) < turn or len(users_a) < turn:
-        return RowProblem(n, "turn", f"turn {turn} is not in both conversations ({len(said_a)} and "
-                          f"{len(said_b)} assistant replies; {source})", raw=raw(obj))
+        return RowProblem(
+            n,
+            "turn",
+            f"turn {turn} is not in both conversations ({len(said_a)} and {len(said_b)} assistant replies; {source})",
+            raw=raw(obj),
+        )
     if users_a[:turn] != users_b[:turn]:
-        return RowProblem(n, "prompt", f"conversation_a and conversation_b differ in the user's messages up to "
-                          f"turn {turn} ({source}); not one comparison", raw=raw(obj))
+        return RowProblem(
+            n,
+            "prompt",
+            f"conversation_a and conversation_b differ in the user's messages up to "
+            f"turn {turn} ({source}); not one comparison",
+            raw=raw(obj),
+        )
     multi = len(conv_a) > 2 * turn or len(conv_b) > 2 * turn or turn > 1
     return "\n\n".join(users_a[:turn]), said_a[turn - 1], said_b[turn - 1], multi
 
@@ -70,14 +84,23 @@ def read(path: Path) -> Iterator[Record]:
         source = f"record {n} of {path.name}"
         missing = [c for c in ("question_id", "model_a", "model_b", "winner", "judge", "turn") if obj.get(c) is None]
         if missing:
-            col = {"judge": "annotator_id", "question_id": "comparison_id", "winner": "preference"}.get(missing[0],
-                                                                                                      missing[0])
+            col = {"judge": "annotator_id", "question_id": "comparison_id", "winner": "preference"}.get(
+                missing[0], missing[0]
+            )
             yield n, None, RowProblem(n, col, f"missing {', '.join(missing)} ({source})", raw=raw(obj))
             continue
         pref = winner_of(obj["winner"])
         if pref is None:
-            yield n, None, RowProblem(n, "preference", f"winner = {obj['winner']!r} is not model_a, model_b, tie "
-                                      f"or tie (bothbad) ({source}); not guessed", raw=raw(obj))
+            yield (
+                n,
+                None,
+                RowProblem(
+                    n,
+                    "preference",
+                    f"winner = {obj['winner']!r} is not model_a, model_b, tie or tie (bothbad) ({source}); not guessed",
+                    raw=raw(obj),
+                ),
+            )
             continue
         try:
             turn = int(obj["turn"])
@@ -93,14 +116,34 @@ def read(path: Path) -> Iterator[Record]:
         more = extras(obj, USED)
         if multi:
             more.update(conversation_a=messages(obj["conversation_a"]), conversation_b=messages(obj["conversation_b"]))
-        yield n, with_extras(row(
-            comparison_id=f"mtbench-q{qid}-{ma}-vs-{mb}-t{turn}", prompt_id=f"mtbench-q{qid}-t{turn}",
-            annotator_id=obj["judge"], annotator_kind=judge_kind(obj["judge"]), preference=pref,
-            prompt=prompt, response_a=resp_a, response_b=resp_b, model_a=ma, model_b=mb),
-            {"winner": obj["winner"], "turn": turn, **more}), None
+        yield (
+            n,
+            with_extras(
+                row(
+                    comparison_id=f"mtbench-q{qid}-{ma}-vs-{mb}-t{turn}",
+                    prompt_id=f"mtbench-q{qid}-t{turn}",
+                    annotator_id=obj["judge"],
+                    annotator_kind=judge_kind(obj["judge"]),
+                    preference=pref,
+                    prompt=prompt,
+                    response_a=resp_a,
+                    response_b=resp_b,
+                    model_a=ma,
+                    model_b=mb,
+                ),
+                {"winner": obj["winner"], "turn": turn, **more},
+            ),
+            None,
+        )
 
 
-ADAPTER = register(Adapter(
-    name="mtbench-human", kind="pairwise", unit="record", read=read,
-    doc="lmsys MT-Bench human judgments (question_id, model_a, model_b, winner, judge, turn, "
-        "conversation_a/b) as a JSON array, JSONL, CSV or Parquet; one verdict per record"))
+ADAPTER = register(
+    Adapter(
+        name="mtbench-human",
+        kind="pairwise",
+        unit="record",
+        read=read,
+        doc="lmsys MT-Bench human judgments (question_id, model_a, model_b, winner, judge, turn, "
+        "conversation_a/b) as a JSON array, JSONL, CSV or Parquet; one verdict per record",
+    )
+)

@@ -14,8 +14,8 @@ and ``idx``; its ``raw`` is the source object.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import RowProblem, UsageError
 from ..readers import Record
@@ -44,14 +44,17 @@ def _pair(obj: dict) -> dict:
     """The comparison's columns, shared by every verdict on it."""
     cmp_key = obj.get("cmp_key")
     models = cmp_key.split("_") if isinstance(cmp_key, str) else []
-    pair = dict(comparison_id=f"pandalm-{obj['idx']}",
-                prompt=prompt_of(obj.get("instruction"), obj.get("input")),
-                response_a=obj.get("response1"), response_b=obj.get("response2"),
-                category=obj.get("motivation_app"))
+    pair = dict(
+        comparison_id=f"pandalm-{obj['idx']}",
+        prompt=prompt_of(obj.get("instruction"), obj.get("input")),
+        response_a=obj.get("response1"),
+        response_b=obj.get("response2"),
+        category=obj.get("motivation_app"),
+    )
     if len(models) == 2:
         pair.update(model_a=models[0], model_b=models[1])
     elif cmp_key is not None:
-        pair["cmp_key"] = cmp_key                  # not "modelA_modelB": kept as it is, not split
+        pair["cmp_key"] = cmp_key  # not "modelA_modelB": kept as it is, not split
     return pair
 
 
@@ -68,9 +71,11 @@ def _judge_files(path: Path) -> dict[str, tuple[Path, dict[int, dict]]]:
 def read(path: Path) -> Iterator[Record]:
     data = load_json_array(path)
     if data and isinstance(data[0], dict) and not set(HUMANS) & set(data[0]):
-        raise UsageError("Not the PandaLM test set",
-                         f"{path.name} has no annotator1..annotator3 columns",
-                         "give testset-v1.json; the judge files beside it are read with it")
+        raise UsageError(
+            "Not the PandaLM test set",
+            f"{path.name} has no annotator1..annotator3 columns",
+            "give testset-v1.json; the judge files beside it are read with it",
+        )
     judges = _judge_files(path)
     n = 0
     seen = set()
@@ -81,16 +86,30 @@ def read(path: Path) -> Iterator[Record]:
             continue
         seen.add(obj["idx"])
         pair = _pair(obj)
-        more = extras(obj, USED)                   # e.g. input
+        more = extras(obj, USED)  # e.g. input
         for ann in HUMANS:
             n += 1
             label = HUMAN_LABELS.get(str(obj.get(ann)).strip())
             if label is None:
-                yield n, None, RowProblem(n, "preference", f"{ann} = {obj.get(ann)!r} at idx {obj['idx']} of "
-                                          f"{path.name} is not 1, 2 or 0; not guessed", raw=raw(obj))
+                yield (
+                    n,
+                    None,
+                    RowProblem(
+                        n,
+                        "preference",
+                        f"{ann} = {obj.get(ann)!r} at idx {obj['idx']} of {path.name} is not 1, 2 or 0; not guessed",
+                        raw=raw(obj),
+                    ),
+                )
                 continue
-            yield n, with_extras(row(**pair, annotator_id=ann, annotator_kind="human", preference=label),
-                                 {**more, "source_file": path.name}), None
+            yield (
+                n,
+                with_extras(
+                    row(**pair, annotator_id=ann, annotator_kind="human", preference=label),
+                    {**more, "source_file": path.name},
+                ),
+                None,
+            )
         for judge, (jpath, by_idx) in judges.items():
             jobj = by_idx.get(obj["idx"])
             if jobj is None:
@@ -100,23 +119,54 @@ def read(path: Path) -> Iterator[Record]:
             value = jobj.get(key)
             label = labels.get(str(value).strip().lower())
             if label is None:
-                why = ("the judge's output could not be parsed upstream" if value == "garbage"
-                       else "not one of the judge's labels")
-                yield n, None, RowProblem(
-                    n, "preference", f"{judge}: {key} = {value!r} at idx {obj['idx']} of {jpath.name} is not "
-                    f"a verdict ({why}); not guessed", raw=raw(jobj))
+                why = (
+                    "the judge's output could not be parsed upstream"
+                    if value == "garbage"
+                    else "not one of the judge's labels"
+                )
+                yield (
+                    n,
+                    None,
+                    RowProblem(
+                        n,
+                        "preference",
+                        f"{judge}: {key} = {value!r} at idx {obj['idx']} of {jpath.name} is not "
+                        f"a verdict ({why}); not guessed",
+                        raw=raw(jobj),
+                    ),
+                )
                 continue
-            jmore = {k: v for k, v in jobj.items() if k not in ("idx", key)}     # reasons, references
-            yield n, with_extras(row(**pair, annotator_id=judge, annotator_kind="judge", preference=label),
-                                 {**more, **jmore, "source_file": jpath.name}), None
+            jmore = {k: v for k, v in jobj.items() if k not in ("idx", key)}  # reasons, references
+            yield (
+                n,
+                with_extras(
+                    row(**pair, annotator_id=judge, annotator_kind="judge", preference=label),
+                    {**more, **jmore, "source_file": jpath.name},
+                ),
+                None,
+            )
     for judge, (jpath, by_idx) in judges.items():
         for idx in sorted(set(by_idx) - seen, key=str):
             n += 1
-            yield n, None, RowProblem(n, "comparison_id", f"{judge}: idx {idx} of {jpath.name} has no pair "
-                                      f"in {path.name}", raw=raw(by_idx[idx]))
+            yield (
+                n,
+                None,
+                RowProblem(
+                    n,
+                    "comparison_id",
+                    f"{judge}: idx {idx} of {jpath.name} has no pair in {path.name}",
+                    raw=raw(by_idx[idx]),
+                ),
+            )
 
 
-ADAPTER = register(Adapter(
-    name="pandalm", kind="pairwise", unit="row", read=read,
-    doc="PandaLM test set (testset-v1.json): 3 human verdicts per pair, plus the gpt-3.5-turbo and "
-        "pandalm-7b judge files found beside it; 'garbage' judge outputs are problems, not guesses"))
+ADAPTER = register(
+    Adapter(
+        name="pandalm",
+        kind="pairwise",
+        unit="row",
+        read=read,
+        doc="PandaLM test set (testset-v1.json): 3 human verdicts per pair, plus the gpt-3.5-turbo and "
+        "pandalm-7b judge files found beside it; 'garbage' judge outputs are problems, not guesses",
+    )
+)

@@ -48,6 +48,7 @@ _BLOCK_CELLS = 4_000_000
 # The aggregate every coefficient reads
 # ---------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ValuePatterns:
     """Distinct per-item value-count vectors and how many items share each.
@@ -64,8 +65,10 @@ class ValuePatterns:
     def __post_init__(self):
         v, c, k = self.values, self.counts, self.n_items
         if v.ndim != 1 or c.ndim != 2 or k.ndim != 1 or c.shape != (k.shape[0], v.shape[0]):
-            raise ValueError(f"shapes do not fit: values {v.shape}, counts {c.shape}, n_items {k.shape};"
-                             " counts must be (patterns, values)")
+            raise ValueError(
+                f"shapes do not fit: values {v.shape}, counts {c.shape}, n_items {k.shape};"
+                " counts must be (patterns, values)"
+            )
         if (c < 0).any() or (k < 0).any():
             raise ValueError("counts and n_items must be >= 0")
         if v.size > 1 and not (np.diff(v) > 0).all():
@@ -73,7 +76,7 @@ class ValuePatterns:
 
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
-    def from_long(cls, pattern, n_items, value, n, categories=None) -> "ValuePatterns":
+    def from_long(cls, pattern, n_items, value, n, categories=None) -> ValuePatterns:
         """From long rows (pattern id, items sharing it, value, count); one row per nonzero cell.
 
         ``categories``: the full scale (e.g. all three labels) so that unused categories still
@@ -94,7 +97,7 @@ class ValuePatterns:
         return cls(values, counts, n_items[first])
 
     @classmethod
-    def from_item_counts(cls, item_counts, values) -> "ValuePatterns":
+    def from_item_counts(cls, item_counts, values) -> ValuePatterns:
         """From an (items, V) matrix of value counts (krippendorff's ``value_counts`` layout)."""
         item_counts = np.asarray(item_counts, dtype=float)
         if item_counts.ndim != 2 or item_counts.shape[1] != len(values):
@@ -104,11 +107,10 @@ class ValuePatterns:
         return cls(np.asarray(values, dtype=float), uniq, mult.astype(float))
 
     @classmethod
-    def from_reliability(cls, data, categories=None) -> "ValuePatterns":
+    def from_reliability(cls, data, categories=None) -> ValuePatterns:
         """From a raters x items matrix with NaN for missing (small published examples only)."""
         data = np.asarray(data, dtype=float)
-        values = (np.unique(data[~np.isnan(data)]) if categories is None
-                  else np.asarray(sorted(categories), dtype=float))
+        values = np.unique(data[~np.isnan(data)]) if categories is None else np.asarray(sorted(categories), dtype=float)
         counts = np.stack([(data == v).sum(0) for v in values], axis=1)
         return cls.from_item_counts(counts, values)
 
@@ -133,7 +135,7 @@ class ValuePatterns:
     def n_pairable_values(self) -> int:
         return int((self.n_items * self.m)[self.pairable].sum())
 
-    def canonical(self) -> "ValuePatterns":
+    def canonical(self) -> ValuePatterns:
         """The same patterns in a canonical order, so that seeded draws over them do not depend on
         the order the rows arrived in or on annotator names (and mostly not on reversing the scale).
 
@@ -161,6 +163,7 @@ class ValuePatterns:
 # ---------------------------------------------------------------------------------------------
 # Krippendorff's alpha
 # ---------------------------------------------------------------------------------------------
+
 
 def difference_matrix(values, level: str, marginal=None) -> np.ndarray:
     """Krippendorff's squared difference delta^2_ck between category values (V, V).
@@ -212,18 +215,18 @@ def _alpha_parts(p: ValuePatterns, level: str, weights: np.ndarray | None = None
     keep = p.pairable
     c, m = p.counts[keep], p.m[keep]
     w = p.n_items[keep][None, :] if weights is None else weights
-    marg = w @ c                                      # (B, V) pairable values per category
+    marg = w @ c  # (B, V) pairable values per category
     n = marg.sum(1)
     if level == "ordinal":
-        g = _ordinal_positions(marg)                  # (B, V), replicate-specific positions
-        ng = c @ g.T                                   # (P, B)  sum_c n_uc G_c
-        ng2 = c @ (g ** 2).T                           # (P, B)  sum_c n_uc G_c^2
-        per = (2 * m[:, None] * ng2 - 2 * ng ** 2) / (m - 1)[:, None]
+        g = _ordinal_positions(marg)  # (B, V), replicate-specific positions
+        ng = c @ g.T  # (P, B)  sum_c n_uc G_c
+        ng2 = c @ (g**2).T  # (P, B)  sum_c n_uc G_c^2
+        per = (2 * m[:, None] * ng2 - 2 * ng**2) / (m - 1)[:, None]
         obs = np.einsum("bp,pb->b", w, per)
-        exp = 2 * n * (marg * g ** 2).sum(1) - 2 * (marg * g).sum(1) ** 2
+        exp = 2 * n * (marg * g**2).sum(1) - 2 * (marg * g).sum(1) ** 2
         return n, obs, exp
     delta = difference_matrix(p.values, level)
-    per = ((c @ delta) * c).sum(1) / (m - 1)          # (P,)  sum_ck O_u[c,k] delta_ck
+    per = ((c @ delta) * c).sum(1) / (m - 1)  # (P,)  sum_ck O_u[c,k] delta_ck
     obs = w @ per
     exp = ((marg @ delta) * marg).sum(1)
     return n, obs, exp
@@ -234,8 +237,9 @@ def _alpha_value(n, obs, exp):
         return np.where(exp > 0, 1 - (n - 1) * obs / np.where(exp > 0, exp, 1), np.nan)
 
 
-def krippendorff_alpha(p: ValuePatterns, level: str = "nominal", *, n_boot: int = 0,
-                       seed: int | None = None) -> Statistic:
+def krippendorff_alpha(
+    p: ValuePatterns, level: str = "nominal", *, n_boot: int = 0, seed: int | None = None
+) -> Statistic:
     """Krippendorff's alpha at a level of measurement, with a seeded bootstrap interval over items.
 
     alpha = 1 - D_o / D_e = 1 - (n - 1) * sum_ck o_ck delta_ck / sum_ck n_c n_k delta_ck,
@@ -262,18 +266,26 @@ def krippendorff_alpha(p: ValuePatterns, level: str = "nominal", *, n_boot: int 
         used = p.values[p.marginal() > 0]
         return Statistic.not_computable(
             f"every pairable value is {_fmt_value(used[0])}: with one category only, chance-corrected "
-            "agreement is undefined", n=n_items)
+            "agreement is undefined",
+            n=n_items,
+        )
     value = float(_alpha_value(n, obs, exp)[0])
     if n_boot <= 0:
         return Statistic(value, None, None, n_items, method=None)
     reps = alpha_bootstrap(p, level, n_boot=n_boot, seed=seed)
     ok = reps[~np.isnan(reps)]
     if ok.size < max(10, n_boot // 2):
-        return Statistic(value, None, None, n_items,
-                         method=f"no interval: too few bootstrap replicates defined ({ok.size}/{n_boot})")
+        return Statistic(
+            value, None, None, n_items, method=f"no interval: too few bootstrap replicates defined ({ok.size}/{n_boot})"
+        )
     lo, hi = np.percentile(ok, [2.5, 97.5])
-    return Statistic(value, float(lo), float(hi), n_items,
-                     method=f"bootstrap over items, percentile, {n_boot} resamples, seed {seed}")
+    return Statistic(
+        value,
+        float(lo),
+        float(hi),
+        n_items,
+        method=f"bootstrap over items, percentile, {n_boot} resamples, seed {seed}",
+    )
 
 
 def alpha_bootstrap(p: ValuePatterns, level: str, *, n_boot: int, seed: int | None) -> np.ndarray:
@@ -289,13 +301,14 @@ def alpha_bootstrap(p: ValuePatterns, level: str, *, n_boot: int, seed: int | No
     for start in range(0, n_boot, block):
         b = min(block, n_boot - start)
         w = rng.multinomial(big_n, prob, size=b).astype(float)
-        out[start:start + b] = _alpha_value(*_alpha_parts(p, level, w))
+        out[start : start + b] = _alpha_value(*_alpha_parts(p, level, w))
     return out
 
 
 # ---------------------------------------------------------------------------------------------
 # Gwet's AC1 / AC2, Fleiss' kappa, percent agreement (Gwet 2014; irrCAC's *.raw functions)
 # ---------------------------------------------------------------------------------------------
+
 
 def agreement_weights(values, weights: str = "unweighted") -> np.ndarray:
     """Agreement weights w_kl in [0, 1] between category values (V, V).
@@ -304,7 +317,7 @@ def agreement_weights(values, weights: str = "unweighted") -> np.ndarray:
     quadratic 1 - (x_k - x_l)^2 / (x_max - x_min)^2  (Gwet 2014, ch. 3; irrCAC's weights).
     """
     if weights == "unweighted":
-        return np.eye(len(values))            # any labels, numeric or not
+        return np.eye(len(values))  # any labels, numeric or not
     v = np.asarray(values, dtype=float)
     if v.size < 2:
         return np.eye(v.size)
@@ -313,7 +326,7 @@ def agreement_weights(values, weights: str = "unweighted") -> np.ndarray:
     if weights == "linear":
         return 1 - d
     if weights == "quadratic":
-        return 1 - d ** 2
+        return 1 - d**2
     raise ValueError(f"unknown weights {weights!r}; one of {', '.join(WEIGHTS)}")
 
 
@@ -322,8 +335,9 @@ def _t_stat(value: float, se: float, n: int, lo_clip: float, method: str) -> Sta
     if n < 2 or not np.isfinite(se):
         return Statistic(value, None, None, n, method="no interval: fewer than two items")
     t = _t975(int(n) - 1)
-    return Statistic(float(value), float(max(lo_clip, value - t * se)), float(min(1.0, value + t * se)), n,
-                     method=method)
+    return Statistic(
+        float(value), float(max(lo_clip, value - t * se)), float(min(1.0, value + t * se)), n, method=method
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -338,14 +352,14 @@ def _gwet_parts(p: ValuePatterns, w: np.ndarray):
         return None
     c, k, r = p.counts, p.n_items, p.m
     two = r >= 2
-    n = k.sum()                                   # items rated by at least one annotator
-    n2 = k[two].sum()                              # pairable items
-    rstar = c @ w.T                                # r*_ik = sum_l w_kl r_il
+    n = k.sum()  # items rated by at least one annotator
+    n2 = k[two].sum()  # pairable items
+    rstar = c @ w.T  # r*_ik = sum_l w_kl r_il
     sum_q = (c * (rstar - 1)).sum(1)
     with np.errstate(invalid="ignore", divide="ignore"):
         pa_i = np.where(two, sum_q / np.where(two, r * (r - 1), 1), 0.0)
     pa = float((k * pa_i).sum() / n2)
-    pi = (k[:, None] * c / r[:, None]).sum(0) / n   # classification probabilities, all rated items
+    pi = (k[:, None] * c / r[:, None]).sum(0) / n  # classification probabilities, all rated items
     return dict(c=c, k=k, r=r, two=two, n=n, n2=n2, pa_i=pa_i, pa=pa, pi=pi)
 
 
@@ -363,7 +377,7 @@ def percent_agreement(p: ValuePatterns, weights: str = "unweighted") -> Statisti
         return Statistic.not_computable("no item has two or more values (nothing is pairable)")
     n, pa = g["n"], g["pa"]
     dev = (n / g["n2"]) * g["pa_i"] * g["two"] - pa
-    se = np.sqrt((g["k"] * dev ** 2).sum() / (n * (n - 1))) if n > 1 else np.nan
+    se = np.sqrt((g["k"] * dev**2).sum() / (n * (n - 1))) if n > 1 else np.nan
     return _t_stat(pa, se, int(n), 0.0, "t interval, Gwet (2014) linearisation")
 
 
@@ -412,8 +426,7 @@ def fleiss_kappa(p: ValuePatterns, weights: str = "unweighted") -> Statistic:
     n, n2, pi, pa = g["n"], g["n2"], g["pi"], g["pa"]
     pe = float(pi @ w @ pi)
     if pe >= 1 - 1e-12:
-        return Statistic.not_computable("every value is in one category: chance agreement is 1",
-                                        n=int(n2))
+        return Statistic.not_computable("every value is in one category: chance agreement is 1", n=int(n2))
     kappa = (pa - pe) / (1 - pe)
     pibar = (w @ pi + w.T @ pi) / 2
     pe_i = (g["c"] @ pibar) / g["r"]
@@ -426,6 +439,7 @@ def fleiss_kappa(p: ValuePatterns, weights: str = "unweighted") -> Statistic:
 # ---------------------------------------------------------------------------------------------
 # Cohen's kappa for pairs of annotators
 # ---------------------------------------------------------------------------------------------
+
 
 def cohen_kappa_tables(tables, values, weights: str = "unweighted"):
     """Cohen's (weighted) kappa and its standard error for a stack of confusion tables.
@@ -448,14 +462,14 @@ def cohen_kappa_tables(tables, values, weights: str = "unweighted"):
     n = t.sum((1, 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         pr = t / n[:, None, None]
-        row, col = pr.sum(2), pr.sum(1)                     # (P, V)
+        row, col = pr.sum(2), pr.sum(1)  # (P, V)
         po = (pr * w).sum((1, 2))
         pe = np.einsum("pi,ij,pj->p", row, w, col)
         kappa = np.where(pe < 1 - 1e-12, (po - pe) / (1 - pe), np.nan)
-        wr = col @ w.T                                       # wbar_i. = sum_j p_.j w_ij
-        wc = row @ w                                         # wbar_.j = sum_i p_i. w_ij
+        wr = col @ w.T  # wbar_i. = sum_j p_.j w_ij
+        wc = row @ w  # wbar_.j = sum_i p_i. w_ij
         inner = w[None] - (1 - kappa)[:, None, None] * (wr[:, :, None] + wc[:, None, :])
-        var = ((pr * inner ** 2).sum((1, 2)) - (kappa - pe * (1 - kappa)) ** 2) / (n * (1 - pe) ** 2)
+        var = ((pr * inner**2).sum((1, 2)) - (kappa - pe * (1 - kappa)) ** 2) / (n * (1 - pe) ** 2)
         se = np.sqrt(np.clip(var, 0, None))
     return kappa, se, n
 

@@ -16,24 +16,27 @@ def _annotator_rows(store, batch_id: str) -> list[dict[str, Any]]:
     out = []
     for r in store.rows("agreement/annotators", {"batch_id": batch_id}):
         if r["n_majority_items"]:
-            agree = proportion(r["n_agree_majority"], r["n_majority_items"],
-                               what="agreement with the others' majority")
+            agree = proportion(r["n_agree_majority"], r["n_majority_items"], what="agreement with the others' majority")
         elif r["n_items"]:
-            agree = Statistic.not_computable(
-                "no item where the other human annotators have a strict majority", n=0)
+            agree = Statistic.not_computable("no item where the other human annotators have a strict majority", n=0)
         else:
             agree = Statistic.not_computable("no items")
-        gold = (proportion(r["n_gold_correct"], r["n_gold"], what="gold accuracy") if r["n_gold"]
-                else Statistic.not_computable("no verdicts on honeypot (gold) items"))
-        out.append({
-            "annotator_id": r["annotator_id"],
-            "n_items": int(r["n_items"]),
-            "n_verdicts": int(r["n_verdicts"]),
-            "agreement_with_majority": agree,
-            "n_majority_items": int(r["n_majority_items"]),
-            "gold_accuracy": gold,
-            "n_gold": int(r["n_gold"]),
-        })
+        gold = (
+            proportion(r["n_gold_correct"], r["n_gold"], what="gold accuracy")
+            if r["n_gold"]
+            else Statistic.not_computable("no verdicts on honeypot (gold) items")
+        )
+        out.append(
+            {
+                "annotator_id": r["annotator_id"],
+                "n_items": int(r["n_items"]),
+                "n_verdicts": int(r["n_verdicts"]),
+                "agreement_with_majority": agree,
+                "n_majority_items": int(r["n_majority_items"]),
+                "gold_accuracy": gold,
+                "n_gold": int(r["n_gold"]),
+            }
+        )
     return out
 
 
@@ -53,8 +56,13 @@ def per_annotator(ctx) -> list[dict[str, Any]]:
 def agreement(ctx):
     """The :class:`~qualitylab.agreement.compute.AgreementResult` of the batch (memoised)."""
     from .compute import compute_agreement
-    return ctx.memo("agreement.result", lambda: compute_agreement(
-        ctx.store, ctx.batch_id, seed=ctx.seed, n_boot=ctx.n_boot, annotators=per_annotator(ctx)))
+
+    return ctx.memo(
+        "agreement.result",
+        lambda: compute_agreement(
+            ctx.store, ctx.batch_id, seed=ctx.seed, n_boot=ctx.n_boot, annotators=per_annotator(ctx)
+        ),
+    )
 
 
 def _section(ctx) -> dict[str, Any]:

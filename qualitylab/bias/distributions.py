@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -19,8 +20,8 @@ from ..results import Statistic
 from ..schema import PREFERENCES
 from ..store import Store
 
-RUN_P_MAX = 1e-3          # a run this unlikely (iid, annotator's own label shares) is flagged
-MIN_ENTROPY_BITS = 0.5    # label entropy below this (about 90% one label) is flagged
+RUN_P_MAX = 1e-3  # a run this unlikely (iid, annotator's own label shares) is flagged
+MIN_ENTROPY_BITS = 0.5  # label entropy below this (about 90% one label) is flagged
 SHIFT_ALPHA = 0.05
 
 
@@ -58,8 +59,8 @@ def run_probability(longest_run: int, n: int, p: float) -> float | None:
     if longest_run > n:
         raise ValueError(f"a run of {longest_run} cannot occur in {n} answers")
     if p == 1:
-        return 1.0       # one answer only: the run is certain (low entropy flags that case)
-    lam = p ** longest_run * (1 + (n - longest_run) * (1 - p))
+        return 1.0  # one answer only: the run is certain (low entropy flags that case)
+    lam = p**longest_run * (1 + (n - longest_run) * (1 - p))
     return float(min(1.0, 1 - math.exp(-lam)))
 
 
@@ -67,8 +68,8 @@ def run_probability(longest_run: int, n: int, p: float) -> float | None:
 class ChiSquareShift:
     """Chi-square test of homogeneity between this batch's and the previous batch's counts."""
 
-    distribution: str          # labels | strength | likert
-    group: str                 # annotator kind, or kind/aspect for Likert
+    distribution: str  # labels | strength | likert
+    group: str  # annotator kind, or kind/aspect for Likert
     chi2: float | None
     dof: int | None
     p_value: float | None
@@ -81,8 +82,14 @@ class ChiSquareShift:
     reason: str | None = None
 
 
-def chi_square_shift(current: Mapping[Any, int], previous: Mapping[Any, int], *, distribution: str,
-                     group: str, alpha: float = SHIFT_ALPHA) -> ChiSquareShift:
+def chi_square_shift(
+    current: Mapping[Any, int],
+    previous: Mapping[Any, int],
+    *,
+    distribution: str,
+    group: str,
+    alpha: float = SHIFT_ALPHA,
+) -> ChiSquareShift:
     """Pearson chi-square of the 2 x K table (this batch, previous batch) x categories.
 
     chi2 = sum (O - E)^2 / E with E from the margins; dof = K - 1 over the categories seen in either
@@ -108,14 +115,13 @@ def chi_square_shift(current: Mapping[Any, int], previous: Mapping[Any, int], *,
     table = np.array([[cur[k] for k in cols], [prev[k] for k in cols]], dtype=float)
     chi2, p, dof, _ = chi2_contingency(table, correction=False)
     v = math.sqrt(chi2 / table.sum())
-    return ChiSquareShift(distribution, group, float(chi2), int(dof), float(p), v, n_c, n_p, cur, prev,
-                          bool(p < alpha))
+    return ChiSquareShift(distribution, group, float(chi2), int(dof), float(p), v, n_c, n_p, cur, prev, bool(p < alpha))
 
 
 @dataclass(frozen=True)
 class Distributions:
-    labels: dict[str, dict[str, Statistic]]            # {kind: {A|B|tie: share}}
-    tie_rate: dict[str, Statistic]                     # {kind: share of ties}
+    labels: dict[str, dict[str, Statistic]]  # {kind: {A|B|tie: share}}
+    tie_rate: dict[str, Statistic]  # {kind: share of ties}
     by_annotator: list[dict[str, Any]]
     by_model_pair: list[dict[str, Any]]
     strength: dict[str, Any]
@@ -124,15 +130,22 @@ class Distributions:
     shift: dict[str, Any] = field(default_factory=dict)
 
 
-def label_tables(label_rows: list[dict], run_rows: list[dict], *, run_p_max: float = RUN_P_MAX,
-                 min_entropy_bits: float = MIN_ENTROPY_BITS, min_items: int = 0):
+def label_tables(
+    label_rows: list[dict],
+    run_rows: list[dict],
+    *,
+    run_p_max: float = RUN_P_MAX,
+    min_entropy_bits: float = MIN_ENTROPY_BITS,
+    min_items: int = 0,
+):
     """Per-kind label shares, per-annotator label table and straight-lining rows from
     ``bias/label_counts_by_annotator`` and ``bias/label_runs`` rows (pure)."""
     per: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {p: 0 for p in PREFERENCES})
     for r in label_rows:
         per[(r["annotator_kind"], r["annotator_id"])][r["preference"]] += int(r["n"])
-    kind_rows = [{"annotator_kind": k, "preference": p, "n": c}
-                 for (k, _), counts in per.items() for p, c in counts.items()]
+    kind_rows = [
+        {"annotator_kind": k, "preference": p, "n": c} for (k, _), counts in per.items() for p, c in counts.items()
+    ]
     labels = label_distribution(kind_rows)
     tie_rate = {g: v["tie"] for g, v in labels.items()}
     runs = {(r["annotator_kind"], r["annotator_id"]): r for r in run_rows}
@@ -140,9 +153,16 @@ def label_tables(label_rows: list[dict], run_rows: list[dict], *, run_p_max: flo
     for (kind, ann), counts in sorted(per.items()):
         n = sum(counts.values())
         h = entropy_bits(counts.values())
-        table.append({"annotator_id": ann, "annotator_kind": kind, "n": n,
-                      **{f"n_{p}": counts[p] for p in PREFERENCES},
-                      "tie_rate": proportion(counts["tie"], n, what="tie rate"), "entropy_bits": h})
+        table.append(
+            {
+                "annotator_id": ann,
+                "annotator_kind": kind,
+                "n": n,
+                **{f"n_{p}": counts[p] for p in PREFERENCES},
+                "tie_rate": proportion(counts["tie"], n, what="tie rate"),
+                "entropy_bits": h,
+            }
+        )
         run = runs.get((kind, ann))
         longest = int(run["longest_run"]) if run else 0
         label = run["longest_run_label"] if run else None
@@ -152,11 +172,23 @@ def label_tables(label_rows: list[dict], run_rows: list[dict], *, run_p_max: flo
             if h is not None and h < min_entropy_bits:
                 reasons.append(f"label entropy {h:.2f} bits < {min_entropy_bits} (one answer dominates)")
             if p_run is not None and p_run < run_p_max:
-                reasons.append(f"run of {longest} x {label} (P = {p_run:.1e} < {run_p_max:g} "
-                               "given the annotator's own label shares)")
-        lining.append({"annotator_id": ann, "annotator_kind": kind, "n": n, "entropy_bits": h,
-                       "longest_run": longest, "longest_run_label": label, "p_run": p_run,
-                       "flagged": bool(reasons), "reasons": reasons})
+                reasons.append(
+                    f"run of {longest} x {label} (P = {p_run:.1e} < {run_p_max:g} "
+                    "given the annotator's own label shares)"
+                )
+        lining.append(
+            {
+                "annotator_id": ann,
+                "annotator_kind": kind,
+                "n": n,
+                "entropy_bits": h,
+                "longest_run": longest,
+                "longest_run_label": label,
+                "p_run": p_run,
+                "flagged": bool(reasons),
+                "reasons": reasons,
+            }
+        )
     return labels, tie_rate, table, lining
 
 
@@ -168,9 +200,17 @@ def model_pair_table(rows: list[dict]) -> list[dict[str, Any]]:
     out = []
     for (kind, m1, m2), c in sorted(per.items()):
         n = sum(c.values())
-        out.append({"annotator_kind": kind, "model_1": m1, "model_2": m2, "n": n,
-                    "p_model_1": proportion(c["model_1"], n), "p_model_2": proportion(c["model_2"], n),
-                    "p_tie": proportion(c["tie"], n)})
+        out.append(
+            {
+                "annotator_kind": kind,
+                "model_1": m1,
+                "model_2": m2,
+                "n": n,
+                "p_model_1": proportion(c["model_1"], n),
+                "p_model_2": proportion(c["model_2"], n),
+                "p_tie": proportion(c["tie"], n),
+            }
+        )
     return out
 
 
@@ -185,9 +225,16 @@ def strength_tables(rows: list[dict]) -> dict[str, Any]:
     for kind, c in sorted(by_kind.items()):
         n = sum(c.values())
         kinds[kind] = {"n": n, "shares": {str(s): proportion(c.get(s, 0), n) for s in sorted({0, 1, 2, 3, *c})}}
-    anns = [{"annotator_kind": k, "annotator_id": a, "n": sum(c.values()),
-             "mean": sum(s * m for s, m in c.items()) / sum(c.values()),
-             "counts": {str(s): c[s] for s in sorted(c)}} for (k, a), c in sorted(by_ann.items())]
+    anns = [
+        {
+            "annotator_kind": k,
+            "annotator_id": a,
+            "n": sum(c.values()),
+            "mean": sum(s * m for s, m in c.items()) / sum(c.values()),
+            "counts": {str(s): c[s] for s in sorted(c)},
+        }
+        for (k, a), c in sorted(by_ann.items())
+    ]
     return {"by_kind": kinds, "by_annotator": anns, "_counts": {k: dict(c) for k, c in by_kind.items()}}
 
 
@@ -214,11 +261,21 @@ def likert_tables(rows: list[dict], run_rows: list[dict]) -> dict[str, Any]:
     anns = []
     for (k, a, ann), c in sorted(by_ann.items()):
         run = runs.get((k, a, ann))
-        anns.append({"annotator_kind": k, "aspect": a, "annotator_id": ann, **summary(c),
-                     "entropy_bits": entropy_bits(c.values()),
-                     "longest_run": int(run["longest_run"]) if run else None})
-    return {"by_aspect": aspects, "by_annotator": anns,
-            "_counts": {f"{k}/{a}": {_score_key(s): m for s, m in c.items()} for (k, a), c in by_aspect.items()}}
+        anns.append(
+            {
+                "annotator_kind": k,
+                "aspect": a,
+                "annotator_id": ann,
+                **summary(c),
+                "entropy_bits": entropy_bits(c.values()),
+                "longest_run": int(run["longest_run"]) if run else None,
+            }
+        )
+    return {
+        "by_aspect": aspects,
+        "by_annotator": anns,
+        "_counts": {f"{k}/{a}": {_score_key(s): m for s, m in c.items()} for (k, a), c in by_aspect.items()},
+    }
 
 
 def _raw_counts(store: Store, batch_id: str) -> dict[str, dict[str, dict]]:
@@ -226,15 +283,17 @@ def _raw_counts(store: Store, batch_id: str) -> dict[str, dict[str, dict]]:
     out: dict[str, dict[str, dict]] = {"labels": defaultdict(lambda: defaultdict(int))}
     for r in store.rows("bias/label_counts_by_annotator", {"batch_id": batch_id}):
         out["labels"][r["annotator_kind"]][r["preference"]] += int(r["n"])
-    out["strength"] = {k: {str(s): n for s, n in c.items()}
-                       for k, c in strength_tables(store.rows("bias/strength_counts", {"batch_id": batch_id}))
-                       ["_counts"].items()}
+    out["strength"] = {
+        k: {str(s): n for s, n in c.items()}
+        for k, c in strength_tables(store.rows("bias/strength_counts", {"batch_id": batch_id}))["_counts"].items()
+    }
     out["likert"] = likert_tables(store.rows("bias/likert_counts", {"batch_id": batch_id}), [])["_counts"]
     return out
 
 
-def shift_tests(current: dict, previous: list[tuple[str, dict]], *,
-                alpha: float = SHIFT_ALPHA) -> list[tuple[str | None, ChiSquareShift]]:
+def shift_tests(
+    current: dict, previous: list[tuple[str, dict]], *, alpha: float = SHIFT_ALPHA
+) -> list[tuple[str | None, ChiSquareShift]]:
     """One chi-square test per (distribution, group) of the current batch (or of the latest earlier
     batch). ``previous``: ``(batch_id, counts)`` of earlier batches, latest first; each group is
     compared with the latest earlier batch that has it. Returns (that batch id or None, test)."""
@@ -244,8 +303,9 @@ def shift_tests(current: dict, previous: list[tuple[str, dict]], *,
         latest = previous[0][1].get(dist, {}) if previous else {}
         for group in sorted({*cur, *latest}):
             found = next(((b, c[dist][group]) for b, c in previous if c.get(dist, {}).get(group)), (None, {}))
-            tests.append((found[0], chi_square_shift(cur.get(group, {}), found[1], distribution=dist,
-                                                     group=group, alpha=alpha)))
+            tests.append(
+                (found[0], chi_square_shift(cur.get(group, {}), found[1], distribution=dist, group=group, alpha=alpha))
+            )
     return tests
 
 
@@ -255,33 +315,59 @@ def week_over_week(store: Store, batch_id: str, *, alpha: float = SHIFT_ALPHA) -
     compared with the latest earlier batch of the vendor that has it."""
     earlier = store.rows("bias/earlier_batches", {"batch_id": batch_id})
     if not earlier:
-        return {"status": "no previous batch", "previous_batch_id": None, "tests": [],
-                "reason": "no earlier batch of the same vendor with a delivered date"}
+        return {
+            "status": "no previous batch",
+            "previous_batch_id": None,
+            "tests": [],
+            "reason": "no earlier batch of the same vendor with a delivered date",
+        }
     current = _raw_counts(store, batch_id)
     wanted = {(d, g) for d, groups in current.items() for g in groups}
     previous = []
-    for b in earlier:                     # latest first; stop once every group has a match
+    for b in earlier:  # latest first; stop once every group has a match
         counts = _raw_counts(store, b["batch_id"])
         previous.append((b["batch_id"], counts))
         wanted -= {(d, g) for d, groups in counts.items() for g, c in groups.items() if c}
         if not wanted:
             break
     tests = [dict(previous_batch_id=b, **vars(t)) for b, t in shift_tests(current, previous, alpha=alpha)]
-    return {"status": "measured", "previous_batch_id": earlier[0]["batch_id"],
-            "previous_delivered": earlier[0]["delivered"], "tests": tests}
+    return {
+        "status": "measured",
+        "previous_batch_id": earlier[0]["batch_id"],
+        "previous_delivered": earlier[0]["delivered"],
+        "tests": tests,
+    }
 
 
-def distributions(store: Store, batch_id: str, *, run_p_max: float = RUN_P_MAX,
-                  min_entropy_bits: float = MIN_ENTROPY_BITS, min_items: int = 0,
-                  alpha: float = SHIFT_ALPHA) -> Distributions:
+def distributions(
+    store: Store,
+    batch_id: str,
+    *,
+    run_p_max: float = RUN_P_MAX,
+    min_entropy_bits: float = MIN_ENTROPY_BITS,
+    min_items: int = 0,
+    alpha: float = SHIFT_ALPHA,
+) -> Distributions:
     """All distributions of the batch (one aggregate query each)."""
     p = {"batch_id": batch_id}
     labels, tie_rate, table, lining = label_tables(
-        store.rows("bias/label_counts_by_annotator", p), store.rows("bias/label_runs", p),
-        run_p_max=run_p_max, min_entropy_bits=min_entropy_bits, min_items=min_items)
+        store.rows("bias/label_counts_by_annotator", p),
+        store.rows("bias/label_runs", p),
+        run_p_max=run_p_max,
+        min_entropy_bits=min_entropy_bits,
+        min_items=min_items,
+    )
     strength = strength_tables(store.rows("bias/strength_counts", p))
     strength.pop("_counts")
     likert = likert_tables(store.rows("bias/likert_counts", p), store.rows("bias/likert_runs", p))
     likert.pop("_counts")
-    return Distributions(labels, tie_rate, table, model_pair_table(store.rows("bias/label_counts_by_model_pair", p)),
-                         strength, likert, lining, week_over_week(store, batch_id, alpha=alpha))
+    return Distributions(
+        labels,
+        tie_rate,
+        table,
+        model_pair_table(store.rows("bias/label_counts_by_model_pair", p)),
+        strength,
+        likert,
+        lining,
+        week_over_week(store, batch_id, alpha=alpha),
+    )

@@ -37,30 +37,32 @@ from ..results import Statistic
 from ..store import Store
 from .rates import ALPHA, AnnotatorRate, pooled, rate_table
 
-MIN_DIFF_CHARS = 30      # AlpacaEval's length-difference threshold
-BY_PROMPT_MAX_ROWS = 8_000   # statsmodels' ConditionalLogit is slow: ~1 s per 8k rows in strata of 4
+MIN_DIFF_CHARS = 30  # AlpacaEval's length-difference threshold
+BY_PROMPT_MAX_ROWS = 8_000  # statsmodels' ConditionalLogit is slow: ~1 s per 8k rows in strata of 4
 BY_PROMPT_PER_PROMPT = 4
 
 MEASURED = "measured"
 LENGTHS_UNKNOWN = "lengths unknown"
 NO_VERDICTS = "no verdicts"
 
-DEFINITION = ("p_prefer_longer: among non-tie verdicts with |len_a_chars - len_b_chars| > 30, the "
-              "share preferring the longer response; Wilson 95% interval; two-sided exact binomial p "
-              "vs 0.5; Benjamini-Hochberg q across the batch's annotators; flagged when q < 0.05")
+DEFINITION = (
+    "p_prefer_longer: among non-tie verdicts with |len_a_chars - len_b_chars| > 30, the "
+    "share preferring the longer response; Wilson 95% interval; two-sided exact binomial p "
+    "vs 0.5; Benjamini-Hochberg q across the batch's annotators; flagged when q < 0.05"
+)
 
 
 @dataclass(frozen=True)
 class LogitFit:
     """b1 of logit P(A) = b0 + b1 * (length difference / SD): log-odds per SD of length advantage."""
 
-    predictor: str            # chars | tokens
-    coef: Statistic           # b1 with its 95% Wald interval; n = verdicts
-    odds_ratio: Statistic     # exp(b1)
+    predictor: str  # chars | tokens
+    coef: Statistic  # b1 with its 95% Wald interval; n = verdicts
+    odds_ratio: Statistic  # exp(b1)
     p_value: float | None
     intercept: float | None
-    sd_units: float | None    # SD of the raw difference (characters or tokens)
-    n_groups: int             # distinct differences (GLM rows) or prompts (conditional logit)
+    sd_units: float | None  # SD of the raw difference (characters or tokens)
+    n_groups: int  # distinct differences (GLM rows) or prompts (conditional logit)
     method: str
 
 
@@ -68,13 +70,13 @@ class LogitFit:
 class RatingLength:
     annotator_kind: str
     aspect: str
-    rho: Statistic            # Spearman's rho of score vs len_chars, Fisher-z 95% interval
+    rho: Statistic  # Spearman's rho of score vs len_chars, Fisher-z 95% interval
 
 
 @dataclass(frozen=True)
 class LengthBias:
     annotator_kind: str
-    status: str               # measured | lengths unknown | no verdicts
+    status: str  # measured | lengths unknown | no verdicts
     p_prefer_longer: Statistic
     p_value: float | None
     min_diff_chars: int
@@ -87,11 +89,17 @@ class LengthBias:
         return [r.annotator_id for r in self.by_annotator if r.flagged]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "annotator_kind": self.annotator_kind,
-                "p_prefer_longer": self.p_prefer_longer, "p_value": self.p_value,
-                "min_diff_chars": self.min_diff_chars, "definition": DEFINITION,
-                "by_annotator": [r.to_dict() for r in self.by_annotator],
-                "regression": self.regression, "ratings": self.ratings}
+        return {
+            "status": self.status,
+            "annotator_kind": self.annotator_kind,
+            "p_prefer_longer": self.p_prefer_longer,
+            "p_value": self.p_value,
+            "min_diff_chars": self.min_diff_chars,
+            "definition": DEFINITION,
+            "by_annotator": [r.to_dict() for r in self.by_annotator],
+            "regression": self.regression,
+            "ratings": self.ratings,
+        }
 
 
 def not_fitted(predictor: str, reason: str, n: int = 0, method: str = "") -> LogitFit:
@@ -132,13 +140,24 @@ def logit_on_counts(d, n_a, n_b, predictor: str = "chars") -> LogitFit:
         try:
             res = sm.GLM(np.column_stack([n_a[keep], n_b[keep]]), x, family=sm.families.Binomial()).fit()
         except (PerfectSeparationError, PerfectSeparationWarning, np.linalg.LinAlgError) as e:
-            return not_fitted(predictor, f"the fit did not converge ({type(e).__name__}): "
-                                         "length separates the outcomes perfectly", n, method)
+            return not_fitted(
+                predictor,
+                f"the fit did not converge ({type(e).__name__}): length separates the outcomes perfectly",
+                n,
+                method,
+            )
     b0, b1 = (float(v) for v in res.params)
     lo, hi = (float(v) for v in res.conf_int(alpha=0.05)[1])
-    return LogitFit(predictor, Statistic(b1, lo, hi, n, method="wald"),
-                    Statistic(math.exp(b1), math.exp(lo), math.exp(hi), n, method="wald"),
-                    float(res.pvalues[1]), b0, sd, int(keep.sum()), method)
+    return LogitFit(
+        predictor,
+        Statistic(b1, lo, hi, n, method="wald"),
+        Statistic(math.exp(b1), math.exp(lo), math.exp(hi), n, method="wald"),
+        float(res.pvalues[1]),
+        b0,
+        sd,
+        int(keep.sum()),
+        method,
+    )
 
 
 def conditional_logit(strata, y, d, sd: float | None) -> LogitFit:
@@ -158,8 +177,13 @@ def conditional_logit(strata, y, d, sd: float | None) -> LogitFit:
     if not sd:
         return not_fitted("chars", "no length variation to scale by", len(y), method)
     if len(y) == 0:
-        return not_fitted("chars", "no prompt has verdicts with both outcomes and different length "
-                                   "differences (each prompt needs several comparisons)", 0, method)
+        return not_fitted(
+            "chars",
+            "no prompt has verdicts with both outcomes and different length "
+            "differences (each prompt needs several comparisons)",
+            0,
+            method,
+        )
     n_groups = len(np.unique(strata))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -171,9 +195,16 @@ def conditional_logit(strata, y, d, sd: float | None) -> LogitFit:
     lo, hi = (float(v) for v in np.asarray(res.conf_int(alpha=0.05))[0])
     if not all(map(math.isfinite, (b1, lo, hi))):
         return not_fitted("chars", "the conditional fit did not converge", len(y), method)
-    return LogitFit("chars", Statistic(b1, lo, hi, len(y), method="wald"),
-                    Statistic(math.exp(b1), math.exp(lo), math.exp(hi), len(y), method="wald"),
-                    float(np.asarray(res.pvalues)[0]), None, sd, n_groups, method)
+    return LogitFit(
+        "chars",
+        Statistic(b1, lo, hi, len(y), method="wald"),
+        Statistic(math.exp(b1), math.exp(lo), math.exp(hi), len(y), method="wald"),
+        float(np.asarray(res.pvalues)[0]),
+        None,
+        sd,
+        n_groups,
+        method,
+    )
 
 
 def spearman_interval(rho: float | None, n: int) -> Statistic:
@@ -194,8 +225,15 @@ def spearman_interval(rho: float | None, n: int) -> Statistic:
     return Statistic(rho, math.tanh(z - half), math.tanh(z + half), n, method="fisher-z")
 
 
-def length_regression(store: Store, batch_id: str, annotator_kind: str = "human", *, seed: int = 0,
-                      by_prompt: bool = True, max_rows: int = BY_PROMPT_MAX_ROWS) -> dict[str, LogitFit]:
+def length_regression(
+    store: Store,
+    batch_id: str,
+    annotator_kind: str = "human",
+    *,
+    seed: int = 0,
+    by_prompt: bool = True,
+    max_rows: int = BY_PROMPT_MAX_ROWS,
+) -> dict[str, LogitFit]:
     """``{chars, tokens[, by_prompt]}`` fits for the batch's non-tie verdicts of ``annotator_kind``."""
     p = {"batch_id": batch_id, "annotator_kind": annotator_kind}
     out = {}
@@ -203,22 +241,30 @@ def length_regression(store: Store, batch_id: str, annotator_kind: str = "human"
         t = store.arrow(f"bias/length_diff_{predictor}", p)
         out[predictor] = logit_on_counts(t["d"].to_numpy(), t["n_a"].to_numpy(), t["n_b"].to_numpy(), predictor)
     if by_prompt:
-        t = store.arrow("bias/length_by_prompt_sample", {**p, "seed": int(seed), "max_rows": int(max_rows),
-                                                         "per_prompt": BY_PROMPT_PER_PROMPT})
-        out["by_prompt"] = conditional_logit(t["stratum"].to_numpy(zero_copy_only=False),
-                                             t["y"].to_numpy(), t["d_chars"].to_numpy(),
-                                             out["chars"].sd_units)
+        t = store.arrow(
+            "bias/length_by_prompt_sample",
+            {**p, "seed": int(seed), "max_rows": int(max_rows), "per_prompt": BY_PROMPT_PER_PROMPT},
+        )
+        out["by_prompt"] = conditional_logit(
+            t["stratum"].to_numpy(zero_copy_only=False),
+            t["y"].to_numpy(),
+            t["d_chars"].to_numpy(),
+            out["chars"].sd_units,
+        )
     return out
 
 
 def rating_length(store: Store, batch_id: str) -> list[RatingLength]:
     """Spearman's rho of score vs len_chars per (annotator kind, aspect) of the batch's ratings."""
-    return [RatingLength(r["annotator_kind"], r["aspect"], spearman_interval(r["rho"], int(r["n"])))
-            for r in store.rows("bias/rating_length_spearman", {"batch_id": batch_id})]
+    return [
+        RatingLength(r["annotator_kind"], r["aspect"], spearman_interval(r["rho"], int(r["n"])))
+        for r in store.rows("bias/rating_length_spearman", {"batch_id": batch_id})
+    ]
 
 
-def length_bias_from_counts(counts: list[dict], *, annotator_kind: str, min_diff_chars: int = MIN_DIFF_CHARS,
-                            alpha: float = ALPHA) -> LengthBias:
+def length_bias_from_counts(
+    counts: list[dict], *, annotator_kind: str, min_diff_chars: int = MIN_DIFF_CHARS, alpha: float = ALPHA
+) -> LengthBias:
     """p_prefer_longer of ``annotator_kind`` from ``bias/length_by_annotator`` rows
     ``{annotator_kind, annotator_id, n_verdicts, n_with_len, n, k_longer}`` of ALL the batch's
     annotators (pure; no regression). BH family: every annotator of the batch, as for p_first."""
@@ -227,32 +273,64 @@ def length_bias_from_counts(counts: list[dict], *, annotator_kind: str, min_diff
     n_with_len = sum(int(r["n_with_len"]) for r in mine)
     if n_verdicts == 0 or n_with_len == 0:
         status = NO_VERDICTS if n_verdicts == 0 else LENGTHS_UNKNOWN
-        reason = (f"no {annotator_kind} verdicts in the batch" if n_verdicts == 0
-                  else "lengths unknown: the batch's verdicts carry no response texts")
-        empty = [AnnotatorRate(r["annotator_id"], "p_prefer_longer", 0, 0, None, None, None, None, None, False)
-                 for r in mine]
+        reason = (
+            f"no {annotator_kind} verdicts in the batch"
+            if n_verdicts == 0
+            else "lengths unknown: the batch's verdicts carry no response texts"
+        )
+        empty = [
+            AnnotatorRate(r["annotator_id"], "p_prefer_longer", 0, 0, None, None, None, None, None, False) for r in mine
+        ]
         return LengthBias(annotator_kind, status, Statistic.not_computable(reason), None, min_diff_chars, empty)
-    table = rate_table([(r["annotator_id"], r["k_longer"], r["n"]) for r in counts], "p_prefer_longer",
-                       alpha=alpha)
+    table = rate_table([(r["annotator_id"], r["k_longer"], r["n"]) for r in counts], "p_prefer_longer", alpha=alpha)
     kinds = [r["annotator_kind"] for r in counts]
     stat, p = pooled([(r["annotator_id"], r["k_longer"], r["n"]) for r in mine], "p_prefer_longer")
-    return LengthBias(annotator_kind, MEASURED, stat, p, min_diff_chars,
-                      [t for t, k in zip(table, kinds) if k == annotator_kind])
+    return LengthBias(
+        annotator_kind,
+        MEASURED,
+        stat,
+        p,
+        min_diff_chars,
+        [t for t, k in zip(table, kinds, strict=True) if k == annotator_kind],
+    )
 
 
-def length_bias(store: Store, batch_id: str, annotator_kind: str = "human", *,
-                min_diff_chars: int = MIN_DIFF_CHARS, alpha: float = ALPHA, seed: int = 0,
-                regression: bool = True, by_prompt: bool = True,
-                max_rows: int = BY_PROMPT_MAX_ROWS) -> LengthBias:
+def length_bias(
+    store: Store,
+    batch_id: str,
+    annotator_kind: str = "human",
+    *,
+    min_diff_chars: int = MIN_DIFF_CHARS,
+    alpha: float = ALPHA,
+    seed: int = 0,
+    regression: bool = True,
+    by_prompt: bool = True,
+    max_rows: int = BY_PROMPT_MAX_ROWS,
+) -> LengthBias:
     """p_prefer_longer for the batch and each annotator of ``annotator_kind``, the length
     regressions (``regression=True``) and, for humans, the ratings' Spearman rho with length."""
     if min_diff_chars < 0:
         raise ValueError(f"min_diff_chars must be >= 0, got {min_diff_chars}")
     p = {"batch_id": batch_id, "min_diff_chars": int(min_diff_chars)}
-    res = length_bias_from_counts(store.rows("bias/length_by_annotator", p), annotator_kind=annotator_kind,
-                                  min_diff_chars=min_diff_chars, alpha=alpha)
-    fits = (length_regression(store, batch_id, annotator_kind, seed=seed, by_prompt=by_prompt,
-                              max_rows=max_rows) if regression and res.status == MEASURED else {})
+    res = length_bias_from_counts(
+        store.rows("bias/length_by_annotator", p),
+        annotator_kind=annotator_kind,
+        min_diff_chars=min_diff_chars,
+        alpha=alpha,
+    )
+    fits = (
+        length_regression(store, batch_id, annotator_kind, seed=seed, by_prompt=by_prompt, max_rows=max_rows)
+        if regression and res.status == MEASURED
+        else {}
+    )
     ratings = [r for r in rating_length(store, batch_id) if r.annotator_kind == annotator_kind]
-    return LengthBias(res.annotator_kind, res.status, res.p_prefer_longer, res.p_value, res.min_diff_chars,
-                      res.by_annotator, fits, ratings)
+    return LengthBias(
+        res.annotator_kind,
+        res.status,
+        res.p_prefer_longer,
+        res.p_value,
+        res.min_diff_chars,
+        res.by_annotator,
+        fits,
+        ratings,
+    )

@@ -29,9 +29,11 @@ MEASURED = "measured"
 POSITION_UNKNOWN = "position unknown"
 NO_VERDICTS = "no verdicts"
 
-DEFINITION = ("p_first: among non-tie verdicts with shown_first recorded, the share where "
-              "preference == shown_first; Wilson 95% interval; two-sided exact binomial p vs 0.5; "
-              "Benjamini-Hochberg q across the batch's annotators; flagged when q < 0.05")
+DEFINITION = (
+    "p_first: among non-tie verdicts with shown_first recorded, the share where "
+    "preference == shown_first; Wilson 95% interval; two-sided exact binomial p vs 0.5; "
+    "Benjamini-Hochberg q across the batch's annotators; flagged when q < 0.05"
+)
 
 
 @dataclass(frozen=True)
@@ -47,16 +49,20 @@ class RandomisationAudit:
     by_model: list[AnnotatorRate] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "p_shown_a": self.p_shown_a, "p_value": self.p_value,
-                "balanced": self.balanced,
-                "by_annotator": [r.to_dict() for r in self.by_annotator],
-                "by_model": [r.to_dict() for r in self.by_model]}
+        return {
+            "status": self.status,
+            "p_shown_a": self.p_shown_a,
+            "p_value": self.p_value,
+            "balanced": self.balanced,
+            "by_annotator": [r.to_dict() for r in self.by_annotator],
+            "by_model": [r.to_dict() for r in self.by_model],
+        }
 
 
 @dataclass(frozen=True)
 class PositionBias:
     annotator_kind: str
-    status: str                      # measured | position unknown | no verdicts
+    status: str  # measured | position unknown | no verdicts
     p_first: Statistic
     p_value: float | None
     n_verdicts: int
@@ -69,36 +75,48 @@ class PositionBias:
         return [r.annotator_id for r in self.by_annotator if r.flagged]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "annotator_kind": self.annotator_kind,
-                "p_first": self.p_first, "p_value": self.p_value,
-                "n_verdicts": self.n_verdicts, "n_recorded": self.n_recorded,
-                "n_unrecorded": self.n_verdicts - self.n_recorded,
-                "definition": DEFINITION,
-                "by_annotator": [r.to_dict() for r in self.by_annotator],
-                "randomisation": self.randomisation}
+        return {
+            "status": self.status,
+            "annotator_kind": self.annotator_kind,
+            "p_first": self.p_first,
+            "p_value": self.p_value,
+            "n_verdicts": self.n_verdicts,
+            "n_recorded": self.n_recorded,
+            "n_unrecorded": self.n_verdicts - self.n_recorded,
+            "definition": DEFINITION,
+            "by_annotator": [r.to_dict() for r in self.by_annotator],
+            "randomisation": self.randomisation,
+        }
 
 
-def randomisation_audit(by_annotator: list[dict], by_model: list[dict], *, annotator_kind: str,
-                        alpha: float = ALPHA) -> RandomisationAudit:
+def randomisation_audit(
+    by_annotator: list[dict], by_model: list[dict], *, annotator_kind: str, alpha: float = ALPHA
+) -> RandomisationAudit:
     """The audit of ``annotator_kind`` from ``{annotator_kind, annotator_id, n, k_shown_a}`` rows of
     all the batch's annotators (one BH family, as for p_first) and ``{model, n, k_shown_first}`` rows
     of that kind."""
-    table = rate_table([(r["annotator_id"], r["k_shown_a"], r["n"]) for r in by_annotator], "p_shown_a",
-                       alpha=alpha)
-    table = [t for t, r in zip(table, by_annotator) if r["annotator_kind"] == annotator_kind]
+    table = rate_table([(r["annotator_id"], r["k_shown_a"], r["n"]) for r in by_annotator], "p_shown_a", alpha=alpha)
+    table = [t for t, r in zip(table, by_annotator, strict=True) if r["annotator_kind"] == annotator_kind]
     ann = [(t.annotator_id, t.k, t.n) for t in table]
     if sum(n for _, _, n in ann) == 0:
-        return RandomisationAudit(POSITION_UNKNOWN, Statistic.not_computable(
-            "position unknown: shown_first was never recorded"), None, None)
+        return RandomisationAudit(
+            POSITION_UNKNOWN, Statistic.not_computable("position unknown: shown_first was never recorded"), None, None
+        )
     overall, p = pooled(ann, "p_shown_a")
     models = [(r["model"], r["k_shown_first"], r["n"]) for r in by_model]
     return RandomisationAudit(
-        MEASURED, overall, p, bool(p is not None and p >= alpha), table,
-        rate_table(models, "p_shown_first", alpha=alpha, id_name="model"))
+        MEASURED,
+        overall,
+        p,
+        bool(p is not None and p >= alpha),
+        table,
+        rate_table(models, "p_shown_first", alpha=alpha, id_name="model"),
+    )
 
 
-def position_bias_from_counts(counts: list[dict], audit: RandomisationAudit, *, annotator_kind: str,
-                              alpha: float = ALPHA) -> PositionBias:
+def position_bias_from_counts(
+    counts: list[dict], audit: RandomisationAudit, *, annotator_kind: str, alpha: float = ALPHA
+) -> PositionBias:
     """Position bias of ``annotator_kind`` from ``bias/position_by_annotator`` rows
     ``{annotator_kind, annotator_id, n_verdicts, n_recorded, n, k_first}`` of ALL the batch's
     annotators (pure; see the module docstring). The BH family is every annotator of the batch,
@@ -114,25 +132,36 @@ def position_bias_from_counts(counts: list[dict], audit: RandomisationAudit, *, 
     else:
         status, reason = MEASURED, ""
     if status != MEASURED:
-        empty = [AnnotatorRate(r["annotator_id"], "p_first", 0, 0, None, None, None, None, None, False)
-                 for r in mine]
-        return PositionBias(annotator_kind, status, Statistic.not_computable(reason), None,
-                            n_verdicts, n_recorded, empty, audit)
+        empty = [AnnotatorRate(r["annotator_id"], "p_first", 0, 0, None, None, None, None, None, False) for r in mine]
+        return PositionBias(
+            annotator_kind, status, Statistic.not_computable(reason), None, n_verdicts, n_recorded, empty, audit
+        )
     table = rate_table([(r["annotator_id"], r["k_first"], r["n"]) for r in counts], "p_first", alpha=alpha)
     kinds = [r["annotator_kind"] for r in counts]
     stat, p = pooled([(r["annotator_id"], r["k_first"], r["n"]) for r in mine], "p_first")
-    return PositionBias(annotator_kind, status, stat, p, n_verdicts, n_recorded,
-                        [t for t, k in zip(table, kinds) if k == annotator_kind], audit)
+    return PositionBias(
+        annotator_kind,
+        status,
+        stat,
+        p,
+        n_verdicts,
+        n_recorded,
+        [t for t, k in zip(table, kinds, strict=True) if k == annotator_kind],
+        audit,
+    )
 
 
-def position_bias(store: Store, batch_id: str, annotator_kind: str = "human", *,
-                  alpha: float = ALPHA) -> PositionBias:
+def position_bias(store: Store, batch_id: str, annotator_kind: str = "human", *, alpha: float = ALPHA) -> PositionBias:
     """p_first for the batch and each annotator of ``annotator_kind`` ("human" or "judge"), with
     the randomisation audit. Three small aggregate queries; nothing row-level leaves DuckDB."""
     p = {"batch_id": batch_id, "annotator_kind": annotator_kind}
     b = {"batch_id": batch_id}
-    audit = randomisation_audit(store.rows("bias/shown_first_by_annotator", b),
-                                store.rows("bias/shown_first_by_model", p), annotator_kind=annotator_kind,
-                                alpha=alpha)
-    return position_bias_from_counts(store.rows("bias/position_by_annotator", b), audit,
-                                     annotator_kind=annotator_kind, alpha=alpha)
+    audit = randomisation_audit(
+        store.rows("bias/shown_first_by_annotator", b),
+        store.rows("bias/shown_first_by_model", p),
+        annotator_kind=annotator_kind,
+        alpha=alpha,
+    )
+    return position_bias_from_counts(
+        store.rows("bias/position_by_annotator", b), audit, annotator_kind=annotator_kind, alpha=alpha
+    )

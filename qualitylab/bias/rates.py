@@ -8,8 +8,9 @@ flagged when q < alpha (0.05).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from ..intervals import bh_qvalues, binomial_p, binomial_p_many, proportion
 from ..results import Statistic
@@ -40,13 +41,26 @@ class AnnotatorRate:
         return Statistic(self.value, self.ci95_low, self.ci95_high, self.n, method="wilson")
 
     def to_dict(self) -> dict[str, Any]:
-        return {self.id_name: self.annotator_id, "n": self.n, self.rate: self.value,
-                "ci95_low": self.ci95_low, "ci95_high": self.ci95_high,
-                "p_value": self.p_value, "q_value": self.q_value, "flagged": self.flagged}
+        return {
+            self.id_name: self.annotator_id,
+            "n": self.n,
+            self.rate: self.value,
+            "ci95_low": self.ci95_low,
+            "ci95_high": self.ci95_high,
+            "p_value": self.p_value,
+            "q_value": self.q_value,
+            "flagged": self.flagged,
+        }
 
 
-def rate_table(counts: Iterable[tuple[str, int, int]], rate: str, *, p0: float = 0.5,
-               alpha: float = ALPHA, id_name: str = "annotator_id") -> list[AnnotatorRate]:
+def rate_table(
+    counts: Iterable[tuple[str, int, int]],
+    rate: str,
+    *,
+    p0: float = 0.5,
+    alpha: float = ALPHA,
+    id_name: str = "annotator_id",
+) -> list[AnnotatorRate]:
     """Per-annotator rates with Wilson intervals, binomial p-values and BH q-values.
 
     ``counts``: ``(annotator_id, k, n)`` with 0 <= k <= n. For annotator i, rate_i = k_i / n_i;
@@ -61,17 +75,21 @@ def rate_table(counts: Iterable[tuple[str, int, int]], rate: str, *, p0: float =
     rows = [(str(a), int(k), int(n)) for a, k, n in counts]
     for a, k, n in rows:
         if n < 0 or k < 0 or k > n:
-            raise ValueError(f"annotator {a!r}: need 0 <= k <= n, got k={k}, n={n}; "
-                             "pass counts of successes and trials")
+            raise ValueError(
+                f"annotator {a!r}: need 0 <= k <= n, got k={k}, n={n}; pass counts of successes and trials"
+            )
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha}")
     pvals = binomial_p_many([k for _, k, _ in rows], [n for _, _, n in rows], p0)
     qvals = bh_qvalues(pvals)
     out = []
-    for (a, k, n), p, q in zip(rows, pvals, qvals):
+    for (a, k, n), p, q in zip(rows, pvals, qvals, strict=True):
         s = proportion(k, n, what=rate)
-        out.append(AnnotatorRate(a, rate, n, k, s.value, s.ci95_low, s.ci95_high, p, q,
-                                 bool(q is not None and q < alpha), id_name))
+        out.append(
+            AnnotatorRate(
+                a, rate, n, k, s.value, s.ci95_low, s.ci95_high, p, q, bool(q is not None and q < alpha), id_name
+            )
+        )
     return out
 
 

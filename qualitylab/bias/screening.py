@@ -38,8 +38,8 @@ class Flag:
 class AnnotatorRow:
     annotator_id: str
     annotator_kind: str
-    n: int                                   # pairwise verdicts
-    n_items: int                             # distinct comparisons
+    n: int  # pairwise verdicts
+    n_items: int  # distinct comparisons
     n_ratings: int
     agreement_with_majority: Statistic
     gold_accuracy: Statistic
@@ -67,22 +67,38 @@ class AnnotatorRow:
 def _rate_flag(name: str, rate: AnnotatorRate | None) -> Flag | None:
     if rate is None or not rate.flagged:
         return None
-    return Flag(name, f"{rate.rate} {rate.value:.2f} [{rate.ci95_low:.2f}, {rate.ci95_high:.2f}] on "
-                      f"n = {rate.n}, BH q = {rate.q_value:.1e} < 0.05")
+    return Flag(
+        name,
+        f"{rate.rate} {rate.value:.2f} [{rate.ci95_low:.2f}, {rate.ci95_high:.2f}] on "
+        f"n = {rate.n}, BH q = {rate.q_value:.1e} < 0.05",
+    )
 
 
 def _below(name: str, what: str, stat: Statistic | None, threshold: float) -> Flag | None:
     if stat is None or stat.value is None or stat.ci95_high is None or stat.ci95_high >= threshold:
         return None
-    return Flag(name, f"{what} {stat.value:.2f} with 95% interval [{stat.ci95_low:.2f}, "
-                      f"{stat.ci95_high:.2f}] entirely below {threshold:g} (n = {stat.n})")
+    return Flag(
+        name,
+        f"{what} {stat.value:.2f} with 95% interval [{stat.ci95_low:.2f}, "
+        f"{stat.ci95_high:.2f}] entirely below {threshold:g} (n = {stat.n})",
+    )
 
 
-def screening_rows(*, labels: list[dict], lining: list[dict], seconds: list[dict], ratings: dict[str, int],
-                   agreement: list[dict], position: dict[str, AnnotatorRate], length: dict[str, AnnotatorRate],
-                   few_items: dict[str, int], fast_seconds: float,
-                   min_gold_accuracy: float = MIN_GOLD_ACCURACY, min_agreement: float = MIN_AGREEMENT,
-                   min_items: int = 0) -> list[AnnotatorRow]:
+def screening_rows(
+    *,
+    labels: list[dict],
+    lining: list[dict],
+    seconds: list[dict],
+    ratings: dict[str, int],
+    agreement: list[dict],
+    position: dict[str, AnnotatorRate],
+    length: dict[str, AnnotatorRate],
+    few_items: dict[str, int],
+    fast_seconds: float,
+    min_gold_accuracy: float = MIN_GOLD_ACCURACY,
+    min_agreement: float = MIN_AGREEMENT,
+    min_items: int = 0,
+) -> list[AnnotatorRow]:
     """Join the per-annotator results into screening rows (pure).
 
     ``labels``: rows of the distributions' per-annotator label table; ``lining``: straight-lining
@@ -103,30 +119,54 @@ def screening_rows(*, labels: list[dict], lining: list[dict], seconds: list[dict
         lab = pairwise.get((kind, a), {})
         ag = agree.get(a, {})
         agreement_stat = ag.get("agreement_with_majority") or (
-            nc_h if kind != "human" else Statistic.not_computable("no pairwise verdicts"))
+            nc_h if kind != "human" else Statistic.not_computable("no pairwise verdicts")
+        )
         gold_stat = ag.get("gold_accuracy") or (
-            nc_h if kind != "human" else Statistic.not_computable("no pairwise verdicts"))
+            nc_h if kind != "human" else Statistic.not_computable("no pairwise verdicts")
+        )
         pos, lng = position.get(a), length.get(a)
         li = lin.get((kind, a), {})
         sec = secs.get((kind, a), {})
         median = sec.get("median_seconds")
         flags = [f for f in (_rate_flag("position_bias", pos), _rate_flag("length_bias", lng)) if f]
         if median is not None and median < fast_seconds and kind == "human":
-            flags.append(Flag("fast", f"median {median:.1f} s per verdict < {fast_seconds:g} s "
-                                      f"({sec.get('n_timed')} timed verdicts)"))
+            flags.append(
+                Flag(
+                    "fast",
+                    f"median {median:.1f} s per verdict < {fast_seconds:g} s ({sec.get('n_timed')} timed verdicts)",
+                )
+            )
         for reason in li.get("reasons", []):
             flags.append(Flag("straight_lining", reason))
         if a in few_items:
             flags.append(Flag("few_items", f"{few_items[a]} comparisons < {min_items}"))
-        flags += [f for f in (_below("low_gold_accuracy", "gold accuracy", gold_stat, min_gold_accuracy),
-                              _below("low_agreement", "agreement with the others' majority", agreement_stat,
-                                     min_agreement)) if f]
+        flags += [
+            f
+            for f in (
+                _below("low_gold_accuracy", "gold accuracy", gold_stat, min_gold_accuracy),
+                _below("low_agreement", "agreement with the others' majority", agreement_stat, min_agreement),
+            )
+            if f
+        ]
         nc_rate = Statistic.not_computable("no eligible verdicts")
-        out.append(AnnotatorRow(
-            a, kind, int(lab.get("n", 0)), int(sec.get("n_items", 0)), int(ratings.get(a, 0)),
-            agreement_stat, gold_stat,
-            pos.statistic if pos else nc_rate, pos.q_value if pos else None,
-            lng.statistic if lng else nc_rate, lng.q_value if lng else None,
-            lab.get("tie_rate") or Statistic.not_computable("no pairwise verdicts"),
-            lab.get("entropy_bits"), li.get("longest_run"), median, flags))
+        out.append(
+            AnnotatorRow(
+                a,
+                kind,
+                int(lab.get("n", 0)),
+                int(sec.get("n_items", 0)),
+                int(ratings.get(a, 0)),
+                agreement_stat,
+                gold_stat,
+                pos.statistic if pos else nc_rate,
+                pos.q_value if pos else None,
+                lng.statistic if lng else nc_rate,
+                lng.q_value if lng else None,
+                lab.get("tie_rate") or Statistic.not_computable("no pairwise verdicts"),
+                lab.get("entropy_bits"),
+                li.get("longest_run"),
+                median,
+                flags,
+            )
+        )
     return out

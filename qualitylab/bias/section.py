@@ -36,32 +36,48 @@ def _opt(ctx, name: str, default):
 
 def position_for(ctx, annotator_kind: str = "human") -> PositionBias:
     """Position bias of one annotator kind ("human" or "judge"), memoised per report."""
-    return ctx.memo(f"bias.position.{annotator_kind}",
-                    lambda: position_bias(ctx.store, ctx.batch_id, annotator_kind))
+    return ctx.memo(f"bias.position.{annotator_kind}", lambda: position_bias(ctx.store, ctx.batch_id, annotator_kind))
 
 
 def length_for(ctx, annotator_kind: str = "human") -> LengthBias:
     """Length bias (with the regressions) of one annotator kind, memoised per report."""
-    return ctx.memo(f"bias.length.{annotator_kind}", lambda: length_bias(
-        ctx.store, ctx.batch_id, annotator_kind, min_diff_chars=int(_opt(ctx, "min_diff_chars", MIN_DIFF_CHARS)),
-        seed=ctx.seed, by_prompt=bool(_opt(ctx, "length_by_prompt", True)),
-        max_rows=int(_opt(ctx, "length_by_prompt_max_rows", BY_PROMPT_MAX_ROWS))))
+    return ctx.memo(
+        f"bias.length.{annotator_kind}",
+        lambda: length_bias(
+            ctx.store,
+            ctx.batch_id,
+            annotator_kind,
+            min_diff_chars=int(_opt(ctx, "min_diff_chars", MIN_DIFF_CHARS)),
+            seed=ctx.seed,
+            by_prompt=bool(_opt(ctx, "length_by_prompt", True)),
+            max_rows=int(_opt(ctx, "length_by_prompt_max_rows", BY_PROMPT_MAX_ROWS)),
+        ),
+    )
 
 
 def distributions_for(ctx) -> dist.Distributions:
-    return ctx.memo("bias.distributions", lambda: dist.distributions(
-        ctx.store, ctx.batch_id, min_items=int(_opt(ctx, "min_items", hyg.MIN_ITEMS))))
+    return ctx.memo(
+        "bias.distributions",
+        lambda: dist.distributions(ctx.store, ctx.batch_id, min_items=int(_opt(ctx, "min_items", hyg.MIN_ITEMS))),
+    )
 
 
 def hygiene_for(ctx) -> hyg.Hygiene:
-    return ctx.memo("bias.hygiene", lambda: hyg.hygiene(
-        ctx.store, ctx.batch_id, fast_seconds=float(_opt(ctx, "fast_seconds", hyg.FAST_SECONDS)),
-        min_items=int(_opt(ctx, "min_items", hyg.MIN_ITEMS)),
-        max_rows=int(_opt(ctx, "hygiene_max_rows", hyg.MAX_ROWS))))
+    return ctx.memo(
+        "bias.hygiene",
+        lambda: hyg.hygiene(
+            ctx.store,
+            ctx.batch_id,
+            fast_seconds=float(_opt(ctx, "fast_seconds", hyg.FAST_SECONDS)),
+            min_items=int(_opt(ctx, "min_items", hyg.MIN_ITEMS)),
+            max_rows=int(_opt(ctx, "hygiene_max_rows", hyg.MAX_ROWS)),
+        ),
+    )
 
 
 def _agreement_rows(ctx) -> list[dict[str, Any]]:
     from ..agreement.section import per_annotator
+
     return per_annotator(ctx)
 
 
@@ -69,8 +85,12 @@ def annotators_for(ctx):
     def compute():
         d = distributions_for(ctx)
         min_items = int(_opt(ctx, "min_items", hyg.MIN_ITEMS))
-        few = hyg.run_check(ctx.store, next(s for s in hyg.CHECKS if s.name == "few_items"),
-                            {"batch_id": ctx.batch_id, "min_items": min_items}, max_rows=1_000_000)
+        few = hyg.run_check(
+            ctx.store,
+            next(s for s in hyg.CHECKS if s.name == "few_items"),
+            {"batch_id": ctx.batch_id, "min_items": min_items},
+            max_rows=1_000_000,
+        )
         ratings: dict[str, int] = {}
         for r in d.likert["by_annotator"]:
             ratings[r["annotator_id"]] = ratings.get(r["annotator_id"], 0) + r["n"]
@@ -79,21 +99,35 @@ def annotators_for(ctx):
             position.update({r.annotator_id: r for r in position_for(ctx, kind).by_annotator})
             length.update({r.annotator_id: r for r in _rates_only(ctx, kind).by_annotator})
         return screening_rows(
-            labels=d.by_annotator, lining=d.straight_lining,
+            labels=d.by_annotator,
+            lining=d.straight_lining,
             seconds=ctx.store.rows("bias/annotator_activity", {"batch_id": ctx.batch_id}),
-            ratings=ratings, agreement=_agreement_rows(ctx), position=position, length=length,
+            ratings=ratings,
+            agreement=_agreement_rows(ctx),
+            position=position,
+            length=length,
             few_items={r["annotator_id"]: r["n_items"] for r in few.rows},
             fast_seconds=float(_opt(ctx, "fast_seconds", hyg.FAST_SECONDS)),
             min_gold_accuracy=float(_opt(ctx, "min_gold_accuracy", MIN_GOLD_ACCURACY)),
-            min_agreement=float(_opt(ctx, "min_agreement", MIN_AGREEMENT)), min_items=min_items)
+            min_agreement=float(_opt(ctx, "min_agreement", MIN_AGREEMENT)),
+            min_items=min_items,
+        )
+
     return ctx.memo("bias.annotators", compute)
 
 
 def _rates_only(ctx, annotator_kind: str) -> LengthBias:
     """p_prefer_longer per annotator without the regressions (all the screening table needs)."""
-    return ctx.memo(f"bias.length_rates.{annotator_kind}", lambda: length_bias(
-        ctx.store, ctx.batch_id, annotator_kind, min_diff_chars=int(_opt(ctx, "min_diff_chars", MIN_DIFF_CHARS)),
-        regression=False))
+    return ctx.memo(
+        f"bias.length_rates.{annotator_kind}",
+        lambda: length_bias(
+            ctx.store,
+            ctx.batch_id,
+            annotator_kind,
+            min_diff_chars=int(_opt(ctx, "min_diff_chars", MIN_DIFF_CHARS)),
+            regression=False,
+        ),
+    )
 
 
 def distributions_section(ctx) -> dict[str, Any]:

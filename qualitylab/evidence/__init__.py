@@ -37,24 +37,39 @@ def write_csv_tables(tables: list[Table], directory: str | Path) -> list[Path]:
 def vendor_trend_rows(store, doc: dict[str, Any]) -> list[dict[str, Any]] | None:
     """The vendor's gate metrics up to this batch (None for a batch without a vendor)."""
     from ..gates.trends import vendor_trends
+
     batch = doc.get("batch") or {}
     if not batch.get("vendor"):
         return None
     m = doc.get("methods") or {}
     source = (doc.get("gate") or {}).get("source", "")
     gates = None if source.startswith("built-in") else source or None
-    return vendor_trends(store, batch["vendor"], until=batch["batch_id"], gates=gates,
-                         seed=m.get("seed"), n_boot=m.get("bootstrap_resamples"))
+    return vendor_trends(
+        store,
+        batch["vendor"],
+        until=batch["batch_id"],
+        gates=gates,
+        seed=m.get("seed"),
+        n_boot=m.get("bootstrap_resamples"),
+    )
 
 
 def build_html(doc: dict[str, Any], tables: list[Table], trends: list[dict[str, Any]] | None) -> str:
     from .charts import evidence_figures
     from .html import render_html
+
     return render_html(doc, tables, evidence_figures(doc, trends))
 
 
-def write_evidence(store, batch_id: str, doc: dict[str, Any], *, html: str | Path | None = None,
-                   evidence_dir: str | Path | None = None, trends: bool = True) -> dict[str, Any]:
+def write_evidence(
+    store,
+    batch_id: str,
+    doc: dict[str, Any],
+    *,
+    html: str | Path | None = None,
+    evidence_dir: str | Path | None = None,
+    trends: bool = True,
+) -> dict[str, Any]:
     """Write the HTML pack to ``html`` and/or the CSV tables to ``evidence_dir``; returns what was written."""
     tr = vendor_trend_rows(store, doc) if trends else None
     tables = evidence_tables(store, batch_id, doc, tr)

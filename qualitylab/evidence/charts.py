@@ -11,8 +11,14 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-OUTCOME_COLOURS = {"PASS": "#1a7f37", "WARN": "#9a6700", "REVIEW": "#9a6700", "REJECT": "#cf222e",
-                   "INSUFFICIENT_EVIDENCE": "#57606a", "SKIPPED": "#8c959f"}
+OUTCOME_COLOURS = {
+    "PASS": "#1a7f37",
+    "WARN": "#9a6700",
+    "REVIEW": "#9a6700",
+    "REJECT": "#cf222e",
+    "INSUFFICIENT_EVIDENCE": "#57606a",
+    "SKIPPED": "#8c959f",
+}
 
 
 def label(x: Any) -> str:
@@ -33,14 +39,29 @@ def criteria_figure(criteria: list[dict[str, Any]]) -> go.Figure | None:
         return None
     ys = [label(c["id"]) for c in rows]
     fig = go.Figure()
-    fig.add_scatter(x=[c["value"] for c in rows], y=ys, mode="markers", name="value, 95% CI",
-                    marker=dict(size=11, color=[OUTCOME_COLOURS.get(c["outcome"], "#333") for c in rows]),
-                    error_x=_err(rows), text=[label(c["outcome"]) for c in rows],
-                    hovertemplate="%{y}: %{x:.3f} (%{text})<extra></extra>")
-    fig.add_scatter(x=[c["threshold"] for c in rows], y=ys, mode="markers", name="threshold",
-                    marker=dict(symbol="diamond-open", size=13, color="#333"))
-    fig.update_layout(height=120 + 48 * len(rows), margin=dict(l=10, r=10, t=30, b=40),
-                      xaxis_title="value (95% interval); colour = outcome", yaxis=dict(automargin=True))
+    fig.add_scatter(
+        x=[c["value"] for c in rows],
+        y=ys,
+        mode="markers",
+        name="value, 95% CI",
+        marker=dict(size=11, color=[OUTCOME_COLOURS.get(c["outcome"], "#333") for c in rows]),
+        error_x=_err(rows),
+        text=[label(c["outcome"]) for c in rows],
+        hovertemplate="%{y}: %{x:.3f} (%{text})<extra></extra>",
+    )
+    fig.add_scatter(
+        x=[c["threshold"] for c in rows],
+        y=ys,
+        mode="markers",
+        name="threshold",
+        marker=dict(symbol="diamond-open", size=13, color="#333"),
+    )
+    fig.update_layout(
+        height=120 + 48 * len(rows),
+        margin=dict(l=10, r=10, t=30, b=40),
+        xaxis_title="value (95% interval); colour = outcome",
+        yaxis=dict(automargin=True),
+    )
     return fig
 
 
@@ -51,6 +72,7 @@ def rates_figure(rows: list[dict[str, Any]], rate: str, title: str) -> go.Figure
     if not rows:
         return None
     import numpy as np
+
     n_max = max(r["n"] for r in rows)
     ns = np.linspace(max(2, min(r["n"] for r in rows) * 0.8), n_max * 1.1, 60)
     band = 1.959964 * np.sqrt(0.25 / ns)
@@ -58,12 +80,24 @@ def rates_figure(rows: list[dict[str, Any]], rate: str, title: str) -> go.Figure
     fig.add_scatter(x=ns, y=0.5 + band, mode="lines", line=dict(dash="dot", color="#8c959f"), name="95% band")
     fig.add_scatter(x=ns, y=0.5 - band, mode="lines", line=dict(dash="dot", color="#8c959f"), showlegend=False)
     fig.add_hline(y=0.5, line_color="#57606a")
-    fig.add_scatter(x=[r["n"] for r in rows], y=[r[rate] for r in rows], mode="markers+text",
-                    text=[label(r.get("annotator_id")) for r in rows], textposition="top center",
-                    marker=dict(size=10, color=["#cf222e" if r.get("flagged") else "#0969da" for r in rows]),
-                    error_y=_err(rows, rate), name=label(rate))
-    fig.update_layout(title=label(title), height=380, margin=dict(l=10, r=10, t=40, b=40),
-                      xaxis_title="n (non-tie verdicts)", yaxis_title=label(rate), yaxis_range=[0, 1])
+    fig.add_scatter(
+        x=[r["n"] for r in rows],
+        y=[r[rate] for r in rows],
+        mode="markers+text",
+        text=[label(r.get("annotator_id")) for r in rows],
+        textposition="top center",
+        marker=dict(size=10, color=["#cf222e" if r.get("flagged") else "#0969da" for r in rows]),
+        error_y=_err(rows, rate),
+        name=label(rate),
+    )
+    fig.update_layout(
+        title=label(title),
+        height=380,
+        margin=dict(l=10, r=10, t=40, b=40),
+        xaxis_title="n (non-tie verdicts)",
+        yaxis_title=label(rate),
+        yaxis_range=[0, 1],
+    )
     return fig
 
 
@@ -75,10 +109,16 @@ def label_figure(dist: dict[str, dict[str, Any]]) -> go.Figure | None:
     for g in groups:
         labels = list(dist[g])
         rows = [dist[g][p] for p in labels]
-        fig.add_bar(name=label(g), x=[label(p) for p in labels], y=[r.get("value") or 0 for r in rows],
-                    error_y=_err(rows))
-    fig.update_layout(barmode="group", height=320, yaxis_title="share of verdicts", yaxis_range=[0, 1],
-                      margin=dict(l=10, r=10, t=30, b=40))
+        fig.add_bar(
+            name=label(g), x=[label(p) for p in labels], y=[r.get("value") or 0 for r in rows], error_y=_err(rows)
+        )
+    fig.update_layout(
+        barmode="group",
+        height=320,
+        yaxis_title="share of verdicts",
+        yaxis_range=[0, 1],
+        margin=dict(l=10, r=10, t=30, b=40),
+    )
     return fig
 
 
@@ -90,14 +130,28 @@ def trends_figure(rows: list[dict[str, Any]], current: str) -> go.Figure | None:
     fig = go.Figure()
     for crit in dict.fromkeys(r["criterion"] for r in with_ci):
         pts = [r for r in with_ci if r["criterion"] == crit]
-        fig.add_scatter(x=[label(r["batch_id"]) for r in pts], y=[r["value"] for r in pts], mode="lines+markers",
-                        name=label(crit), error_y=_err(pts))
+        fig.add_scatter(
+            x=[label(r["batch_id"]) for r in pts],
+            y=[r["value"] for r in pts],
+            mode="lines+markers",
+            name=label(crit),
+            error_y=_err(pts),
+        )
     cur = [r for r in with_ci if r["batch_id"] == current]
     if cur:
-        fig.add_scatter(x=[label(current)] * len(cur), y=[r["value"] for r in cur], mode="markers",
-                        marker=dict(size=18, symbol="circle-open", color="#1b1b1f"), name="this batch")
-    fig.update_layout(height=380, margin=dict(l=10, r=10, t=30, b=40), yaxis_title="value (95% interval)",
-                      xaxis_title="batch (by delivery date)")
+        fig.add_scatter(
+            x=[label(current)] * len(cur),
+            y=[r["value"] for r in cur],
+            mode="markers",
+            marker=dict(size=18, symbol="circle-open", color="#1b1b1f"),
+            name="this batch",
+        )
+    fig.update_layout(
+        height=380,
+        margin=dict(l=10, r=10, t=30, b=40),
+        yaxis_title="value (95% interval)",
+        xaxis_title="batch (by delivery date)",
+    )
     return fig
 
 
@@ -111,8 +165,10 @@ def evidence_figures(doc: dict[str, Any], trends: list[dict[str, Any]] | None) -
         tr = trends_figure(trends, (doc.get("batch") or {}).get("batch_id"))
         if tr is not None:
             out.append(("fig-trends", "Gate metrics over the vendor's batches", tr))
-    for key, rate, title in (("position_bias", "p_first", "Position bias: p_first by annotator"),
-                             ("length_bias", "p_prefer_longer", "Length bias: p_prefer_longer by annotator")):
+    for key, rate, title in (
+        ("position_bias", "p_first", "Position bias: p_first by annotator"),
+        ("length_bias", "p_prefer_longer", "Length bias: p_prefer_longer by annotator"),
+    ):
         fig = rates_figure((doc.get(key) or {}).get("by_annotator") or [], rate, title)
         if fig is not None:
             out.append((f"fig-{key}", title, fig))

@@ -13,15 +13,16 @@ import html
 import json
 import math
 import secrets
+from collections.abc import Iterable
 from importlib import resources
 from string import Template
-from typing import Any, Iterable
+from typing import Any
 
 from .tables import Table
 
-HTML_MAX_ROWS = 200      # rows per table in the page; the CSV files hold them all
+HTML_MAX_ROWS = 200  # rows per table in the page; the CSV files hold them all
 OUTCOMES = {"PASS", "WARN", "REVIEW", "REJECT", "INSUFFICIENT_EVIDENCE", "SKIPPED", "ACCEPT"}
-TEXT_COLUMNS = {"prompt", "response_a", "response_b", "response"}      # delivered texts, shown verbatim
+TEXT_COLUMNS = {"prompt", "response_a", "response_b", "response"}  # delivered texts, shown verbatim
 
 
 def esc(x: Any) -> str:
@@ -32,8 +33,13 @@ def esc(x: Any) -> str:
 def script_json(obj: Any) -> str:
     """JSON that is safe inside an HTML ``<script>`` element (no ``</script>``, no ``<!--``)."""
     s = json.dumps(obj, ensure_ascii=False, default=str, allow_nan=False)
-    return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        s.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def fmt(x: Any) -> str:
@@ -60,15 +66,18 @@ def outcome_span(o: Any) -> str:
 def table_html(t: Table, *, columns: Iterable[str] | None = None, max_rows: int = HTML_MAX_ROWS) -> str:
     cols = list(columns or t.columns)
     total = t.n_total if t.n_total is not None else len(t.rows)
-    parts = [f'<h3 id="t-{esc(t.name)}">{esc(t.title)}</h3>',
-             f'<p class="note">{esc(t.description)}. {total:,} row(s)'
-             + (f"; the first {min(max_rows, len(t.rows)):,} shown" if total > min(max_rows, len(t.rows)) else "")
-             + f'; CSV: <code>{esc(t.name)}.csv</code>.</p>']
+    parts = [
+        f'<h3 id="t-{esc(t.name)}">{esc(t.title)}</h3>',
+        f'<p class="note">{esc(t.description)}. {total:,} row(s)'
+        + (f"; the first {min(max_rows, len(t.rows)):,} shown" if total > min(max_rows, len(t.rows)) else "")
+        + f"; CSV: <code>{esc(t.name)}.csv</code>.</p>",
+    ]
     if not t.rows:
         parts.append('<p class="note">(no rows)</p>')
         return "\n".join(parts)
-    parts.append('<div class="scroll"><table><thead><tr>' + "".join(f"<th>{esc(c)}</th>" for c in cols)
-                 + "</tr></thead><tbody>")
+    parts.append(
+        '<div class="scroll"><table><thead><tr>' + "".join(f"<th>{esc(c)}</th>" for c in cols) + "</tr></thead><tbody>"
+    )
     for r in t.rows[:max_rows]:
         cells = []
         for c in cols:
@@ -92,33 +101,44 @@ def _findings(doc: dict[str, Any], tables: dict[str, Table]) -> str:
     gate = doc.get("gate") or {}
     for c in gate.get("criteria", []):
         if c.get("outcome") not in ("PASS", "SKIPPED"):
-            items.append(f"Criterion <b>{esc(c['id'])}</b> ({esc(c.get('title'))}): {outcome_span(c['outcome'])} "
-                         f"— {esc(c.get('reason'))}")
+            items.append(
+                f"Criterion <b>{esc(c['id'])}</b> ({esc(c.get('title'))}): {outcome_span(c['outcome'])} "
+                f"— {esc(c.get('reason'))}"
+            )
     by_ann: dict[str, list[str]] = {}
     for r in tables["flagged_annotators"].rows:
         by_ann.setdefault(r["annotator_id"], []).append(f"{r['flag']}: {r['reason']}")
     for a, reasons in by_ann.items():
-        items.append(f'Annotator <b>{esc(a)}</b> flagged — {esc("; ".join(reasons))} '
-                     f'(<a href="#t-annotator_examples">example rows</a>)')
+        items.append(
+            f"Annotator <b>{esc(a)}</b> flagged — {esc('; '.join(reasons))} "
+            f'(<a href="#t-annotator_examples">example rows</a>)'
+        )
     for name, t in tables.items():
         if name.startswith("hygiene_") and name != "hygiene_examples":
-            items.append(f'{esc(t.title)}: {t.n_total if t.n_total is not None else len(t.rows):,} offending row(s) '
-                         f'(<a href="#t-{esc(name)}">rows</a>)')
+            items.append(
+                f"{esc(t.title)}: {t.n_total if t.n_total is not None else len(t.rows):,} offending row(s) "
+                f'(<a href="#t-{esc(name)}">rows</a>)'
+            )
     if not items:
-        return '<p>Nothing was flagged: every criterion passed and every hygiene check found no rows.</p>'
+        return "<p>Nothing was flagged: every criterion passed and every hygiene check found no rows.</p>"
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
 def _methods(doc: dict[str, Any]) -> str:
     m = doc.get("methods") or {}
     gate = doc.get("gate") or {}
-    rows = [("qualitylab version", m.get("qualitylab_version")), ("DuckDB version", m.get("duckdb_version")),
-            ("store schema version", m.get("store_schema_version")), ("generated at", m.get("generated_at")),
-            ("seed of every random draw", m.get("seed")), ("bootstrap resamples", m.get("bootstrap_resamples")),
-            ("intervals", m.get("interval")),
-            ("gate file", f"{gate.get('name')} — {gate.get('source')}"),
-            ("gate file format", f"gates_version {gate.get('gates_version')}"),
-            ("gate file SHA-256", gate.get("sha256"))]
+    rows = [
+        ("qualitylab version", m.get("qualitylab_version")),
+        ("DuckDB version", m.get("duckdb_version")),
+        ("store schema version", m.get("store_schema_version")),
+        ("generated at", m.get("generated_at")),
+        ("seed of every random draw", m.get("seed")),
+        ("bootstrap resamples", m.get("bootstrap_resamples")),
+        ("intervals", m.get("interval")),
+        ("gate file", f"{gate.get('name')} — {gate.get('source')}"),
+        ("gate file format", f"gates_version {gate.get('gates_version')}"),
+        ("gate file SHA-256", gate.get("sha256")),
+    ]
     hyg = (doc.get("hygiene") or {}).get("thresholds") or {}
     rows += [(f"hygiene threshold {k}", v) for k, v in hyg.items()]
     for key in ("position_bias", "length_bias"):
@@ -128,22 +148,28 @@ def _methods(doc: dict[str, Any]) -> str:
     out = ["<table><tbody>"]
     out += [f"<tr><th>{esc(k)}</th><td>{esc(fmt(v))}</td></tr>" for k, v in rows]
     out.append("</tbody></table>")
-    out.append("<h3>Criteria: definitions and thresholds</h3><table><thead><tr><th>criterion</th><th>metric</th>"
-               "<th>rule</th><th>min n</th><th>severity</th><th>why</th></tr></thead><tbody>")
+    out.append(
+        "<h3>Criteria: definitions and thresholds</h3><table><thead><tr><th>criterion</th><th>metric</th>"
+        "<th>rule</th><th>min n</th><th>severity</th><th>why</th></tr></thead><tbody>"
+    )
     for c in gate.get("criteria", []):
         rule = f"{c['comparison']} {fmt(c['threshold'])}; {c['decide']} decides"
         if c.get("aggregate"):
             rule = f"{c['aggregate']}({c['where']}) " + rule
-        out.append(f"<tr><td>{esc(c['id'])}</td><td><code>{esc(c['metric'])}</code></td><td>{esc(rule)}</td>"
-                   f"<td class=\"num\">{esc(c['min_n'])}</td><td>{esc(c['severity'])}</td>"
-                   f"<td class=\"text\">{esc(c.get('why'))}</td></tr>")
+        out.append(
+            f"<tr><td>{esc(c['id'])}</td><td><code>{esc(c['metric'])}</code></td><td>{esc(rule)}</td>"
+            f'<td class="num">{esc(c["min_n"])}</td><td>{esc(c["severity"])}</td>'
+            f'<td class="text">{esc(c.get("why"))}</td></tr>'
+        )
     out.append("</tbody></table>")
-    out.append('<p class="note">Outcome rules: with <code>decide = interval</code> a criterion passes only when its '
-               "whole 95% interval is on the right side of the threshold, fails (its severity: REJECT, REVIEW or "
-               "WARN) when the whole interval is on the wrong side, and goes to REVIEW when the interval "
-               "straddles the threshold; n below min n gives INSUFFICIENT_EVIDENCE. The verdict is the worst "
-               "outcome over the criteria of severity reject or review, in the order ACCEPT &lt; REVIEW &lt; "
-               "INSUFFICIENT_EVIDENCE &lt; REJECT.</p>")
+    out.append(
+        '<p class="note">Outcome rules: with <code>decide = interval</code> a criterion passes only when its '
+        "whole 95% interval is on the right side of the threshold, fails (its severity: REJECT, REVIEW or "
+        "WARN) when the whole interval is on the wrong side, and goes to REVIEW when the interval "
+        "straddles the threshold; n below min n gives INSUFFICIENT_EVIDENCE. The verdict is the worst "
+        "outcome over the criteria of severity reject or review, in the order ACCEPT &lt; REVIEW &lt; "
+        "INSUFFICIENT_EVIDENCE &lt; REJECT.</p>"
+    )
     return "\n".join(out)
 
 
@@ -158,22 +184,39 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
     gate = doc.get("gate") or {}
     v_cls = f"v-{verdict}" if verdict in OUTCOMES else ""
     title = f"Evidence pack: batch {batch.get('batch_id')}"
-    body = [f"<h1>{esc(title)}</h1>",
-            f'<p class="meta">vendor <b>{esc(batch.get("vendor") or "—")}</b> · delivered '
-            f'{esc(batch.get("delivered") or "—")} · generated {esc((doc.get("methods") or {}).get("generated_at"))} '
-            f'by qualitylab {esc((doc.get("methods") or {}).get("qualitylab_version"))}</p>',
-            '<nav><a href="#verdict">Verdict</a><a href="#findings">Findings</a><a href="#charts">Charts</a>'
-            '<a href="#tables">Evidence tables</a><a href="#methods">Methods</a>'
-            '<a href="#provenance">Provenance</a></nav>',
-            f'<h2 id="verdict">Verdict</h2><p><span class="verdict {v_cls}">{esc(verdict)}</span> '
-            f'&nbsp;exit code {esc(gate.get("exit_code"))}'
-            + (f" — decided by {esc(', '.join(gate.get('deciding') or []))}" if gate.get("deciding") else "")
-            + "</p>",
-            table_html(by_name["criteria"], columns=["id", "outcome", "severity", "value", "ci95_low",
-                                                      "ci95_high", "n", "comparison", "threshold", "decide",
-                                                      "min_n", "reason"]),
-            '<h2 id="findings">Findings</h2>', _findings(doc, by_name),
-            '<h2 id="charts">Charts</h2>']
+    body = [
+        f"<h1>{esc(title)}</h1>",
+        f'<p class="meta">vendor <b>{esc(batch.get("vendor") or "—")}</b> · delivered '
+        f"{esc(batch.get('delivered') or '—')} · generated {esc((doc.get('methods') or {}).get('generated_at'))} "
+        f"by qualitylab {esc((doc.get('methods') or {}).get('qualitylab_version'))}</p>",
+        '<nav><a href="#verdict">Verdict</a><a href="#findings">Findings</a><a href="#charts">Charts</a>'
+        '<a href="#tables">Evidence tables</a><a href="#methods">Methods</a>'
+        '<a href="#provenance">Provenance</a></nav>',
+        f'<h2 id="verdict">Verdict</h2><p><span class="verdict {v_cls}">{esc(verdict)}</span> '
+        f"&nbsp;exit code {esc(gate.get('exit_code'))}"
+        + (f" — decided by {esc(', '.join(gate.get('deciding') or []))}" if gate.get("deciding") else "")
+        + "</p>",
+        table_html(
+            by_name["criteria"],
+            columns=[
+                "id",
+                "outcome",
+                "severity",
+                "value",
+                "ci95_low",
+                "ci95_high",
+                "n",
+                "comparison",
+                "threshold",
+                "decide",
+                "min_n",
+                "reason",
+            ],
+        ),
+        '<h2 id="findings">Findings</h2>',
+        _findings(doc, by_name),
+        '<h2 id="charts">Charts</h2>',
+    ]
     fig_specs = []
     for div, heading, fig in figures:
         body.append(f'<h3>{esc(heading)}</h3><div id="{esc(div)}" class="chart"></div>')
@@ -183,13 +226,22 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
     body.append('<h2 id="tables">Evidence tables</h2>')
     skip = {"criteria", "provenance", "quarantine"}
     body += [table_html(t) for t in tables if t.name not in skip]
-    body += ['<h2 id="methods">Methods</h2>', _methods(doc),
-             '<h2 id="provenance">Provenance</h2>', table_html(by_name["provenance"]),
-             table_html(by_name["quarantine"]),
-             '<p class="note">The full JSON report is embedded in this file '
-             '(<code>&lt;script id="ql-report" type="application/json"&gt;</code>).</p>']
+    body += [
+        '<h2 id="methods">Methods</h2>',
+        _methods(doc),
+        '<h2 id="provenance">Provenance</h2>',
+        table_html(by_name["provenance"]),
+        table_html(by_name["quarantine"]),
+        '<p class="note">The full JSON report is embedded in this file '
+        '(<code>&lt;script id="ql-report" type="application/json"&gt;</code>).</p>',
+    ]
     template = Template(resources.files("qualitylab").joinpath("templates/evidence.html").read_text(encoding="utf-8"))
     return template.substitute(
-        nonce=secrets.token_hex(16), version=esc((doc.get("methods") or {}).get("qualitylab_version")),
-        title=esc(title), plotlyjs=get_plotlyjs(), body="\n".join(body),
-        figures_json=script_json(fig_specs), report_json=script_json(doc))
+        nonce=secrets.token_hex(16),
+        version=esc((doc.get("methods") or {}).get("qualitylab_version")),
+        title=esc(title),
+        plotlyjs=get_plotlyjs(),
+        body="\n".join(body),
+        figures_json=script_json(fig_specs),
+        report_json=script_json(doc),
+    )

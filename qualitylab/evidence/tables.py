@@ -28,7 +28,7 @@ class Table:
     title: str
     description: str
     rows: list[dict[str, Any]] = field(default_factory=list)
-    n_total: int | None = None          # rows that exist when ``rows`` holds only the first ones
+    n_total: int | None = None  # rows that exist when ``rows`` holds only the first ones
 
     @property
     def columns(self) -> list[str]:
@@ -60,43 +60,91 @@ def flatten(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-CRITERION_COLUMNS = ("id", "title", "outcome", "severity", "metric", "path", "value", "ci95_low", "ci95_high",
-                     "n", "comparison", "threshold", "decide", "min_n", "reason", "why")
+CRITERION_COLUMNS = (
+    "id",
+    "title",
+    "outcome",
+    "severity",
+    "metric",
+    "path",
+    "value",
+    "ci95_low",
+    "ci95_high",
+    "n",
+    "comparison",
+    "threshold",
+    "decide",
+    "min_n",
+    "reason",
+    "why",
+)
 
 
 def criteria_table(doc: dict[str, Any]) -> Table:
     gate = doc.get("gate") or {}
     rows = [{k: c.get(k) for k in CRITERION_COLUMNS} for c in gate.get("criteria", [])]
-    return Table("criteria", "Acceptance criteria",
-                 "one row per criterion of the gate file: the number it read, its interval, the threshold "
-                 "and the outcome", rows)
+    return Table(
+        "criteria",
+        "Acceptance criteria",
+        "one row per criterion of the gate file: the number it read, its interval, the threshold and the outcome",
+        rows,
+    )
 
 
 def annotator_tables(doc: dict[str, Any]) -> tuple[Table, Table]:
     """(every annotator's screening row, one row per flag of a flagged annotator)."""
     rows = doc.get("annotators") or []
-    screening = [flatten({k: v for k, v in r.items() if k not in ("flags", "flag_names", "flagged")}
-                         | {"flagged": r.get("flagged"), "flags": ", ".join(r.get("flag_names") or [])})
-                 for r in rows]
-    flagged = [{"annotator_id": r["annotator_id"], "annotator_kind": r.get("annotator_kind"), "n": r.get("n"),
-                "flag": f.get("flag"), "reason": f.get("reason")}
-               for r in rows for f in (r.get("flags") or [])]
-    return (Table("annotators", "Annotator screening",
-                  "one row per annotator: every screening signal beside its flags", screening),
-            Table("flagged_annotators", "Flagged annotators",
-                  "one row per flag of an annotator, with the reason quoting the number and the threshold",
-                  flagged))
+    screening = [
+        flatten(
+            {k: v for k, v in r.items() if k not in ("flags", "flag_names", "flagged")}
+            | {"flagged": r.get("flagged"), "flags": ", ".join(r.get("flag_names") or [])}
+        )
+        for r in rows
+    ]
+    flagged = [
+        {
+            "annotator_id": r["annotator_id"],
+            "annotator_kind": r.get("annotator_kind"),
+            "n": r.get("n"),
+            "flag": f.get("flag"),
+            "reason": f.get("reason"),
+        }
+        for r in rows
+        for f in (r.get("flags") or [])
+    ]
+    return (
+        Table(
+            "annotators",
+            "Annotator screening",
+            "one row per annotator: every screening signal beside its flags",
+            screening,
+        ),
+        Table(
+            "flagged_annotators",
+            "Flagged annotators",
+            "one row per flag of an annotator, with the reason quoting the number and the threshold",
+            flagged,
+        ),
+    )
 
 
 def bias_tables(doc: dict[str, Any]) -> list[Table]:
     out = []
-    for key, rate, title in (("position_bias", "p_first", "Position bias by annotator"),
-                             ("length_bias", "p_prefer_longer", "Length bias by annotator")):
+    for key, rate, title in (
+        ("position_bias", "p_first", "Position bias by annotator"),
+        ("length_bias", "p_prefer_longer", "Length bias by annotator"),
+    ):
         sec = doc.get(key) or {}
         rows = [flatten(r) for r in sec.get("by_annotator") or []]
-        out.append(Table(f"{key}_by_annotator", title,
-                         f"one row per annotator: {rate} with its Wilson 95% interval, binomial p-value "
-                         "against 0.5 and Benjamini-Hochberg q-value; flagged when q < 0.05", rows))
+        out.append(
+            Table(
+                f"{key}_by_annotator",
+                title,
+                f"one row per annotator: {rate} with its Wilson 95% interval, binomial p-value "
+                "against 0.5 and Benjamini-Hochberg q-value; flagged when q < 0.05",
+                rows,
+            )
+        )
     return out
 
 
@@ -107,18 +155,34 @@ def hygiene_tables(doc: dict[str, Any]) -> list[Table]:
     for name, c in checks.items():
         if c.get("passed", True):
             continue
-        out.append(Table(f"hygiene_{name}", c.get("title") or name,
-                         f"{c.get('description') or ''} (query {c.get('query')})".strip(),
-                         [flatten(r) for r in c.get("rows") or []], c.get("n_rows")))
+        out.append(
+            Table(
+                f"hygiene_{name}",
+                c.get("title") or name,
+                f"{c.get('description') or ''} (query {c.get('query')})".strip(),
+                [flatten(r) for r in c.get("rows") or []],
+                c.get("n_rows"),
+            )
+        )
     return out
 
 
 def example_tables(store, batch_id: str, doc: dict[str, Any]) -> tuple[Table, Table]:
     """Delivered rows of the flagged annotators and of the comparisons the hygiene checks found."""
     flagged = sorted({r["annotator_id"] for r in doc.get("annotators") or [] if r.get("flagged")})
-    ann_rows = store.rows("gates/examples_by_annotator", {
-        "batch_id": batch_id, "annotator_ids": flagged, "per_annotator": EXAMPLES_PER_ANNOTATOR,
-        "max_chars": EXAMPLE_MAX_CHARS}) if flagged else []
+    ann_rows = (
+        store.rows(
+            "gates/examples_by_annotator",
+            {
+                "batch_id": batch_id,
+                "annotator_ids": flagged,
+                "per_annotator": EXAMPLES_PER_ANNOTATOR,
+                "max_chars": EXAMPLE_MAX_CHARS,
+            },
+        )
+        if flagged
+        else []
+    )
     checks = ((doc.get("hygiene") or {}).get("checks")) or {}
     found: dict[str, str] = {}
     for name in COMPARISON_CHECKS:
@@ -126,41 +190,99 @@ def example_tables(store, batch_id: str, doc: dict[str, Any]) -> tuple[Table, Ta
         ids = list(dict.fromkeys(r["comparison_id"] for r in c.get("rows") or [] if r.get("comparison_id")))
         for cid in ids[:EXAMPLE_COMPARISONS_PER_CHECK]:
             found.setdefault(cid, name)
-    cmp_rows = store.rows("gates/examples_by_comparison", {
-        "batch_id": batch_id, "comparison_ids": list(found), "per_comparison": EXAMPLE_ROWS_PER_COMPARISON,
-        "max_chars": EXAMPLE_MAX_CHARS}) if found else []
+    cmp_rows = (
+        store.rows(
+            "gates/examples_by_comparison",
+            {
+                "batch_id": batch_id,
+                "comparison_ids": list(found),
+                "per_comparison": EXAMPLE_ROWS_PER_COMPARISON,
+                "max_chars": EXAMPLE_MAX_CHARS,
+            },
+        )
+        if found
+        else []
+    )
     cmp_rows = [{"check": found.get(r["comparison_id"]), **r} for r in cmp_rows]
     cmp_rows.sort(key=lambda r: (COMPARISON_CHECKS.index(r["check"]), r["comparison_id"], r["source_line"]))
-    return (Table("annotator_examples", "Example rows of the flagged annotators",
-                  f"the first {EXAMPLES_PER_ANNOTATOR} delivered verdicts of each flagged annotator, with file "
-                  f"and line; texts cut to {EXAMPLE_MAX_CHARS} characters", ann_rows),
-            Table("hygiene_examples", "Example rows of the comparisons found by the hygiene checks",
-                  f"up to {EXAMPLE_ROWS_PER_COMPARISON} delivered verdicts of up to "
-                  f"{EXAMPLE_COMPARISONS_PER_CHECK} comparisons per check, with file and line; texts cut to "
-                  f"{EXAMPLE_MAX_CHARS} characters", cmp_rows))
+    return (
+        Table(
+            "annotator_examples",
+            "Example rows of the flagged annotators",
+            f"the first {EXAMPLES_PER_ANNOTATOR} delivered verdicts of each flagged annotator, with file "
+            f"and line; texts cut to {EXAMPLE_MAX_CHARS} characters",
+            ann_rows,
+        ),
+        Table(
+            "hygiene_examples",
+            "Example rows of the comparisons found by the hygiene checks",
+            f"up to {EXAMPLE_ROWS_PER_COMPARISON} delivered verdicts of up to "
+            f"{EXAMPLE_COMPARISONS_PER_CHECK} comparisons per check, with file and line; texts cut to "
+            f"{EXAMPLE_MAX_CHARS} characters",
+            cmp_rows,
+        ),
+    )
 
 
 def trend_table(rows: list[dict[str, Any]]) -> Table:
-    cols = ("batch_id", "vendor", "delivered", "verdict", "criterion", "value", "ci95_low", "ci95_high", "n",
-            "outcome", "previous_batch_id", "difference", "z", "p_value", "q_value", "test", "changed")
-    return Table("trends", "Gate metrics over the vendor's batches",
-                 "one row per batch and criterion, with the change since the vendor's previous batch and its "
-                 "test (docs/gates.md, 'Trends')", [{k: r.get(k) for k in cols} for r in rows])
+    cols = (
+        "batch_id",
+        "vendor",
+        "delivered",
+        "verdict",
+        "criterion",
+        "value",
+        "ci95_low",
+        "ci95_high",
+        "n",
+        "outcome",
+        "previous_batch_id",
+        "difference",
+        "z",
+        "p_value",
+        "q_value",
+        "test",
+        "changed",
+    )
+    return Table(
+        "trends",
+        "Gate metrics over the vendor's batches",
+        "one row per batch and criterion, with the change since the vendor's previous batch and its "
+        "test (docs/gates.md, 'Trends')",
+        [{k: r.get(k) for k in cols} for r in rows],
+    )
 
 
-def evidence_tables(store, batch_id: str, doc: dict[str, Any], trends: list[dict[str, Any]] | None = None
-                    ) -> list[Table]:
+def evidence_tables(
+    store, batch_id: str, doc: dict[str, Any], trends: list[dict[str, Any]] | None = None
+) -> list[Table]:
     """Every evidence table of the batch, in the order the HTML pack shows them."""
     ov_q = (doc.get("quarantine") or {}).get("by_reason") or []
     annotators, flagged = annotator_tables(doc)
     ann_examples, hyg_examples = example_tables(store, batch_id, doc)
-    tables = [criteria_table(doc), flagged, ann_examples, *hygiene_tables(doc), hyg_examples, annotators,
-              *bias_tables(doc)]
+    tables = [
+        criteria_table(doc),
+        flagged,
+        ann_examples,
+        *hygiene_tables(doc),
+        hyg_examples,
+        annotators,
+        *bias_tables(doc),
+    ]
     if trends is not None:
         tables.append(trend_table(trends))
-    tables += [Table("provenance", "Provenance: delivered files",
-                     "one row per delivered file: name, size, SHA-256, rows stored and quarantined",
-                     [flatten(r) for r in doc.get("provenance") or []]),
-               Table("quarantine", "Quarantined rows by reason",
-                     "rows refused at ingest, counted per file, column and reason", [flatten(r) for r in ov_q])]
+    tables += [
+        Table(
+            "provenance",
+            "Provenance: delivered files",
+            "one row per delivered file: name, size, SHA-256, rows stored and quarantined",
+            [flatten(r) for r in doc.get("provenance") or []],
+        ),
+        Table(
+            "quarantine",
+            "Quarantined rows by reason",
+            "rows refused at ingest, counted per file, column and reason",
+            [flatten(r) for r in ov_q],
+        ),
+    ]
     return tables

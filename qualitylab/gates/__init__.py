@@ -7,5 +7,18 @@ verdict (ACCEPT, REVIEW, REJECT, INSUFFICIENT_EVIDENCE) with every criterion's o
 from .config import GATES_VERSION, Criterion, Gates, default_gates, load_gates, parse_gates
 from .engine import ACCEPT, INSUFFICIENT, REJECT, REVIEW, VERDICTS, GateResult, evaluate
 
-__all__ = ["GATES_VERSION", "Criterion", "Gates", "default_gates", "load_gates", "parse_gates",
-           "ACCEPT", "INSUFFICIENT", "REJECT", "REVIEW", "VERDICTS", "GateResult", "evaluate"]
+__all__ = [
+    "GATES_VERSION",
+    "Criterion",
+    "Gates",
+    "default_gates",
+    "load_gates",
+    "parse_gates",
+    "ACCEPT",
+    "INSUFFICIENT",
+    "REJECT",
+    "REVIEW",
+    "VERDICTS",
+    "GateResult",
+    "evaluate",
+]

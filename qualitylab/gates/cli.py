@@ -21,14 +21,24 @@ def format_table(gate: dict) -> list[str]:
     rows = []
     for c in gate["criteria"]:
         ci = f"[{_fmt(c['ci95_low'])}, {_fmt(c['ci95_high'])}]" if c["ci95_low"] is not None else "—"
-        rows.append([c["id"], c["severity"], _fmt(c["value"]), ci,
-                     "—" if c["n"] is None else f"{c['n']:,}",
-                     f"{c['comparison']} {c['threshold']:g} ({c['decide']})", c["outcome"]])
+        rows.append(
+            [
+                c["id"],
+                c["severity"],
+                _fmt(c["value"]),
+                ci,
+                "—" if c["n"] is None else f"{c['n']:,}",
+                f"{c['comparison']} {c['threshold']:g} ({c['decide']})",
+                c["outcome"],
+            ]
+        )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
-           "  ".join("-" * w for w in widths)]
-    for row, c in zip(rows, gate["criteria"]):
-        out.append("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+    out = [
+        "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    for row, c in zip(rows, gate["criteria"], strict=True):
+        out.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
         out.append(f"    {c['metric']}: {c['reason']}")
     out.append("")
     deciding = f" — decided by {', '.join(gate['deciding'])}" if gate["deciding"] else ""
@@ -41,15 +51,22 @@ def cmd_check(args) -> int:
     from ..report import build_report
     from ..store import open_store
     from .config import load_gates
-    load_gates(args.gates)          # a bad gate file fails before any computation
+
+    load_gates(args.gates)  # a bad gate file fails before any computation
     with open_store(args.db, read_only=True) as store:
-        doc = build_report(store, args.batch, seed=args.seed, n_boot=args.n_boot,
-                           options={"gates": args.gates} if args.gates else None)
+        doc = build_report(
+            store, args.batch, seed=args.seed, n_boot=args.n_boot, options={"gates": args.gates} if args.gates else None
+        )
     gate = doc["gate"]
     if args.json:
-        out = {"report_schema_version": doc["report_schema_version"], "verdict": doc["verdict"],
-               "exit_code": gate["exit_code"], "batch": doc.get("batch"), "methods": doc["methods"],
-               "gate": gate}
+        out = {
+            "report_schema_version": doc["report_schema_version"],
+            "verdict": doc["verdict"],
+            "exit_code": gate["exit_code"],
+            "batch": doc.get("batch"),
+            "methods": doc["methods"],
+            "gate": gate,
+        }
         json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
         print()
     else:
@@ -61,12 +78,14 @@ def cmd_check(args) -> int:
 
 def register(subparsers, db_opt) -> None:
     from ..report import DEFAULT_N_BOOT, DEFAULT_SEED
+
     sp = subparsers.add_parser(
-        "check", help="the batch's acceptance verdict; exit 0 ACCEPT, 10 REVIEW, 11 REJECT, "
-                      "12 INSUFFICIENT_EVIDENCE",
+        "check",
+        help="the batch's acceptance verdict; exit 0 ACCEPT, 10 REVIEW, 11 REJECT, 12 INSUFFICIENT_EVIDENCE",
         description="Evaluate the acceptance gates on the batch's report and print each criterion's "
-                    "value, interval, threshold and outcome, then the verdict. Exit codes: 0 ACCEPT, "
-                    "10 REVIEW, 11 REJECT, 12 INSUFFICIENT_EVIDENCE (docs/gates.md).")
+        "value, interval, threshold and outcome, then the verdict. Exit codes: 0 ACCEPT, "
+        "10 REVIEW, 11 REJECT, 12 INSUFFICIENT_EVIDENCE (docs/gates.md).",
+    )
     sp.add_argument("--batch", required=True)
     sp.add_argument("--gates", metavar="FILE", help="a gate file (TOML, docs/gates.md); default: built-in")
     sp.add_argument("--json", action="store_true", help="print a JSON document with a top-level 'verdict'")

@@ -25,8 +25,22 @@ SEVERITIES = ("reject", "review", "warn")
 IF_MISSING = ("insufficient", "skip")
 AGGREGATES = ("count_where", "share_where")
 
-_CRITERION_KEYS = {"id", "title", "metric", "comparison", "threshold", "decide", "min_n", "severity",
-                   "why", "if_missing", "aggregate", "where", "n_metric", "denominator"}
+_CRITERION_KEYS = {
+    "id",
+    "title",
+    "metric",
+    "comparison",
+    "threshold",
+    "decide",
+    "min_n",
+    "severity",
+    "why",
+    "if_missing",
+    "aggregate",
+    "where",
+    "n_metric",
+    "denominator",
+}
 
 
 @dataclass(frozen=True)
@@ -43,10 +57,10 @@ class Criterion:
     title: str = ""
     why: str = ""
     if_missing: str = "insufficient"
-    aggregate: str | None = None      # count_where | share_where: over a list of rows
-    where: str | None = None          # "field" (true) or "field=value" (equal, or in the list)
-    n_metric: str | None = None       # path of n when the metric is a plain number
-    denominator: str | None = None    # path of a count: the metric (a count) becomes a proportion
+    aggregate: str | None = None  # count_where | share_where: over a list of rows
+    where: str | None = None  # "field" (true) or "field=value" (equal, or in the list)
+    n_metric: str | None = None  # path of n when the metric is a plain number
+    denominator: str | None = None  # path of a count: the metric (a count) becomes a proportion
 
     def describe(self) -> str:
         """``agreement.preference.krippendorff_alpha >= 0.2 (interval decides)``."""
@@ -71,14 +85,21 @@ class Gates:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"gates_version": self.gates_version, "name": self.name, "source": self.source,
-                "sha256": self.sha256, "description": self.description}
+        return {
+            "gates_version": self.gates_version,
+            "name": self.name,
+            "source": self.source,
+            "sha256": self.sha256,
+            "description": self.description,
+        }
 
 
 def _fail(where: str, msg: str, hint: str = "") -> UsageError:
-    return UsageError("Invalid gate file", f"{where}: {msg}",
-                      hint or "see docs/gates.md for the format, or start from the built-in "
-                              "qualitylab/gates/defaults.toml")
+    return UsageError(
+        "Invalid gate file",
+        f"{where}: {msg}",
+        hint or "see docs/gates.md for the format, or start from the built-in qualitylab/gates/defaults.toml",
+    )
 
 
 def _criterion(raw: dict[str, Any], i: int, where: str) -> Criterion:
@@ -92,10 +113,10 @@ def _criterion(raw: dict[str, Any], i: int, where: str) -> Criterion:
     if not isinstance(raw["id"], str) or not raw["id"].strip():
         raise _fail(at, "'id' must be a non-empty string")
     if not isinstance(raw["metric"], str) or not raw["metric"].strip():
-        raise _fail(at, "'metric' must be a path into the JSON report, e.g. "
-                        "\"agreement.preference.krippendorff_alpha\"")
-    choices = {"comparison": COMPARISONS, "decide": DECIDE, "severity": SEVERITIES,
-               "if_missing": IF_MISSING}
+        raise _fail(
+            at, "'metric' must be a path into the JSON report, e.g. \"agreement.preference.krippendorff_alpha\""
+        )
+    choices = {"comparison": COMPARISONS, "decide": DECIDE, "severity": SEVERITIES, "if_missing": IF_MISSING}
     for key, allowed in choices.items():
         if key in raw and raw[key] not in allowed:
             raise _fail(at, f"'{key}' is {raw[key]!r}; use one of {', '.join(allowed)}")
@@ -109,19 +130,31 @@ def _criterion(raw: dict[str, Any], i: int, where: str) -> Criterion:
     if agg is not None and agg not in AGGREGATES:
         raise _fail(at, f"'aggregate' is {agg!r}; use one of {', '.join(AGGREGATES)}")
     if (agg is None) != (raw.get("where") is None):
-        raise _fail(at, "'aggregate' and 'where' go together: aggregate = \"count_where\", "
-                        "where = \"flagged\" counts the rows whose 'flagged' is true")
+        raise _fail(
+            at,
+            "'aggregate' and 'where' go together: aggregate = \"count_where\", "
+            "where = \"flagged\" counts the rows whose 'flagged' is true",
+        )
     if agg is not None and raw.get("denominator") is not None:
         raise _fail(at, "'denominator' divides a count from the report; it does not go with 'aggregate'")
     for key in ("n_metric", "denominator"):
         if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
             raise _fail(at, f"'{key}' must be a path into the JSON report, e.g. \"counts.n_judgments\"")
     return Criterion(
-        id=raw["id"], metric=raw["metric"], comparison=raw["comparison"], threshold=float(thr),
-        severity=raw["severity"], decide=raw.get("decide", "interval"), min_n=min_n,
-        title=raw.get("title", ""), why=" ".join(str(raw.get("why", "")).split()),
-        if_missing=raw.get("if_missing", "insufficient"), aggregate=agg, where=raw.get("where"),
-        n_metric=raw.get("n_metric"), denominator=raw.get("denominator"),
+        id=raw["id"],
+        metric=raw["metric"],
+        comparison=raw["comparison"],
+        threshold=float(thr),
+        severity=raw["severity"],
+        decide=raw.get("decide", "interval"),
+        min_n=min_n,
+        title=raw.get("title", ""),
+        why=" ".join(str(raw.get("why", "")).split()),
+        if_missing=raw.get("if_missing", "insufficient"),
+        aggregate=agg,
+        where=raw.get("where"),
+        n_metric=raw.get("n_metric"),
+        denominator=raw.get("denominator"),
     )
 
 
@@ -135,8 +168,11 @@ def parse_gates(text: str, *, source: str) -> Gates:
     if version is None:
         raise _fail(source, "'gates_version' is missing", f"add `gates_version = {GATES_VERSION}` at the top")
     if version != GATES_VERSION:
-        raise _fail(source, f"gates_version {version!r} is not supported (this qualitylab reads "
-                            f"{GATES_VERSION})", "upgrade qualitylab or convert the file (docs/gates.md)")
+        raise _fail(
+            source,
+            f"gates_version {version!r} is not supported (this qualitylab reads {GATES_VERSION})",
+            "upgrade qualitylab or convert the file (docs/gates.md)",
+        )
     crits = raw.get("criteria")
     if not isinstance(crits, list) or not crits:
         raise _fail(source, "no [[criteria]]: a gate file lists at least one criterion")
@@ -146,9 +182,15 @@ def parse_gates(text: str, *, source: str) -> Gates:
     if dup:
         raise _fail(source, f"criterion ids must be unique; repeated: {dup}")
     extra = {k: v for k, v in raw.items() if k not in {"gates_version", "name", "description", "criteria"}}
-    return Gates(gates_version=version, name=str(raw.get("name", Path(source).stem)), criteria=criteria,
-                 description=" ".join(str(raw.get("description", "")).split()), source=source,
-                 sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), extra=extra)
+    return Gates(
+        gates_version=version,
+        name=str(raw.get("name", Path(source).stem)),
+        criteria=criteria,
+        description=" ".join(str(raw.get("description", "")).split()),
+        source=source,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        extra=extra,
+    )
 
 
 def load_gates(path: str | Path | None = None) -> Gates:
@@ -158,8 +200,12 @@ def load_gates(path: str | Path | None = None) -> Gates:
     p = Path(path)
     if not p.is_file():
         from ..errors import NotFoundError
-        raise NotFoundError("No gate file", f"{p} does not exist",
-                            "give --gates a TOML file (format in docs/gates.md), or omit it for the defaults")
+
+        raise NotFoundError(
+            "No gate file",
+            f"{p} does not exist",
+            "give --gates a TOML file (format in docs/gates.md), or omit it for the defaults",
+        )
     return parse_gates(p.read_text(encoding="utf-8"), source=str(p))
 
 

@@ -29,10 +29,14 @@ from .config import Criterion, Gates
 PASS, WARN, REVIEW, REJECT = "PASS", "WARN", "REVIEW", "REJECT"
 INSUFFICIENT, SKIPPED = "INSUFFICIENT_EVIDENCE", "SKIPPED"
 ACCEPT = "ACCEPT"
-VERDICTS = (ACCEPT, REVIEW, INSUFFICIENT, REJECT)          # in order of severity
+VERDICTS = (ACCEPT, REVIEW, INSUFFICIENT, REJECT)  # in order of severity
 _RANK = {PASS: 0, REVIEW: 1, INSUFFICIENT: 2, REJECT: 3}
-EXIT_CODES = {ACCEPT: ExitCode.OK, REVIEW: ExitCode.REVIEW, REJECT: ExitCode.REJECT,
-              INSUFFICIENT: ExitCode.INSUFFICIENT_EVIDENCE}
+EXIT_CODES = {
+    ACCEPT: ExitCode.OK,
+    REVIEW: ExitCode.REVIEW,
+    REJECT: ExitCode.REJECT,
+    INSUFFICIENT: ExitCode.INSUFFICIENT_EVIDENCE,
+}
 _FAIL_OUTCOME = {"reject": REJECT, "review": REVIEW, "warn": WARN}
 _STRADDLE_OUTCOME = {"reject": REVIEW, "review": REVIEW, "warn": WARN}
 
@@ -46,8 +50,8 @@ class Measurement:
     ci95_low: float | None = None
     ci95_high: float | None = None
     n: int | None = None
-    reason: str | None = None        # why value is None
-    method: str | None = None        # the interval's method, as the report names it (e.g. "wilson")
+    reason: str | None = None  # why value is None
+    method: str | None = None  # the interval's method, as the report names it (e.g. "wilson")
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ class CriterionResult:
     outcome: str
     reason: str
     measurement: Measurement | None
-    matches: tuple["CriterionResult", ...] = ()
+    matches: tuple[CriterionResult, ...] = ()
 
     @property
     def counts_for_verdict(self) -> bool:
@@ -64,14 +68,25 @@ class CriterionResult:
 
     def to_dict(self) -> dict[str, Any]:
         c, m = self.criterion, self.measurement
-        d = {"id": c.id, "title": c.title, "metric": c.metric, "comparison": c.comparison,
-             "threshold": c.threshold, "decide": c.decide, "min_n": c.min_n, "severity": c.severity,
-             "outcome": self.outcome, "reason": self.reason,
-             "path": m.path if m else None,
-             "value": _num(m.value) if m else None, "ci95_low": _num(m.ci95_low) if m else None,
-             "ci95_high": _num(m.ci95_high) if m else None, "n": m.n if m else None,
-             "method": m.method if m else None,
-             "counts_for_verdict": self.counts_for_verdict}
+        d = {
+            "id": c.id,
+            "title": c.title,
+            "metric": c.metric,
+            "comparison": c.comparison,
+            "threshold": c.threshold,
+            "decide": c.decide,
+            "min_n": c.min_n,
+            "severity": c.severity,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "path": m.path if m else None,
+            "value": _num(m.value) if m else None,
+            "ci95_low": _num(m.ci95_low) if m else None,
+            "ci95_high": _num(m.ci95_high) if m else None,
+            "n": m.n if m else None,
+            "method": m.method if m else None,
+            "counts_for_verdict": self.counts_for_verdict,
+        }
         if c.aggregate:
             d["aggregate"], d["where"] = c.aggregate, c.where
         if c.why:
@@ -86,7 +101,7 @@ class GateResult:
     verdict: str
     gates: Gates
     criteria: tuple[CriterionResult, ...]
-    deciding: tuple[str, ...] = field(default=())    # ids of the criteria that set the verdict
+    deciding: tuple[str, ...] = field(default=())  # ids of the criteria that set the verdict
 
     @property
     def exit_code(self) -> ExitCode:
@@ -94,10 +109,14 @@ class GateResult:
 
     def to_dict(self) -> dict[str, Any]:
         outcomes = [r.outcome for r in self.criteria]
-        return {**self.gates.to_dict(), "verdict": self.verdict, "exit_code": int(self.exit_code),
-                "deciding": list(self.deciding),
-                "n_criteria": {o: outcomes.count(o) for o in (PASS, WARN, REVIEW, INSUFFICIENT, REJECT, SKIPPED)},
-                "criteria": [r.to_dict() for r in self.criteria]}
+        return {
+            **self.gates.to_dict(),
+            "verdict": self.verdict,
+            "exit_code": int(self.exit_code),
+            "deciding": list(self.deciding),
+            "n_criteria": {o: outcomes.count(o) for o in (PASS, WARN, REVIEW, INSUFFICIENT, REJECT, SKIPPED)},
+            "criteria": [r.to_dict() for r in self.criteria],
+        }
 
 
 def _num(x):
@@ -108,6 +127,7 @@ def _num(x):
 
 
 # -- reading the report -----------------------------------------------------------------------------
+
 
 def resolve(doc: Any, path: str) -> tuple[list[tuple[str, Any]], str | None]:
     """Every ``(concrete path, node)`` that ``path`` names in ``doc``; ``*`` matches every key.
@@ -131,8 +151,9 @@ def resolve(doc: Any, path: str) -> tuple[list[tuple[str, Any]], str | None]:
         if not nxt:
             here = ".".join(parts[:i]) or "(top level)"
             if i == 0:
-                return [], (f"the report has no '{part}' section (its area is not built, or it computed "
-                            "nothing for this batch)")
+                return [], (
+                    f"the report has no '{part}' section (its area is not built, or it computed nothing for this batch)"
+                )
             if part == "*":
                 return [], f"'{here}' is empty"
             keys = sorted({str(k) for _, n in found if isinstance(n, dict) for k in n})
@@ -146,11 +167,15 @@ def measure(node: Any, path: str, crit: Criterion, doc: Any) -> Measurement:
     """Read one report node as a Measurement (statistic object, plain number, or rows + aggregate)."""
     if crit.aggregate:
         if not isinstance(node, list):
-            return Measurement(path, None, reason=f"'{path}' is not a list of rows, so "
-                                                  f"{crit.aggregate} cannot count '{crit.where}'")
+            return Measurement(
+                path, None, reason=f"'{path}' is not a list of rows, so {crit.aggregate} cannot count '{crit.where}'"
+            )
         # rows that carry a numeric n of 0 were not tested (e.g. an annotator without eligible verdicts)
-        rows = [row for row in node if isinstance(row, dict)
-                and not (isinstance(row.get("n"), (int, float)) and row.get("n") == 0)]
+        rows = [
+            row
+            for row in node
+            if isinstance(row, dict) and not (isinstance(row.get("n"), (int, float)) and row.get("n") == 0)
+        ]
         n = len(rows)
         k = sum(1 for row in rows if row_matches(row, crit.where))
         if crit.aggregate == "count_where":
@@ -158,29 +183,42 @@ def measure(node: Any, path: str, crit: Criterion, doc: Any) -> Measurement:
         if n == 0:
             return Measurement(path, None, n=0, reason=f"'{path}' has no rows")
         from ..intervals import wilson
+
         lo, hi = wilson(k, n)
         return Measurement(path, k / n, lo, hi, n, method="wilson")
     if crit.denominator:
         if isinstance(node, bool) or not isinstance(node, (int, float)):
-            return Measurement(path, None, reason=f"'{path}' is not a count, so it cannot be divided "
-                                                  f"by '{crit.denominator}'")
+            return Measurement(
+                path, None, reason=f"'{path}' is not a count, so it cannot be divided by '{crit.denominator}'"
+            )
         hits, why = resolve(doc, crit.denominator)
         total = hits[0][1] if hits else None
         if isinstance(total, bool) or not isinstance(total, (int, float)):
             return Measurement(path, None, reason=f"denominator: {why or repr(crit.denominator) + ' is not a count'}")
         k, n = int(node), int(total)
         if n <= 0 or not 0 <= k <= n:
-            return Measurement(path, None, n=max(n, 0), reason=f"{k} of {n}: not a proportion "
-                                                               f"(need 0 <= count <= {crit.denominator} > 0)")
+            return Measurement(
+                path,
+                None,
+                n=max(n, 0),
+                reason=f"{k} of {n}: not a proportion (need 0 <= count <= {crit.denominator} > 0)",
+            )
         from ..intervals import wilson
+
         lo, hi = wilson(k, n)
         return Measurement(path, k / n, lo, hi, n, method="wilson")
     if isinstance(node, dict) and "value" in node:
         v, n = node.get("value"), node.get("n")
         if v is None:
             return Measurement(path, None, n=n, reason=node.get("reason") or "not computable (no reason given)")
-        return Measurement(path, float(v), _num(node.get("ci95_low")), _num(node.get("ci95_high")),
-                           None if n is None else int(n), method=node.get("method"))
+        return Measurement(
+            path,
+            float(v),
+            _num(node.get("ci95_low")),
+            _num(node.get("ci95_high")),
+            None if n is None else int(n),
+            method=node.get("method"),
+        )
     if isinstance(node, (int, float)) and not isinstance(node, bool):
         n = None
         if crit.n_metric:
@@ -190,8 +228,7 @@ def measure(node: Any, path: str, crit: Criterion, doc: Any) -> Measurement:
         return Measurement(path, float(node), n=n)
     if node is None:
         return Measurement(path, None, reason=f"'{path}' is null in the report")
-    return Measurement(path, None, reason=f"'{path}' is not a statistic or a number "
-                                          f"(it is a {type(node).__name__})")
+    return Measurement(path, None, reason=f"'{path}' is not a statistic or a number (it is a {type(node).__name__})")
 
 
 def row_matches(row: dict[str, Any], where: str | None) -> bool:
@@ -209,6 +246,7 @@ def row_matches(row: dict[str, Any], where: str | None) -> bool:
 
 
 # -- judging one measurement ------------------------------------------------------------------------
+
 
 def _fmt(x: float | None) -> str:
     if x is None:
@@ -240,7 +278,7 @@ def judge(m: Measurement, crit: Criterion) -> tuple[str, str]:
             note = " (no interval reported: the estimate decides)"
     if decide == "interval":
         lo, hi = m.ci95_low, m.ci95_high
-        inner, outer = (lo, hi) if ge else (hi, lo)     # the bound that must clear t, the one that may
+        inner, outer = (lo, hi) if ge else (hi, lo)  # the bound that must clear t, the one that may
         shown = f"{_fmt(m.value)}, 95% CI [{_fmt(lo)}, {_fmt(hi)}]"
         if crit.denominator and m.n:
             shown = f"{round(m.value * m.n):,} of {m.n:,} = " + shown
@@ -274,7 +312,8 @@ def evaluate_criterion(crit: Criterion, doc: dict[str, Any]) -> CriterionResult:
         return results[0]
     worst = max(results, key=_severity_key)
     reason = f"{worst.measurement.path}: {worst.reason}" + (
-        f" (the worst of {len(results)} matches)" if len(results) > 1 else "")
+        f" (the worst of {len(results)} matches)" if len(results) > 1 else ""
+    )
     return CriterionResult(crit, worst.outcome, reason, worst.measurement, tuple(results))
 
 
@@ -287,9 +326,9 @@ def evaluate(gates: Gates, doc: dict[str, Any]) -> GateResult:
     results = tuple(evaluate_criterion(c, doc) for c in gates.criteria)
     counted = [r for r in results if r.counts_for_verdict]
     blocking = [r for r in results if r.criterion.severity != "warn"]
-    if blocking and not counted:          # every criterion that could decide was skipped
+    if blocking and not counted:  # every criterion that could decide was skipped
         verdict, deciding = INSUFFICIENT, tuple(r.criterion.id for r in blocking)
-    elif not counted:                     # a gate file of warnings only
+    elif not counted:  # a gate file of warnings only
         verdict, deciding = ACCEPT, ()
     else:
         worst = max(_RANK[r.outcome] for r in counted)

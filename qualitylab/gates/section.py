@@ -26,6 +26,7 @@ def report_document(ctx) -> dict[str, Any]:
             if name != SECTION:
                 out.update(ctx.memo(f"section:{name}", lambda fn=fn: fn(ctx)))
         return to_jsonable(out)
+
     return ctx.memo("gates:document", build)
 
 

@@ -14,8 +14,9 @@ the numbers the verdicts were decided on. Two functions do the arithmetic:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from scipy import stats
 
@@ -92,12 +93,25 @@ def metric_rows(batch: dict[str, Any], gate: dict[str, Any]) -> list[dict[str, A
     """One row per criterion of one batch's ``gate`` section (JSON form): the trend's raw points."""
     out = []
     for c in gate.get("criteria", []):
-        out.append({"batch_id": batch["batch_id"], "vendor": batch.get("vendor"),
-                    "delivered": batch.get("delivered"), "verdict": gate.get("verdict"),
-                    "criterion": c["id"], "title": c.get("title") or c["id"], "metric": c["metric"],
-                    "value": c.get("value"), "ci95_low": c.get("ci95_low"), "ci95_high": c.get("ci95_high"),
-                    "n": c.get("n"), "method": c.get("method"), "threshold": c.get("threshold"),
-                    "comparison": c.get("comparison"), "outcome": c.get("outcome")})
+        out.append(
+            {
+                "batch_id": batch["batch_id"],
+                "vendor": batch.get("vendor"),
+                "delivered": batch.get("delivered"),
+                "verdict": gate.get("verdict"),
+                "criterion": c["id"],
+                "title": c.get("title") or c["id"],
+                "metric": c["metric"],
+                "value": c.get("value"),
+                "ci95_low": c.get("ci95_low"),
+                "ci95_high": c.get("ci95_high"),
+                "n": c.get("n"),
+                "method": c.get("method"),
+                "threshold": c.get("threshold"),
+                "comparison": c.get("comparison"),
+                "outcome": c.get("outcome"),
+            }
+        )
     return out
 
 
@@ -114,12 +128,27 @@ def week_over_week(rows: Iterable[dict[str, Any]], *, alpha: float = ALPHA) -> l
     for r in rows:
         key = (r.get("vendor"), r["criterion"])
         before = prev.get(key)
-        row = dict(r, previous_batch_id=None, previous_value=None, difference=None, z=None,
-                   p_value=None, q_value=None, test=None, changed=False)
+        row = dict(
+            r,
+            previous_batch_id=None,
+            previous_value=None,
+            difference=None,
+            z=None,
+            p_value=None,
+            q_value=None,
+            test=None,
+            changed=False,
+        )
         if before is not None:
             d = difference_test(before, r)
-            row.update(previous_batch_id=before["batch_id"], previous_value=before.get("value"),
-                       difference=d.difference, z=d.z, p_value=d.p_value, test=d.method)
+            row.update(
+                previous_batch_id=before["batch_id"],
+                previous_value=before.get("value"),
+                difference=d.difference,
+                z=d.z,
+                p_value=d.p_value,
+                test=d.method,
+            )
         out.append(row)
         prev[key] = r
     # BH q-values across the criteria of each (vendor, batch) step
@@ -128,7 +157,7 @@ def week_over_week(rows: Iterable[dict[str, Any]], *, alpha: float = ALPHA) -> l
         if r["p_value"] is not None:
             groups.setdefault((r.get("vendor"), r["batch_id"]), []).append(i)
     for idx in groups.values():
-        for i, q in zip(idx, bh_qvalues([out[i]["p_value"] for i in idx])):
+        for i, q in zip(idx, bh_qvalues([out[i]["p_value"] for i in idx]), strict=True):
             out[i]["q_value"] = q
             out[i]["changed"] = bool(q is not None and q < alpha)
     return out
@@ -137,6 +166,7 @@ def week_over_week(rows: Iterable[dict[str, Any]], *, alpha: float = ALPHA) -> l
 def iso_week(delivered: Any) -> str | None:
     """``2026-W41`` for a date (or ISO date string); None when unknown."""
     import datetime as dt
+
     if delivered is None:
         return None
     d = delivered if isinstance(delivered, dt.date) else dt.date.fromisoformat(str(delivered)[:10])
@@ -159,40 +189,67 @@ def vendor_vs_vendor(rows: Iterable[dict[str, Any]], *, alpha: float = ALPHA) ->
     for (wk, crit), vendors in sorted(by.items()):
         names = sorted(vendors)
         for i, a in enumerate(names):
-            for b in names[i + 1:]:
+            for b in names[i + 1 :]:
                 d = difference_test(vendors[a], vendors[b])
-                out.append({"week": wk, "criterion": crit, "vendor_1": a, "batch_1": vendors[a]["batch_id"],
-                            "value_1": vendors[a].get("value"), "vendor_2": b,
-                            "batch_2": vendors[b]["batch_id"], "value_2": vendors[b].get("value"),
-                            "difference": d.difference, "z": d.z, "p_value": d.p_value, "q_value": None,
-                            "test": d.method, "different": False})
+                out.append(
+                    {
+                        "week": wk,
+                        "criterion": crit,
+                        "vendor_1": a,
+                        "batch_1": vendors[a]["batch_id"],
+                        "value_1": vendors[a].get("value"),
+                        "vendor_2": b,
+                        "batch_2": vendors[b]["batch_id"],
+                        "value_2": vendors[b].get("value"),
+                        "difference": d.difference,
+                        "z": d.z,
+                        "p_value": d.p_value,
+                        "q_value": None,
+                        "test": d.method,
+                        "different": False,
+                    }
+                )
     weeks: dict[str, list[int]] = {}
     for i, r in enumerate(out):
         if r["p_value"] is not None:
             weeks.setdefault(r["week"], []).append(i)
     for idx in weeks.values():
-        for i, q in zip(idx, bh_qvalues([out[i]["p_value"] for i in idx])):
+        for i, q in zip(idx, bh_qvalues([out[i]["p_value"] for i in idx]), strict=True):
             out[i]["q_value"] = q
             out[i]["different"] = bool(q is not None and q < alpha)
     return out
 
 
-def vendor_trends(store, vendor: str | None, *, until: str | None = None, gates: str | None = None,
-                  seed: int | None = None, n_boot: int | None = None) -> list[dict[str, Any]]:
+def vendor_trends(
+    store,
+    vendor: str | None,
+    *,
+    until: str | None = None,
+    gates: str | None = None,
+    seed: int | None = None,
+    n_boot: int | None = None,
+) -> list[dict[str, Any]]:
     """Every gate metric of every batch of ``vendor`` (all vendors when None) delivered up to the
     batch ``until`` (inclusive; all when None), with the week-over-week tests. Computes each batch's
     report (the CLI and the evidence pack; the app caches per batch instead)."""
     from ..report import DEFAULT_N_BOOT, DEFAULT_SEED, compute_sections
     from ..results import to_jsonable
+
     batches = [b for b in store.rows("overview/batches") if vendor is None or b.get("vendor") == vendor]
     batches.sort(key=lambda b: (str(b.get("delivered")), b["batch_id"]))
     if until is not None:
         names = [b["batch_id"] for b in batches]
         if until in names:
-            batches = batches[:names.index(until) + 1]
+            batches = batches[: names.index(until) + 1]
     rows: list[dict[str, Any]] = []
     for b in batches:
-        res = compute_sections(store, b["batch_id"], ["gate"], seed=seed or DEFAULT_SEED,
-                               n_boot=n_boot or DEFAULT_N_BOOT, options={"gates": gates} if gates else None)
+        res = compute_sections(
+            store,
+            b["batch_id"],
+            ["gate"],
+            seed=seed or DEFAULT_SEED,
+            n_boot=n_boot or DEFAULT_N_BOOT,
+            options={"gates": gates} if gates else None,
+        )
         rows += metric_rows(b, to_jsonable(res["gate"]))
     return week_over_week(rows)

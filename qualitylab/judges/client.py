@@ -44,7 +44,7 @@ def chat_url(base_url: str) -> str:
 
 @dataclass(frozen=True)
 class Reply:
-    text: str | None                 # the assistant message; None when the call failed
+    text: str | None  # the assistant message; None when the call failed
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     latency_ms: float | None = None  # of the successful attempt
@@ -72,8 +72,9 @@ class Endpoint:
 
     def complete(self, messages: list[dict[str, str]]) -> Reply:
         """One chat completion, retried on transient failures; never raises except FatalEndpointError."""
-        body = json.dumps({"model": self.model, "messages": messages, "temperature": self.temperature,
-                           "max_tokens": self.max_tokens}).encode("utf-8")
+        body = json.dumps(
+            {"model": self.model, "messages": messages, "temperature": self.temperature, "max_tokens": self.max_tokens}
+        ).encode("utf-8")
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
@@ -96,12 +97,15 @@ class Endpoint:
                 if e.code not in RETRY_STATUS:
                     return Reply(None, attempts=attempt, error=last)
                 wait = _retry_after(e, wait)
-            except (TimeoutError, socket.timeout) as e:
+            except TimeoutError as e:
                 last = f"timeout after {self.timeout:g} s ({type(e).__name__})"
             except urllib.error.URLError as e:
                 reason = e.reason
-                last = (f"timeout after {self.timeout:g} s" if isinstance(reason, (TimeoutError, socket.timeout))
-                        else self.redact(f"connection failed: {reason}"))
+                last = (
+                    f"timeout after {self.timeout:g} s"
+                    if isinstance(reason, (TimeoutError, socket.timeout))
+                    else self.redact(f"connection failed: {reason}")
+                )
             except (ConnectionError, OSError) as e:
                 last = self.redact(f"connection failed: {e}")
             except (ValueError, KeyError, TypeError) as e:
@@ -115,14 +119,19 @@ class Endpoint:
             raise ValueError("no 'choices' in the response")
         text = payload["choices"][0]["message"].get("content")
         usage = payload.get("usage") or {}
-        return Reply(text if isinstance(text, str) else None, usage.get("prompt_tokens"),
-                     usage.get("completion_tokens"), latency, attempt)
+        return Reply(
+            text if isinstance(text, str) else None,
+            usage.get("prompt_tokens"),
+            usage.get("completion_tokens"),
+            latency,
+            attempt,
+        )
 
 
 def _read_error(e: urllib.error.HTTPError) -> str:
     try:
         return e.read().decode("utf-8", "replace")[:300].strip() or e.reason
-    except Exception:   # the body of an error response is best effort
+    except Exception:  # the body of an error response is best effort
         return str(e.reason)
 
 

@@ -51,23 +51,23 @@ class JudgeResult:
 
 DEFINITIONS = {
     "majority": "strict human majority: the label given by more than half of the comparison's human "
-                "verdicts (tie is a label); comparisons without one are left out of *_vs_majority",
+    "verdicts (tie is a label); comparisons without one are left out of *_vs_majority",
     "accuracy_vs_majority": "share of the judge's verdicts (both orders count) equal to the majority; Wilson",
     "cohen_kappa_vs_majority": "Cohen's kappa of judge verdict vs majority (sklearn on the confusion "
-                               "matrix); 95% percentile bootstrap over comparisons",
+    "matrix); 95% percentile bootstrap over comparisons",
     "macro_f1_vs_majority": "macro F1 over the labels present, majority as truth (sklearn); bootstrap",
     "agreement_with_ties": "MT-Bench: every judge verdict paired with every human verdict on the same "
-                           "comparison, share of equal pairs; bootstrap over comparisons",
+    "comparison, share of equal pairs; bootstrap over comparisons",
     "agreement_without_ties": "the same with pairs where either side says tie dropped",
     "human_agreement_with_ties": "the ceiling: every pair of human verdicts on the judge's comparisons",
     "position_consistency": "share of comparisons judged in both orders whose two verdicts agree; Wilson",
     "conservative": "MT-Bench's conservative verdict: consistent -> that verdict, inconsistent -> tie",
     "p_first": "bias area: among non-tie judge verdicts with shown_first recorded, share preferring "
-               "the response shown first",
+    "the response shown first",
     "p_prefer_longer": "bias area: among non-tie verdicts whose responses differ by > 30 characters, "
-                       "share preferring the longer",
+    "share preferring the longer",
     "ratings": "per aspect, items rated by the judge and by humans: Spearman's rho of the judge's score "
-               "vs the humans' mean score (Fisher-z interval) and the mean difference judge - humans (t interval)",
+    "vs the humans' mean score (Fisher-z interval) and the mean difference judge - humans (t interval)",
 }
 
 
@@ -91,8 +91,9 @@ def _rate(table, annotator_id: str, reason: str) -> Statistic:
     return Statistic.not_computable(f"no {table.annotator_kind} row for {annotator_id}")
 
 
-def judge_results(store: Store, batch_id: str, *, seed: int, n_boot: int, position=None,
-                  length=None, human_length=None) -> dict[str, JudgeResult]:
+def judge_results(
+    store: Store, batch_id: str, *, seed: int, n_boot: int, position=None, length=None, human_length=None
+) -> dict[str, JudgeResult]:
     """``{annotator_id: JudgeResult}`` for every judge with verdicts in the batch.
 
     ``position`` / ``length`` / ``human_length``: the bias area's PositionBias (judges) and
@@ -102,8 +103,10 @@ def judge_results(store: Store, batch_id: str, *, seed: int, n_boot: int, positi
     judges = store.rows("judges/judges", p)
     ratings = _group(store.rows("judges/rating_agreement", p))
     known = {j["annotator_id"] for j in judges}
-    judges += [{"annotator_id": a, "n_verdicts": 0, "n_comparisons": 0, "n_both_orders": 0}
-               for a in sorted(set(ratings) - known)]
+    judges += [
+        {"annotator_id": a, "n_verdicts": 0, "n_comparisons": 0, "n_both_orders": 0}
+        for a in sorted(set(ratings) - known)
+    ]
     if not judges:
         return {}
     patterns = _group(store.rows("judges/patterns", p))
@@ -114,8 +117,11 @@ def judge_results(store: Store, batch_id: str, *, seed: int, n_boot: int, positi
         for k in c:
             c[k] += int(r[k])
     quarantined = {r["annotator_id"]: int(r["n_quarantined"]) for r in store.rows("judges/unparsed_quarantine", p)}
-    human_longer = (human_length.p_prefer_longer if human_length is not None
-                    else Statistic.not_computable("bias area not available"))
+    human_longer = (
+        human_length.p_prefer_longer
+        if human_length is not None
+        else Statistic.not_computable("bias area not available")
+    )
     out = {}
     for j in judges:
         a = j["annotator_id"]
@@ -134,15 +140,23 @@ def judge_results(store: Store, batch_id: str, *, seed: int, n_boot: int, positi
         n_q = quarantined.get(a, 0)
         n_unparsed = c["n_unparsed"] + n_q
         out[a] = JudgeResult(
-            annotator_id=a, n_verdicts=int(j["n_verdicts"]), n_comparisons=int(j["n_comparisons"]),
-            n_both_orders=int(j["n_both_orders"]), n_majority_comparisons=maj["n_majority_comparisons"],
-            accuracy_vs_majority=maj["accuracy_vs_majority"], macro_f1_vs_majority=maj["macro_f1_vs_majority"],
-            cohen_kappa_vs_majority=maj["cohen_kappa_vs_majority"], confusion=maj["confusion"],
-            agreement_with_ties=agr["agreement_with_ties"], agreement_without_ties=agr["agreement_without_ties"],
+            annotator_id=a,
+            n_verdicts=int(j["n_verdicts"]),
+            n_comparisons=int(j["n_comparisons"]),
+            n_both_orders=int(j["n_both_orders"]),
+            n_majority_comparisons=maj["n_majority_comparisons"],
+            accuracy_vs_majority=maj["accuracy_vs_majority"],
+            macro_f1_vs_majority=maj["macro_f1_vs_majority"],
+            cohen_kappa_vs_majority=maj["cohen_kappa_vs_majority"],
+            confusion=maj["confusion"],
+            agreement_with_ties=agr["agreement_with_ties"],
+            agreement_without_ties=agr["agreement_without_ties"],
             human_agreement_with_ties=agr["human_agreement_with_ties"],
             human_agreement_without_ties=agr["human_agreement_without_ties"],
-            position_consistency=pos["position_consistency"], p_biased_first=pos["p_biased_first"],
-            p_biased_second=pos["p_biased_second"], p_inconsistent_other=pos["p_inconsistent_other"],
+            position_consistency=pos["position_consistency"],
+            p_biased_first=pos["p_biased_first"],
+            p_biased_second=pos["p_biased_second"],
+            p_inconsistent_other=pos["p_inconsistent_other"],
             conservative={
                 "n_comparisons": pos["n_both_orders"],
                 "accuracy_vs_majority": cons_maj["accuracy_vs_majority"],
@@ -150,14 +164,18 @@ def judge_results(store: Store, batch_id: str, *, seed: int, n_boot: int, positi
                 "agreement_with_ties": cons_agr["agreement_with_ties"],
                 "agreement_without_ties": cons_agr["agreement_without_ties"],
             },
-            p_first=p_first, preferred_slot=_slot(p_first),
+            p_first=p_first,
+            preferred_slot=_slot(p_first),
             p_prefer_longer=_rate(length, a, "bias area not available"),
             human_p_prefer_longer=human_longer,
             by_contested=m.by_contested(pat, n_boot=n_boot, seed=seed),
-            unparsed={"n_unparsed_runner": c["n_unparsed"], "n_failed_calls": c["n_failed"],
-                      "n_quarantined_ingest": n_q, "n_unparsed": n_unparsed,
-                      "p_unparsed": proportion(n_unparsed, n_unparsed + int(j["n_verdicts"]),
-                                               what="judge outputs")},
+            unparsed={
+                "n_unparsed_runner": c["n_unparsed"],
+                "n_failed_calls": c["n_failed"],
+                "n_quarantined_ingest": n_q,
+                "n_unparsed": n_unparsed,
+                "p_unparsed": proportion(n_unparsed, n_unparsed + int(j["n_verdicts"]), what="judge outputs"),
+            },
             ratings={r["aspect"]: rating_agreement(r) for r in ratings.get(a, [])},
             definitions=DEFINITIONS,
         )
@@ -167,8 +185,10 @@ def judge_results(store: Store, batch_id: str, *, seed: int, n_boot: int, positi
 def rating_agreement(row: dict) -> dict[str, Any]:
     """Spearman's rho (the bias area's Fisher-z interval) and the mean difference judge - humans with
     its t interval, mean +- t(0.975, n - 1) * sd / sqrt(n), from a judges/rating_agreement row."""
-    from ..bias.length import spearman_interval
     from scipy import stats
+
+    from ..bias.length import spearman_interval
+
     n = int(row["n_items"])
     mean, sd = row["mean_difference"], row["sd_difference"]
     if n < 2 or sd is None or not np.isfinite(sd):

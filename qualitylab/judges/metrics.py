@@ -47,12 +47,12 @@ LABELS = ("A", "B", "tie")
 class Patterns:
     """Judge and human label counts per comparison pattern; ``n`` comparisons per pattern."""
 
-    j: np.ndarray      # (K, 3) judge verdict counts A, B, tie
-    h: np.ndarray      # (K, 3) human verdict counts
-    n: np.ndarray      # (K,) comparisons
+    j: np.ndarray  # (K, 3) judge verdict counts A, B, tie
+    h: np.ndarray  # (K, 3) human verdict counts
+    n: np.ndarray  # (K,) comparisons
 
     @classmethod
-    def from_rows(cls, rows: list[dict]) -> "Patterns":
+    def from_rows(cls, rows: list[dict]) -> Patterns:
         """From ``{j_a, j_b, j_tie, h_a, h_b, h_tie, n}`` rows (judges/patterns)."""
         j = np.array([[r["j_a"], r["j_b"], r["j_tie"]] for r in rows], dtype=float).reshape(-1, 3)
         h = np.array([[r["h_a"], r["h_b"], r["h_tie"]] for r in rows], dtype=float).reshape(-1, 3)
@@ -60,7 +60,7 @@ class Patterns:
         return cls.checked(j, h, n)
 
     @classmethod
-    def checked(cls, j, h, n) -> "Patterns":
+    def checked(cls, j, h, n) -> Patterns:
         j, h, n = (np.asarray(x, dtype=float) for x in (j, h, n))
         if j.ndim != 2 or j.shape[1] != 3 or h.shape != j.shape or n.shape != (j.shape[0],):
             raise ValueError("patterns need j (K, 3), h (K, 3) and n (K,): counts of A, B, tie per pattern")
@@ -68,7 +68,7 @@ class Patterns:
             raise ValueError("pattern counts must be >= 0; pass counts, not differences")
         return cls(j, h, n)
 
-    def subset(self, mask) -> "Patterns":
+    def subset(self, mask) -> Patterns:
         return Patterns(self.j[mask], self.h[mask], self.n[mask])
 
     @property
@@ -102,6 +102,7 @@ def _weighted_labels(c: np.ndarray):
 def kappa_point(c: np.ndarray) -> float | None:
     """Cohen's kappa of a confusion matrix by sklearn (cells as sample weights); None if undefined."""
     from sklearn.metrics import cohen_kappa_score
+
     y_true, y_pred, w = _weighted_labels(c)
     if w.sum() == 0:
         return None
@@ -114,6 +115,7 @@ def kappa_point(c: np.ndarray) -> float | None:
 def macro_f1_point(c: np.ndarray) -> float | None:
     """Macro F1 over the labels present in C's rows or columns (sklearn f1_score)."""
     from sklearn.metrics import f1_score
+
     y_true, y_pred, w = _weighted_labels(c)
     if w.sum() == 0:
         return None
@@ -133,6 +135,7 @@ def macro_f1_stack(c: np.ndarray) -> np.ndarray:
 def kappa_stack(c: np.ndarray) -> np.ndarray:
     """Cohen's kappa of a stack of confusion matrices (the agreement area's implementation)."""
     from ..agreement.coefficients import cohen_kappa_tables
+
     kappa, _se, _n = cohen_kappa_tables(c, list(LABELS))
     return kappa
 
@@ -170,8 +173,13 @@ def majority_metrics(p: Patterns, *, n_boot: int, seed: int) -> dict:
     if n_verdicts == 0:
         why = "no comparison with both judge verdicts and a strict human majority"
         none = Statistic.not_computable(why)
-        return {"accuracy_vs_majority": none, "macro_f1_vs_majority": none, "cohen_kappa_vs_majority": none,
-                "confusion": _confusion_dict(c), "n_majority_comparisons": 0}
+        return {
+            "accuracy_vs_majority": none,
+            "macro_f1_vs_majority": none,
+            "cohen_kappa_vs_majority": none,
+            "confusion": _confusion_dict(c),
+            "n_majority_comparisons": 0,
+        }
     w = resample(maj, n_boot, seed)
     m = maj.majority
     stack = np.zeros((len(w), 3, 3))
@@ -183,8 +191,11 @@ def majority_metrics(p: Patterns, *, n_boot: int, seed: int) -> dict:
         "accuracy_vs_majority": proportion(int(np.trace(c)), n_verdicts, what="accuracy vs majority"),
         "macro_f1_vs_majority": _boot_stat(macro_f1_point(c), macro_f1_stack(stack), n_verdicts, "no verdicts"),
         "cohen_kappa_vs_majority": _boot_stat(
-            kappa, kappa_stack(stack) if len(stack) else np.array([]), n_verdicts,
-            "kappa undefined: the judge and the majority used one and the same label only"),
+            kappa,
+            kappa_stack(stack) if len(stack) else np.array([]),
+            n_verdicts,
+            "kappa undefined: the judge and the majority used one and the same label only",
+        ),
         "confusion": _confusion_dict(c),
         "n_majority_comparisons": n_items,
     }
@@ -192,7 +203,7 @@ def majority_metrics(p: Patterns, *, n_boot: int, seed: int) -> dict:
 
 def _confusion_dict(c: np.ndarray) -> dict:
     """``{majority label: {judge label: n}}``."""
-    return {m: {l: int(c[i, k]) for k, l in enumerate(LABELS)} for i, m in enumerate(LABELS)}
+    return {m: {lab: int(c[i, k]) for k, lab in enumerate(LABELS)} for i, m in enumerate(LABELS)}
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, p: Patterns, w: np.ndarray, n: int, reason: str) -> Statistic:
@@ -214,15 +225,23 @@ def mtbench_agreement(p: Patterns, *, n_boot: int, seed: int) -> dict:
     w = resample(p, n_boot, seed)
     j, h = p.j, p.h
     hs, hab = h.sum(1), h[:, :2].sum(1)
-    parts = {   # per comparison: (agreeing pairs, pairs)
-        "agreement_with_ties": ((j * h).sum(1), j.sum(1) * hs,
-                                "no comparison with both judge and human verdicts"),
-        "agreement_without_ties": ((j[:, :2] * h[:, :2]).sum(1), j[:, :2].sum(1) * hab,
-                                   "no judge-human pair without a tie"),
-        "human_agreement_with_ties": ((h * (h - 1)).sum(1), hs * (hs - 1),
-                                      "fewer than two human verdicts on every judged comparison"),
-        "human_agreement_without_ties": ((h[:, :2] * (h[:, :2] - 1)).sum(1), hab * (hab - 1),
-                                         "fewer than two non-tie human verdicts on every judged comparison"),
+    parts = {  # per comparison: (agreeing pairs, pairs)
+        "agreement_with_ties": ((j * h).sum(1), j.sum(1) * hs, "no comparison with both judge and human verdicts"),
+        "agreement_without_ties": (
+            (j[:, :2] * h[:, :2]).sum(1),
+            j[:, :2].sum(1) * hab,
+            "no judge-human pair without a tie",
+        ),
+        "human_agreement_with_ties": (
+            (h * (h - 1)).sum(1),
+            hs * (hs - 1),
+            "fewer than two human verdicts on every judged comparison",
+        ),
+        "human_agreement_without_ties": (
+            (h[:, :2] * (h[:, :2] - 1)).sum(1),
+            hab * (hab - 1),
+            "fewer than two non-tie human verdicts on every judged comparison",
+        ),
     }
     out = {k: _ratio(num, den, p, w, int(p.n @ den), why) for k, (num, den, why) in parts.items()}
     out["n_comparisons_with_humans"] = int(p.n.sum())
@@ -257,17 +276,20 @@ class OrderPatterns:
     n: np.ndarray
 
     @classmethod
-    def from_rows(cls, rows: list[dict]) -> "OrderPatterns":
+    def from_rows(cls, rows: list[dict]) -> OrderPatterns:
         """From ``{pref_a_first, pref_b_first, h_a, h_b, h_tie, n}`` rows (judges/order_patterns)."""
-        idx = {l: i for i, l in enumerate(LABELS)}
+        idx = {lab: i for i, lab in enumerate(LABELS)}
         for r in rows:
             if r["pref_a_first"] not in idx or r["pref_b_first"] not in idx:
-                raise ValueError(f"preferences must be one of {LABELS}, got {r['pref_a_first']!r}, "
-                                 f"{r['pref_b_first']!r}")
-        return cls(np.array([idx[r["pref_a_first"]] for r in rows], dtype=int),
-                   np.array([idx[r["pref_b_first"]] for r in rows], dtype=int),
-                   np.array([[r["h_a"], r["h_b"], r["h_tie"]] for r in rows], dtype=float).reshape(-1, 3),
-                   np.array([r["n"] for r in rows], dtype=float))
+                raise ValueError(
+                    f"preferences must be one of {LABELS}, got {r['pref_a_first']!r}, {r['pref_b_first']!r}"
+                )
+        return cls(
+            np.array([idx[r["pref_a_first"]] for r in rows], dtype=int),
+            np.array([idx[r["pref_b_first"]] for r in rows], dtype=int),
+            np.array([[r["h_a"], r["h_b"], r["h_tie"]] for r in rows], dtype=float).reshape(-1, 3),
+            np.array([r["n"] for r in rows], dtype=float),
+        )
 
     def conservative(self) -> Patterns:
         """MT-Bench's conservative verdict (consistent -> that verdict, inconsistent -> tie) as patterns."""
@@ -292,6 +314,7 @@ def position_metrics(o: OrderPatterns) -> dict:
         "position_consistency": proportion(consistent, n, what="comparisons judged in both orders"),
         "p_biased_first": proportion(first, n, what="comparisons judged in both orders"),
         "p_biased_second": proportion(second, n, what="comparisons judged in both orders"),
-        "p_inconsistent_other": proportion(n - consistent - first - second, n,
-                                           what="comparisons judged in both orders"),
+        "p_inconsistent_other": proportion(
+            n - consistent - first - second, n, what="comparisons judged in both orders"
+        ),
     }

@@ -29,8 +29,14 @@ import re
 from dataclasses import dataclass
 
 _PAIR_TOKENS: dict[str, tuple[str, int | None]] = {
-    "A": ("A", None), "B": ("B", None), "C": ("tie", None),
-    "A>>B": ("A", 3), "A>B": ("A", 1), "A=B": ("tie", None), "B>A": ("B", 1), "B>>A": ("B", 3),
+    "A": ("A", None),
+    "B": ("B", None),
+    "C": ("tie", None),
+    "A>>B": ("A", 3),
+    "A>B": ("A", 1),
+    "A=B": ("tie", None),
+    "B>A": ("B", 1),
+    "B>>A": ("B", 3),
 }
 _PAIR_RE = re.compile(r"\[\[\s*(A\s*>>\s*B|A\s*>\s*B|A\s*=\s*B|B\s*>\s*A|B\s*>>\s*A|A|B|C)\s*\]\]")
 _SCORE_RE = re.compile(r"\[\[\s*(-?\d+(?:\.\d+)?)\s*\]\]|\[RESULT\]\s*\(?\s*(-?\d+(?:\.\d+)?)")
@@ -41,8 +47,8 @@ class Parsed:
     """A parsed output: ``ok`` with a preference (pairwise) or score (single), else ``problem``."""
 
     ok: bool
-    preference: str | None = None      # A | B | tie, in the *displayed* slots
-    strength: int | None = None        # 0-3 (Llama 2 scale) when the 5-way form gave one
+    preference: str | None = None  # A | B | tie, in the *displayed* slots
+    strength: int | None = None  # 0-3 (Llama 2 scale) when the 5-way form gave one
     score: float | None = None
     problem: str | None = None
 

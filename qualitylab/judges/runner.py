@@ -21,9 +21,9 @@ every error text before it is stored or printed.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 from .. import __version__
 from ..errors import ExitCode, QualitylabError, UsageError
@@ -32,7 +32,7 @@ from .client import Endpoint, FatalEndpointError, Reply
 from .parse import parse_pairwise, parse_score, to_original
 from .template import Template
 
-TEXT_CHUNK = 256     # items whose texts are fetched at once (bounded memory on big batches)
+TEXT_CHUNK = 256  # items whose texts are fetched at once (bounded memory on big batches)
 
 
 class JudgeError(QualitylabError):
@@ -41,13 +41,13 @@ class JudgeError(QualitylabError):
 
 @dataclass(frozen=True)
 class RunOptions:
-    mode: str = "pairwise"                  # pairwise | single
+    mode: str = "pairwise"  # pairwise | single
     both_orders: bool = False
     concurrency: int = 4
-    aspect: str = "overall"                 # single mode: what is graded
-    scale: tuple[float, float] = (1, 10)    # single mode: the score range
-    price_prompt: float | None = None       # USD per 1k prompt tokens
-    price_completion: float | None = None   # USD per 1k completion tokens (default: price_prompt)
+    aspect: str = "overall"  # single mode: what is graded
+    scale: tuple[float, float] = (1, 10)  # single mode: the score range
+    price_prompt: float | None = None  # USD per 1k prompt tokens
+    price_completion: float | None = None  # USD per 1k completion tokens (default: price_prompt)
     annotator_id: str | None = None
 
 
@@ -57,24 +57,26 @@ class RunResult:
     annotator_id: str
     mode: str
     file_id: int
-    n_tasks: int            # calls this run had to make (the cache held the rest)
-    n_calls: int            # cached calls of this run's key after the run
+    n_tasks: int  # calls this run had to make (the cache held the rest)
+    n_calls: int  # cached calls of this run's key after the run
     n_parsed: int
     n_unparsed: int
     n_failed: int
-    n_stored: int           # verdicts (or ratings) stored for the batch
-    n_untexted: int         # comparisons skipped: no response texts
+    n_stored: int  # verdicts (or ratings) stored for the batch
+    n_untexted: int  # comparisons skipped: no response texts
     prompt_tokens: int
     completion_tokens: int
     cost_usd: float | None
 
     def summary(self) -> str:
         what = "verdicts" if self.mode == "pairwise" else "ratings"
-        s = (f"judge {self.annotator_id!r} on batch {self.batch_id!r}: {self.n_tasks} call(s) made, "
-             f"{self.n_calls - self.n_tasks if self.n_calls >= self.n_tasks else 0} from the cache; "
-             f"{self.n_parsed} parsed, {self.n_unparsed} unparsed (stored, not guessed), "
-             f"{self.n_failed} failed; {self.n_stored} {what} stored; "
-             f"tokens {self.prompt_tokens:,} in / {self.completion_tokens:,} out")
+        s = (
+            f"judge {self.annotator_id!r} on batch {self.batch_id!r}: {self.n_tasks} call(s) made, "
+            f"{self.n_calls - self.n_tasks if self.n_calls >= self.n_tasks else 0} from the cache; "
+            f"{self.n_parsed} parsed, {self.n_unparsed} unparsed (stored, not guessed), "
+            f"{self.n_failed} failed; {self.n_stored} {what} stored; "
+            f"tokens {self.prompt_tokens:,} in / {self.completion_tokens:,} out"
+        )
         if self.cost_usd is not None:
             s += f"; estimated cost ${self.cost_usd:.4f}"
         if self.n_untexted:
@@ -87,9 +89,14 @@ def default_annotator_id(model: str, template: Template, mode: str) -> str:
     return model if template.builtin and template.name == mode else f"{model}@{template.sha256[:8]}"
 
 
-def run_judge(store: Store, batch_id: str, endpoint: Endpoint, template: Template,
-              options: RunOptions = RunOptions(),
-              progress: Callable[[int, int, dict], None] | None = None) -> RunResult:
+def run_judge(
+    store: Store,
+    batch_id: str,
+    endpoint: Endpoint,
+    template: Template,
+    options: RunOptions = RunOptions(),
+    progress: Callable[[int, int, dict], None] | None = None,
+) -> RunResult:
     """Run the judge; see the module docstring. Raises :class:`JudgeError` when calls failed."""
     if store.read_only:
         raise UsageError("Store is read-only", "the judge runner writes to the store", "open it read-write")
@@ -145,30 +152,60 @@ def run_judge(store: Store, batch_id: str, endpoint: Endpoint, template: Templat
                     continue
                 row = _call_row(reply, task, options, aspect, price_in, price_out)
                 counts["failed" if row["error"] else "parsed" if row["parsed"] else "unparsed"] += 1
-                store.execute("judges/insert_call", {**key, **row, "mode": options.mode, "aspect": aspect,
-                                                     "annotator_id": annotator_id, "file_id": file_id})
+                store.execute(
+                    "judges/insert_call",
+                    {
+                        **key,
+                        **row,
+                        "mode": options.mode,
+                        "aspect": aspect,
+                        "annotator_id": annotator_id,
+                        "file_id": file_id,
+                    },
+                )
                 done += 1
                 if progress:
                     progress(done, len(pending), counts)
 
-    n_stored = _materialise(store, batch_id, file_id, annotator_id, endpoint.model, template, options.mode,
-                            aspect, source)
+    n_stored = _materialise(
+        store, batch_id, file_id, annotator_id, endpoint.model, template, options.mode, aspect, source
+    )
     s = store.one("judges/run_summary", {**key, "mode": options.mode, "aspect": aspect})
-    result = RunResult(batch_id, annotator_id, options.mode, file_id, len(pending), s["n_calls"],
-                       s["n_parsed"], s["n_unparsed"], s["n_failed"], n_stored, n_untexted,
-                       int(s["prompt_tokens"]), int(s["completion_tokens"]), s["cost_usd"])
+    result = RunResult(
+        batch_id,
+        annotator_id,
+        options.mode,
+        file_id,
+        len(pending),
+        s["n_calls"],
+        s["n_parsed"],
+        s["n_unparsed"],
+        s["n_failed"],
+        n_stored,
+        n_untexted,
+        int(s["prompt_tokens"]),
+        int(s["completion_tokens"]),
+        s["cost_usd"],
+    )
     if fatal:
-        raise JudgeError("Judge endpoint refused", fatal,
-                         "check --base-url, --model and the key in $QUALITYLAB_API_KEY / $OPENAI_API_KEY; "
-                         f"what finished before is stored ({result.n_parsed} parsed)")
+        raise JudgeError(
+            "Judge endpoint refused",
+            fatal,
+            "check --base-url, --model and the key in $QUALITYLAB_API_KEY / $OPENAI_API_KEY; "
+            f"what finished before is stored ({result.n_parsed} parsed)",
+        )
     if result.n_failed:
-        raise JudgeError("Judge calls failed", f"{result.n_failed} call(s) failed beyond retries. " + result.summary(),
-                         "rerun the same command: cached calls are kept and only the gaps are retried")
+        raise JudgeError(
+            "Judge calls failed",
+            f"{result.n_failed} call(s) failed beyond retries. " + result.summary(),
+            "rerun the same command: cached calls are kept and only the gaps are retried",
+        )
     return result
 
 
-def _run_file(store: Store, batch_id: str, mode: str, annotator_id: str, model: str, template: Template,
-              aspect: str) -> int:
+def _run_file(
+    store: Store, batch_id: str, mode: str, annotator_id: str, model: str, template: Template, aspect: str
+) -> int:
     name = f"judge-run {mode} {annotator_id} model={model} template={template.sha256[:12]}"
     if aspect:
         name += f" aspect={aspect}"
@@ -176,24 +213,38 @@ def _run_file(store: Store, batch_id: str, mode: str, annotator_id: str, model: 
     if row:
         return row["file_id"]
     file_id = store.one("ingest/next_file_id")["file_id"]
-    store.execute("ingest/insert_file", {
-        "file_id": file_id, "batch_id": batch_id, "kind": "pairwise" if mode == "pairwise" else "rating",
-        "format": "judge-run", "file_name": name, "size_bytes": len(template.text.encode("utf-8")),
-        "sha256": template.sha256, "n_rows": 0, "n_stored": 0, "n_quarantined": 0,
-        "qualitylab_version": __version__, "extra_columns": []})
+    store.execute(
+        "ingest/insert_file",
+        {
+            "file_id": file_id,
+            "batch_id": batch_id,
+            "kind": "pairwise" if mode == "pairwise" else "rating",
+            "format": "judge-run",
+            "file_name": name,
+            "size_bytes": len(template.text.encode("utf-8")),
+            "sha256": template.sha256,
+            "n_rows": 0,
+            "n_stored": 0,
+            "n_quarantined": 0,
+            "qualitylab_version": __version__,
+            "extra_columns": [],
+        },
+    )
     return file_id
 
 
 def _tasks(store: Store, batch_id: str, source: str, mode: str, pending: list[dict]) -> Iterator[dict]:
     """Pending calls with their texts, fetched TEXT_CHUNK items at a time."""
     for i in range(0, len(pending), TEXT_CHUNK):
-        chunk = pending[i:i + TEXT_CHUNK]
+        chunk = pending[i : i + TEXT_CHUNK]
         ids = sorted({p["item_id"] for p in chunk})
         if mode == "pairwise":
             texts = {r["item_id"]: r for r in store.rows("judges/comparison_texts", {"batch_id": batch_id, "ids": ids})}
         else:
-            texts = {r["item_id"]: r for r in store.rows("judges/single_texts",
-                                                         {"batch_id": batch_id, "source": source, "ids": ids})}
+            texts = {
+                r["item_id"]: r
+                for r in store.rows("judges/single_texts", {"batch_id": batch_id, "source": source, "ids": ids})
+            }
         for p in chunk:
             if p["item_id"] in texts:
                 yield {**texts[p["item_id"]], "shown_first": p["shown_first"]}
@@ -201,19 +252,39 @@ def _tasks(store: Store, batch_id: str, source: str, mode: str, pending: list[di
 
 def _messages(template: Template, options: RunOptions, task: dict) -> list[dict[str, str]]:
     if options.mode == "pairwise":
-        first, second = ((task["response_a"], task["response_b"]) if task["shown_first"] == "A"
-                         else (task["response_b"], task["response_a"]))
+        first, second = (
+            (task["response_a"], task["response_b"])
+            if task["shown_first"] == "A"
+            else (task["response_b"], task["response_a"])
+        )
         return template.messages(question=task["prompt"], answer_a=first, answer_b=second)
     low, high = options.scale
-    return template.messages(question=task["prompt"], answer=task["response"], aspect=options.aspect,
-                             scale_low=f"{low:g}", scale_high=f"{high:g}")
+    return template.messages(
+        question=task["prompt"],
+        answer=task["response"],
+        aspect=options.aspect,
+        scale_low=f"{low:g}",
+        scale_high=f"{high:g}",
+    )
 
 
 def _call_row(reply: Reply, task: dict, options: RunOptions, aspect: str, price_in, price_out) -> dict:
-    row = {"item_id": task["item_id"], "shown_first": task["shown_first"], "raw_output": reply.text,
-           "parsed": False, "parse_problem": None, "preference": None, "strength": None, "score": None,
-           "prompt_tokens": reply.prompt_tokens, "completion_tokens": reply.completion_tokens,
-           "latency_ms": reply.latency_ms, "cost_usd": None, "attempts": reply.attempts, "error": reply.error}
+    row = {
+        "item_id": task["item_id"],
+        "shown_first": task["shown_first"],
+        "raw_output": reply.text,
+        "parsed": False,
+        "parse_problem": None,
+        "preference": None,
+        "strength": None,
+        "score": None,
+        "prompt_tokens": reply.prompt_tokens,
+        "completion_tokens": reply.completion_tokens,
+        "latency_ms": reply.latency_ms,
+        "cost_usd": None,
+        "attempts": reply.attempts,
+        "error": reply.error,
+    }
     if price_in is not None and reply.prompt_tokens is not None:
         row["cost_usd"] = (reply.prompt_tokens * price_in + (reply.completion_tokens or 0) * price_out) / 1000
     if reply.error:
@@ -230,11 +301,25 @@ def _call_row(reply: Reply, task: dict, options: RunOptions, aspect: str, price_
     return row
 
 
-def _materialise(store: Store, batch_id: str, file_id: int, annotator_id: str, model: str, template: Template,
-                 mode: str, aspect: str, source: str) -> int:
+def _materialise(
+    store: Store,
+    batch_id: str,
+    file_id: int,
+    annotator_id: str,
+    model: str,
+    template: Template,
+    mode: str,
+    aspect: str,
+    source: str,
+) -> int:
     """Rebuild the run's stored rows from the cache, in one transaction; returns how many."""
-    p = {"batch_id": batch_id, "file_id": file_id, "annotator_id": annotator_id, "model": model,
-         "template_sha256": template.sha256}
+    p = {
+        "batch_id": batch_id,
+        "file_id": file_id,
+        "annotator_id": annotator_id,
+        "model": model,
+        "template_sha256": template.sha256,
+    }
     with transaction(store):
         if mode == "pairwise":
             store.execute("judges/delete_run_verdicts", {"file_id": file_id})
@@ -244,8 +329,10 @@ def _materialise(store: Store, batch_id: str, file_id: int, annotator_id: str, m
             store.execute("judges/delete_run_ratings", {"file_id": file_id})
             store.execute("judges/insert_run_ratings", {**p, "aspect": aspect, "source": source})
             n = store.one("ingest/count_file_rating", {"file_id": file_id})["n"]
-        calls = store.one("judges/run_summary", {"batch_id": batch_id, "mode": mode, "model": model,
-                                                  "template_sha256": template.sha256, "aspect": aspect})
+        calls = store.one(
+            "judges/run_summary",
+            {"batch_id": batch_id, "mode": mode, "model": model, "template_sha256": template.sha256, "aspect": aspect},
+        )
         store.execute("judges/update_run_file", {"file_id": file_id, "n_rows": calls["n_calls"], "n_stored": n})
     return int(n)
 
@@ -261,9 +348,12 @@ def progress_bar(stream) -> Callable[[int, int, dict], None]:
         last[0] = now
         width = 30
         fill = int(width * done / total) if total else width
-        stream.write(f"\r\033[K[{'#' * fill}{'.' * (width - fill)}] {done}/{total} calls  "
-                     f"{counts['unparsed']} unparsed  {counts['failed']} failed")
+        stream.write(
+            f"\r\033[K[{'#' * fill}{'.' * (width - fill)}] {done}/{total} calls  "
+            f"{counts['unparsed']} unparsed  {counts['failed']} failed"
+        )
         if done >= total:
             stream.write("\n")
         stream.flush()
+
     return show

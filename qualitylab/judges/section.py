@@ -21,10 +21,19 @@ def _bias(ctx):
 
 def judges_for(ctx):
     """The per-judge results, memoised per report (the gates and the app read them too)."""
+
     def compute():
         position, length, human_length = _bias(ctx)
-        return judge_results(ctx.store, ctx.batch_id, seed=ctx.seed, n_boot=ctx.n_boot, position=position,
-                             length=length, human_length=human_length)
+        return judge_results(
+            ctx.store,
+            ctx.batch_id,
+            seed=ctx.seed,
+            n_boot=ctx.n_boot,
+            position=position,
+            length=length,
+            human_length=human_length,
+        )
+
     return ctx.memo("judges.results", compute)
 
 

@@ -26,7 +26,7 @@ REQUIRED = {"pairwise": ("question", "answer_a", "answer_b"), "single": ("questi
 
 @dataclass(frozen=True)
 class Template:
-    name: str                  # builtin name or the file's path
+    name: str  # builtin name or the file's path
     text: str
     sha256: str
     builtin: bool
@@ -51,14 +51,20 @@ class Template:
         return ("".join(system).strip() if system is not None else None), "".join(user).strip()
 
     def fields(self) -> set[str]:
-        return {m.group("named") or m.group("braced") for m in string.Template.pattern.finditer(self.text)
-                if m.group("named") or m.group("braced")}
+        return {
+            m.group("named") or m.group("braced")
+            for m in string.Template.pattern.finditer(self.text)
+            if m.group("named") or m.group("braced")
+        }
 
     def check(self, mode: str) -> None:
         missing = [f for f in REQUIRED[mode] if f not in self.fields()]
         if missing:
-            raise UsageError("Prompt template lacks fields", f"{self.name}: no {', '.join('${' + f + '}' for f in missing)}",
-                             f"a {mode} template needs {', '.join('${' + f + '}' for f in REQUIRED[mode])}")
+            raise UsageError(
+                "Prompt template lacks fields",
+                f"{self.name}: no {', '.join('${' + f + '}' for f in missing)}",
+                f"a {mode} template needs {', '.join('${' + f + '}' for f in REQUIRED[mode])}",
+            )
 
     def messages(self, **values: str) -> list[dict[str, str]]:
         """The chat messages with the fields filled in (values are never re-interpreted)."""
@@ -80,8 +86,7 @@ def load_template(spec: str | None, mode: str) -> Template:
     else:
         path, builtin = Path(spec), False
         if not path.is_file():
-            raise NotFoundError("No such prompt file", spec,
-                                f"give a file, or a builtin name: {', '.join(BUILTIN)}")
+            raise NotFoundError("No such prompt file", spec, f"give a file, or a builtin name: {', '.join(BUILTIN)}")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")

@@ -36,7 +36,7 @@ def strongly_connected(w: np.ndarray) -> np.ndarray:
     """Hunter's (2004) condition for the Bradley-Terry MLE to exist: in the directed graph with an
     edge i -> j when i has (half-)won against j, every model reaches every other. Works on stacked
     matrices (..., k, k); returns a boolean per matrix."""
-    a = (np.asarray(w) > 0)
+    a = np.asarray(w) > 0
     k = a.shape[-1]
     reach = a | np.eye(k, dtype=bool)
     for _ in range(int(np.ceil(np.log2(max(k, 2)))) + 1):
@@ -65,9 +65,11 @@ def bradley_terry(w: np.ndarray, *, max_iter: int = 10_000, tol: float = 1e-10) 
     ws = w.reshape(-1, *w.shape[-2:])
     ok = strongly_connected(ws)
     if single and not ok[0]:
-        raise ValueError("Bradley-Terry has no finite estimate: some model won all or none of its games "
-                         "against a group of others (the win graph is not strongly connected); "
-                         "collect more comparisons or drop that model")
+        raise ValueError(
+            "Bradley-Terry has no finite estimate: some model won all or none of its games "
+            "against a group of others (the win graph is not strongly connected); "
+            "collect more comparisons or drop that model"
+        )
     out = np.full(ws.shape[:-1], np.nan)
     if ok.any():
         wk = ws[ok]

@@ -11,8 +11,9 @@ Definitions: docs/signals.md.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,19 +30,22 @@ LARGE_GAP = 2.0
 #: the share of cyclic triads expected when every verdict is a coin flip (Kendall & Babington Smith 1940)
 RANDOM_CYCLIC_SHARE = 0.25
 
-LINKING_RULE = ("a pairwise verdict on (prompt_id, model_a, model_b) is linked to the rating rows and "
-                "ranking rows of the same batch with the same prompt_id and model = model_a, resp. "
-                "model_b; rows without prompt_id or model are not linked; a verdict with "
-                "model_a = model_b is not linked")
+LINKING_RULE = (
+    "a pairwise verdict on (prompt_id, model_a, model_b) is linked to the rating rows and "
+    "ranking rows of the same batch with the same prompt_id and model = model_a, resp. "
+    "model_b; rows without prompt_id or model are not linked; a verdict with "
+    "model_a = model_b is not linked"
+)
 
 
 @dataclass(frozen=True)
 class WithinTask:
     """Verdicts carrying rating_a and rating_b: does the preferred response get the higher rating?"""
+
     direction_agreement: Statistic
     rating_tie_strong_preference: Statistic
     preference_tie_rating_gap: Statistic
-    calibration: dict[str, Statistic]          # kendall_tau_b, spearman of |rating gap| vs strength
+    calibration: dict[str, Statistic]  # kendall_tau_b, spearman of |rating gap| vs strength
     n_verdicts: int = 0
     annotator_id: str | None = None
 
@@ -49,11 +53,12 @@ class WithinTask:
 @dataclass(frozen=True)
 class AcrossTasks:
     """Implied preferences from another signal compared with the direct verdicts on the same pair."""
-    source: str                                 # mean_ratings | annotator_ratings | rankings
+
+    source: str  # mean_ratings | annotator_ratings | rankings
     direction_agreement: Statistic
     same_annotator_agreement: Statistic
-    verdict_tie_share: Statistic                # linked verdicts that are ties where the source decides
-    implied_tie_share: Statistic                # non-tie verdicts where the source is tied
+    verdict_tie_share: Statistic  # linked verdicts that are ties where the source decides
+    implied_tie_share: Statistic  # non-tie verdicts where the source is tied
     n_linked: int = 0
     n_prompts: int = 0
     per_annotator: list[dict[str, Any]] = field(default_factory=list)
@@ -81,8 +86,13 @@ def _cells(rows: Iterable[dict[str, Any]]) -> dict[str, np.ndarray]:
     return out
 
 
-def within_task(rows: Iterable[dict[str, Any]], *, strong_strength: int = STRONG_STRENGTH,
-                large_gap: float = LARGE_GAP, annotator_id: str | None = None) -> WithinTask:
+def within_task(
+    rows: Iterable[dict[str, Any]],
+    *,
+    strong_strength: int = STRONG_STRENGTH,
+    large_gap: float = LARGE_GAP,
+    annotator_id: str | None = None,
+) -> WithinTask:
     """Ratings versus preferences inside one task, from ``signals/within_task_table`` cells.
 
     - direction_agreement: among non-tie verdicts whose ratings differ, the share preferring the
@@ -102,8 +112,7 @@ def within_task(rows: Iterable[dict[str, Any]], *, strong_strength: int = STRONG
     pref, sign, n = c["preference"], c["rating_sign"], c["n"]
     decided = (pref != "tie") & (sign != 0)
     agree = decided & (((pref == "A") & (sign > 0)) | ((pref == "B") & (sign < 0)))
-    direction = proportion(n[agree].sum(), n[decided].sum(),
-                           what="non-tie verdicts whose rating_a and rating_b differ")
+    direction = proportion(n[agree].sum(), n[decided].sum(), what="non-tie verdicts whose rating_a and rating_b differ")
     any_strength = bool((c["has_strength"] & (n > 0)).any())
     rating_tie = sign == 0
     if not any_strength:
@@ -116,11 +125,14 @@ def within_task(rows: Iterable[dict[str, Any]], *, strong_strength: int = STRONG
     reverse = proportion(n[gap].sum(), n[weak].sum(), what="tie or strength-0 verdicts with ratings")
     hs = c["has_strength"] & (n > 0)
     if not hs.any():
-        calibration = {k: Statistic.not_computable("no verdict with ratings carries a strength")
-                       for k in ("kendall_tau_b", "spearman")}
+        calibration = {
+            k: Statistic.not_computable("no verdict with ratings carries a strength")
+            for k in ("kendall_tau_b", "spearman")
+        }
     else:
-        calibration = rank_correlations(c["rating_gap"][hs], c["strength_num"][hs], n[hs],
-                                        what="verdicts with ratings and a strength")
+        calibration = rank_correlations(
+            c["rating_gap"][hs], c["strength_num"][hs], n[hs], what="verdicts with ratings and a strength"
+        )
     return WithinTask(direction, strong_tie, reverse, calibration, n_total, annotator_id)
 
 
@@ -157,7 +169,8 @@ def _agreement(d: dict[str, np.ndarray], what: str, *, same: bool = False) -> St
     n = d["n_decided_same" if same else "n_decided"]
     if n.sum() == 0:
         return Statistic.not_computable(
-            f"no non-tie verdict {'by the same annotator ' if same else ''}with a non-tie {what}")
+            f"no non-tie verdict {'by the same annotator ' if same else ''}with a non-tie {what}"
+        )
     return clustered_proportion(k, n, what=what, unit="prompt_id")
 
 
@@ -185,19 +198,27 @@ def across_tasks(source: str, prompt_rows, annotator_rows, *, what: str) -> Acro
         same = _agreement(_by(annot, "prompt_id"), what, same=True)
     n_linked = int(pr["n_linked"].sum()) if pr else 0
     if pr and n_linked:
-        vt = proportion(pr["n_verdict_tie"].sum(), pr["n_verdict_tie"].sum() + pr["n_decided"].sum(),
-                        what=f"linked verdicts where the {what} picks a side")
-        it = proportion(pr["n_rating_tie"].sum(), pr["n_rating_tie"].sum() + pr["n_decided"].sum(),
-                        what="linked non-tie verdicts")
+        vt = proportion(
+            pr["n_verdict_tie"].sum(),
+            pr["n_verdict_tie"].sum() + pr["n_decided"].sum(),
+            what=f"linked verdicts where the {what} picks a side",
+        )
+        it = proportion(
+            pr["n_rating_tie"].sum(), pr["n_rating_tie"].sum() + pr["n_decided"].sum(), what="linked non-tie verdicts"
+        )
     else:
         vt = it = Statistic.not_computable(f"no {what} linked to a pairwise verdict")
     per = []
-    for a, g in ([] if annot.empty else annot.groupby("annotator_id", sort=True)):
+    for a, g in [] if annot.empty else annot.groupby("annotator_id", sort=True):
         d = _by(g, "prompt_id")
-        per.append({"annotator_id": a,
-                    "direction_agreement": _agreement(d, what),
-                    "same_annotator_agreement": _agreement(d, what, same=True),
-                    "n_linked": int(d["n_linked"].sum())})
+        per.append(
+            {
+                "annotator_id": a,
+                "direction_agreement": _agreement(d, what),
+                "same_annotator_agreement": _agreement(d, what, same=True),
+                "n_linked": int(d["n_linked"].sum()),
+            }
+        )
     return AcrossTasks(source, overall, same, vt, it, n_linked, int(len(pr.get("n_linked", []))), per)
 
 
@@ -210,13 +231,22 @@ def transitivity(rows: list[dict[str, Any]]) -> Transitivity:
     intervals treat triads as independent (they share edges, so the intervals are optimistic).
     """
     if not rows:
-        return Transitivity(Statistic.not_computable(
-            "no annotator's pairwise verdicts cover three or more models of one prompt"),
-            0, RANDOM_CYCLIC_SHARE, [])
-    per = [{"annotator_id": r["annotator_id"], "n_prompts_3plus": int(r["n_prompts_3plus"]),
-            "n_triads": int(r["n_triads"]), "n_cyclic": int(r["n_cyclic"]),
-            "cyclic_triad_share": proportion(r["n_cyclic"], r["n_triads"], what="complete triads")}
-           for r in rows]
+        return Transitivity(
+            Statistic.not_computable("no annotator's pairwise verdicts cover three or more models of one prompt"),
+            0,
+            RANDOM_CYCLIC_SHARE,
+            [],
+        )
+    per = [
+        {
+            "annotator_id": r["annotator_id"],
+            "n_prompts_3plus": int(r["n_prompts_3plus"]),
+            "n_triads": int(r["n_triads"]),
+            "n_cyclic": int(r["n_cyclic"]),
+            "cyclic_triad_share": proportion(r["n_cyclic"], r["n_triads"], what="complete triads"),
+        }
+        for r in rows
+    ]
     k = sum(p["n_cyclic"] for p in per)
     n = sum(p["n_triads"] for p in per)
     overall = proportion(k, n, what="complete triads (all three pairs decided)")

@@ -22,8 +22,10 @@ def _table(x, y, n) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     y = np.asarray(y, dtype=float)
     n = np.asarray(n, dtype=float)
     if not (x.shape == y.shape == n.shape) or x.ndim != 1:
-        raise ValueError("x, y and n must be 1-d arrays of the same length (one entry per table cell); "
-                         "pass the (x value, y value, count) columns of an aggregated table")
+        raise ValueError(
+            "x, y and n must be 1-d arrays of the same length (one entry per table cell); "
+            "pass the (x value, y value, count) columns of an aggregated table"
+        )
     if np.any(n < 0) or not np.all(np.isfinite(x)) or not np.all(np.isfinite(y)):
         raise ValueError("counts must be >= 0 and x, y finite; drop rows with missing values first")
     xs, xi = np.unique(x, return_inverse=True)
@@ -51,10 +53,10 @@ def kendall_tau_b_table(x, y, n) -> tuple[float, float]:
     if total < 2 or t.shape[0] < 2 or t.shape[1] < 2:
         return float("nan"), float(total)
     # below_right[i, j] = sum of t[i', j'] for i' > i and j' > j; below_left: i' > i, j' < j
-    cs = t[::-1, ::-1].cumsum(0).cumsum(1)[::-1, ::-1]          # sum over i' >= i, j' >= j
+    cs = t[::-1, ::-1].cumsum(0).cumsum(1)[::-1, ::-1]  # sum over i' >= i, j' >= j
     below_right = np.zeros_like(t)
     below_right[:-1, :-1] = cs[1:, 1:]
-    cl = t[::-1, :].cumsum(0)[::-1, :].cumsum(1)                # sum over i' >= i, j' <= j
+    cl = t[::-1, :].cumsum(0)[::-1, :].cumsum(1)  # sum over i' >= i, j' <= j
     below_left = np.zeros_like(t)
     below_left[:-1, 1:] = cl[1:, :-1]
     p = float((t * below_right).sum())
@@ -80,7 +82,7 @@ def spearman_table(x, y, n) -> tuple[float, float]:
     if total < 2 or t.shape[0] < 2 or t.shape[1] < 2:
         return float("nan"), float(total)
     rows, cols = t.sum(1), t.sum(0)
-    rx = np.cumsum(rows) - rows + (rows + 1) / 2                # mid-rank of each x level
+    rx = np.cumsum(rows) - rows + (rows + 1) / 2  # mid-rank of each x level
     ry = np.cumsum(cols) - cols + (cols + 1) / 2
     mx = (rows * rx).sum() / total
     my = (cols * ry).sum() / total
@@ -110,15 +112,18 @@ def fisher_z_interval(r: float, n: float, variance_factor: float, extra: float) 
 def rank_correlations(x, y, n, *, what: str) -> dict[str, Statistic]:
     """``{kendall_tau_b, spearman}`` Statistics of a (x, y, count) table with Fisher-z intervals."""
     out = {}
-    for name, fn, c, extra in (("kendall_tau_b", kendall_tau_b_table, FIELLER_KENDALL, 4),
-                               ("spearman", spearman_table, FIELLER_SPEARMAN, 3)):
+    for name, fn, c, extra in (
+        ("kendall_tau_b", kendall_tau_b_table, FIELLER_KENDALL, 4),
+        ("spearman", spearman_table, FIELLER_SPEARMAN, 3),
+    ):
         if len(np.asarray(n)) == 0:
             out[name] = Statistic.not_computable(f"no {what}")
             continue
         r, total = fn(x, y, n)
         if not np.isfinite(r):
             out[name] = Statistic.not_computable(
-                f"{what}: one of the two variables takes a single value (n={int(total)})", int(total))
+                f"{what}: one of the two variables takes a single value (n={int(total)})", int(total)
+            )
             continue
         lo, hi = fisher_z_interval(r, total, c, extra)
         if not np.isfinite(lo):
@@ -148,6 +153,7 @@ def kendall_tau_b_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def spearman_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Spearman's rho (mid-ranks) between the rows of a and b (shape (R, K)); nan if undefined."""
     from scipy.stats import rankdata
+
     a = np.atleast_2d(np.asarray(a, dtype=float))
     b = np.atleast_2d(np.asarray(b, dtype=float))
     ra = rankdata(a, axis=1)

@@ -44,8 +44,8 @@ MIN_PROMPTS = 2.0
 class CostOfSignal:
     confidence: float
     power: float
-    seconds_per_task: dict[str, Statistic]       # mean seconds per task, n = timed tasks
-    pairs: list[dict[str, Any]]                  # per model pair and signal: prompts, items, hours
+    seconds_per_task: dict[str, Statistic]  # mean seconds per task, n = timed tasks
+    pairs: list[dict[str, Any]]  # per model pair and signal: prompts, items, hours
     better_buy: dict[str, Any]
     method: str
 
@@ -67,8 +67,15 @@ def prompts_needed(effect, spread, confidence: float = 0.95, power: float = 0.8)
     return np.maximum(m, MIN_PROMPTS)
 
 
-def power_curve(effect: float, spread: float, items_per_prompt: float, seconds_per_item: float | None,
-                confidence: float = 0.95, m_max: float | None = None, points: int = 30) -> dict[str, list]:
+def power_curve(
+    effect: float,
+    spread: float,
+    items_per_prompt: float,
+    seconds_per_item: float | None,
+    confidence: float = 0.95,
+    m_max: float | None = None,
+    points: int = 30,
+) -> dict[str, list]:
     """Power to separate the pair as a function of prompts (and hours when seconds are known).
 
     power(m) = Phi(|effect| sqrt(m) / spread - z_{1-alpha/2}) (normal approximation, ignoring the far
@@ -81,8 +88,12 @@ def power_curve(effect: float, spread: float, items_per_prompt: float, seconds_p
     with np.errstate(divide="ignore", invalid="ignore"):
         pw = stats.norm.cdf(abs(effect) * np.sqrt(m) / spread - z) if spread > 0 else np.where(effect != 0, 1.0, 0.0)
     hours = (m * items_per_prompt * seconds_per_item / 3600).tolist() if seconds_per_item else None
-    return {"prompts": m.tolist(), "items": (m * items_per_prompt).tolist(), "hours": hours,
-            "power": np.asarray(pw, dtype=float).tolist()}
+    return {
+        "prompts": m.tolist(),
+        "items": (m * items_per_prompt).tolist(),
+        "hours": hours,
+        "power": np.asarray(pw, dtype=float).tolist(),
+    }
 
 
 def _ratio_effect(wt, w, g, w2, g2, wg):
@@ -122,11 +133,11 @@ def _evidence(data: SignalData, sig: str, i: int, j: int):
         return cl, d, None, items
     pc = data.pairwise if sig == "pairwise" else data.rankings
     cl, w, g = _pair_arrays(pc, i, j)
-    return cl, w, g, (g if sig == "pairwise" else 2 * g)     # a ranking places both responses: 2 rows
+    return cl, w, g, (g if sig == "pairwise" else 2 * g)  # a ranking places both responses: 2 rows
 
 
 #: per-cluster features whose weighted sums give everything :func:`_needed` uses
-N_FEATURES = 7     # 1, a, b, a^2, b^2, a b, items
+N_FEATURES = 7  # 1, a, b, a^2, b^2, a b, items
 
 
 def _features(a, b, items) -> np.ndarray:
@@ -157,18 +168,32 @@ def _interval(point: float, samples: np.ndarray, n: int, unit: str) -> Statistic
         return Statistic.not_computable("the two models are tied on this signal: no sample size separates them", n)
     s = np.where(np.isfinite(samples), samples, np.inf)
     lo = float(np.percentile(s, 2.5, method="lower"))
-    hi = float(np.percentile(s, 97.5, method="higher"))     # order statistics: no inf - inf
-    return Statistic(float(point), float(lo), None if not np.isfinite(hi) else float(hi), n,
-                     method=f"normal-approximation sample size; percentile bootstrap by prompt_id ({unit})")
+    hi = float(np.percentile(s, 97.5, method="higher"))  # order statistics: no inf - inf
+    return Statistic(
+        float(point),
+        float(lo),
+        None if not np.isfinite(hi) else float(hi),
+        n,
+        method=f"normal-approximation sample size; percentile bootstrap by prompt_id ({unit})",
+    )
 
 
-def compute_cost(data: SignalData, seconds: list[dict[str, Any]], *, n_boot: int, seed: int,
-                 confidence: float = 0.95, power: float = 0.8) -> CostOfSignal:
+def compute_cost(
+    data: SignalData,
+    seconds: list[dict[str, Any]],
+    *,
+    n_boot: int,
+    seed: int,
+    confidence: float = 0.95,
+    power: float = 0.8,
+) -> CostOfSignal:
     """Items and hours each signal needs to separate each model pair (see the module docstring)."""
-    method = (f"prompts needed m = ((z_(1-alpha/2) + z_power) * sd / |effect|)^2 at confidence "
-              f"{confidence}, power {power}; items = m x items per prompt; hours = items x mean "
-              f"seconds per task / 3600; intervals: {n_boot} seeded bootstrap replicates "
-              f"(seed {seed}) drawing prompt_id with replacement")
+    method = (
+        f"prompts needed m = ((z_(1-alpha/2) + z_power) * sd / |effect|)^2 at confidence "
+        f"{confidence}, power {power}; items = m x items per prompt; hours = items x mean "
+        f"seconds per task / 3600; intervals: {n_boot} seeded bootstrap replicates "
+        f"(seed {seed}) drawing prompt_id with replacement"
+    )
     sec = {}
     for r in seconds:
         if r["n_tasks"] == 0:
@@ -176,8 +201,13 @@ def compute_cost(data: SignalData, seconds: list[dict[str, Any]], *, n_boot: int
         elif r["n_timed"] == 0:
             sec[r["signal"]] = Statistic.not_computable(f"no {r['signal']} task carries seconds", 0)
         else:
-            sec[r["signal"]] = Statistic(float(r["mean_seconds"]), None, None, int(r["n_timed"]),
-                                         method=f"mean seconds per task; median {r['median_seconds']:.1f}")
+            sec[r["signal"]] = Statistic(
+                float(r["mean_seconds"]),
+                None,
+                None,
+                int(r["n_timed"]),
+                method=f"mean seconds per task; median {r['median_seconds']:.1f}",
+            )
     k = len(data.models)
     ev = {}
     for i in range(k):
@@ -187,9 +217,14 @@ def compute_cost(data: SignalData, seconds: list[dict[str, Any]], *, n_boot: int
                 if len(cl) >= 2:
                     ev[(i, j, sig)] = (cl, a, b, items)
     if not ev:
-        return CostOfSignal(confidence, power, sec, [], {"signal": None, "reason":
-                            "not computable: no model pair is covered on two or more prompts by any signal"},
-                            method)
+        return CostOfSignal(
+            confidence,
+            power,
+            sec,
+            [],
+            {"signal": None, "reason": "not computable: no model pair is covered on two or more prompts by any signal"},
+            method,
+        )
     n_clusters = len(data.clusters)
     keys = list(ev)
     # one sparse (clusters x 7 * keys) matrix, so each bootstrap block is one sparse product
@@ -200,8 +235,9 @@ def compute_cost(data: SignalData, seconds: list[dict[str, Any]], *, n_boot: int
         rows.append(np.repeat(cl, N_FEATURES))
         cols.append(np.tile(np.arange(N_FEATURES) + N_FEATURES * k, len(cl)))
         vals.append(f.ravel())
-    feats = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                              shape=(n_clusters, N_FEATURES * len(keys))).T.tocsr()
+    feats = sparse.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_clusters, N_FEATURES * len(keys))
+    ).T.tocsr()
     full = np.asarray(feats.sum(1)).ravel().reshape(len(keys), N_FEATURES)
     point, spreads = {}, {}
     for k, key in enumerate(keys):
@@ -222,16 +258,20 @@ def compute_cost(data: SignalData, seconds: list[dict[str, Any]], *, n_boot: int
         items_b = np.concatenate([x[1] for x in boot[(i, j, sig)]])
         n_pr = len(ev[(i, j, sig)][0])
         row: dict[str, Any] = {
-            "model_x": data.models[i], "model_y": data.models[j], "signal": sig,
+            "model_x": data.models[i],
+            "model_y": data.models[j],
+            "signal": sig,
             "favours": None if eff == 0 else (data.models[i] if eff > 0 else data.models[j]),
-            "effect": eff, "effect_unit": "score points" if sig == "ratings" else "win rate - 0.5",
+            "effect": eff,
+            "effect_unit": "score points" if sig == "ratings" else "win rate - 0.5",
             "items_per_prompt": per_prompt,
             "prompts_needed": _interval(m_pt, m_b, n_pr, "prompts"),
             "items_needed": _interval(m_pt * per_prompt, items_b, n_pr, "items"),
         }
         s = sec.get(sig)
-        row["power_curve"] = power_curve(eff, spreads[(i, j, sig)], per_prompt,
-                                         s.value if s is not None and s.ok else None, confidence)
+        row["power_curve"] = power_curve(
+            eff, spreads[(i, j, sig)], per_prompt, s.value if s is not None and s.ok else None, confidence
+        )
         if s is not None and s.ok:
             h_pt = m_pt * per_prompt * s.value / 3600
             h_b = items_b * s.value / 3600
@@ -239,8 +279,7 @@ def compute_cost(data: SignalData, seconds: list[dict[str, Any]], *, n_boot: int
             hours_point.setdefault((i, j), {})[sig] = h_pt
             hours_boot.setdefault((i, j), {})[sig] = h_b
         else:
-            row["hours_needed"] = Statistic.not_computable(
-                s.reason if s is not None else f"no seconds for {sig}")
+            row["hours_needed"] = Statistic.not_computable(s.reason if s is not None else f"no seconds for {sig}")
         pairs.append(row)
     return CostOfSignal(confidence, power, sec, pairs, _better_buy(data, pairs, hours_point, hours_boot), method)
 
@@ -248,8 +287,11 @@ def compute_cost(data: SignalData, seconds: list[dict[str, Any]], *, n_boot: int
 def _better_buy(data, pairs, hours_point, hours_boot) -> dict[str, Any]:
     signals = sorted({s for h in hours_point.values() for s in h})
     if len(signals) < 2:
-        return {"signal": None, "reason": "not computable: fewer than two signals have both coverage of "
-                                          "a model pair and annotation times (seconds)"}
+        return {
+            "signal": None,
+            "reason": "not computable: fewer than two signals have both coverage of "
+            "a model pair and annotation times (seconds)",
+        }
     direction = {(r["model_x"], r["model_y"], r["signal"]): r["favours"] for r in pairs}
     common, opposed = [], []
     for (i, j), h in hours_point.items():
@@ -257,10 +299,13 @@ def _better_buy(data, pairs, hours_point, hours_boot) -> dict[str, Any]:
             fav = {direction[(data.models[i], data.models[j], s)] for s in signals}
             (common if len(fav) == 1 else opposed).append((i, j))
     if not common:
-        return {"signal": None, "signals": signals,
-                "reason": "not computable: no model pair is covered, timed and ordered the same way by "
-                          f"all of {', '.join(signals)}",
-                "pairs_where_signals_disagree": [[data.models[i], data.models[j]] for i, j in opposed]}
+        return {
+            "signal": None,
+            "signals": signals,
+            "reason": "not computable: no model pair is covered, timed and ordered the same way by "
+            f"all of {', '.join(signals)}",
+            "pairs_where_signals_disagree": [[data.models[i], data.models[j]] for i, j in opposed],
+        }
     med = {s: float(np.median([hours_point[p][s] for p in common])) for s in signals}
     best = min(signals, key=lambda s: med[s])
     reps = np.stack([np.median(np.stack([hours_boot[p][s] for p in common]), axis=0) for s in signals])
@@ -268,10 +313,18 @@ def _better_buy(data, pairs, hours_point, hours_boot) -> dict[str, Any]:
     winner = np.argmin(reps, axis=0)
     p_best = {s: float(np.mean(winner == k)) for k, s in enumerate(signals)}
     ratio = {s: (med[s] / med[best] if med[best] > 0 else None) for s in signals}
-    return {"signal": best, "median_hours": med, "hours_ratio_to_best": ratio,
-            "p_cheapest": p_best, "confidence": p_best[best],
-            "n_pairs": len(common), "pairs": [[data.models[i], data.models[j]] for i, j in common],
-            "pairs_where_signals_disagree": [[data.models[i], data.models[j]] for i, j in opposed],
-            "reading": (f"{best} separates the models for the fewest annotation hours (median over "
-                        f"{len(common)} model pair(s) all signals order the same way); it is the "
-                        f"cheapest in {p_best[best]:.0%} of bootstrap replicates")}
+    return {
+        "signal": best,
+        "median_hours": med,
+        "hours_ratio_to_best": ratio,
+        "p_cheapest": p_best,
+        "confidence": p_best[best],
+        "n_pairs": len(common),
+        "pairs": [[data.models[i], data.models[j]] for i, j in common],
+        "pairs_where_signals_disagree": [[data.models[i], data.models[j]] for i, j in opposed],
+        "reading": (
+            f"{best} separates the models for the fewest annotation hours (median over "
+            f"{len(common)} model pair(s) all signals order the same way); it is the "
+            f"cheapest in {p_best[best]:.0%} of bootstrap replicates"
+        ),
+    }

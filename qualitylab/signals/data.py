@@ -19,6 +19,7 @@ from ..store import Store
 class PairCounts:
     """Aggregated pairwise outcomes (direct verdicts, or implied by rankings): one entry per
     (cluster, model pair) with model index ix < iy in :attr:`SignalData.models`."""
+
     cluster: np.ndarray
     ix: np.ndarray
     iy: np.ndarray
@@ -41,6 +42,7 @@ class PairCounts:
 @dataclass(frozen=True)
 class RatingCells:
     """Rating rows of one aspect aggregated per (cluster, model)."""
+
     cluster: np.ndarray
     model: np.ndarray
     n: np.ndarray
@@ -53,8 +55,10 @@ class RatingCells:
     def matrices(self, n_clusters: int, k: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         """(clusters x k) matrices of rating counts and score sums."""
         shape = (n_clusters, k)
-        return (sparse.csr_matrix((self.n, (self.cluster, self.model)), shape=shape),
-                sparse.csr_matrix((self.sum_score, (self.cluster, self.model)), shape=shape))
+        return (
+            sparse.csr_matrix((self.n, (self.cluster, self.model)), shape=shape),
+            sparse.csr_matrix((self.sum_score, (self.cluster, self.model)), shape=shape),
+        )
 
 
 @dataclass(frozen=True)
@@ -77,20 +81,32 @@ def load_signal_data(store: Store, batch_id: str, annotator_kind: str, aspect: s
     p = {"batch_id": batch_id, "annotator_kind": annotator_kind}
     pw = store.arrow("signals/pair_counts", p).to_pydict()
     rk = store.arrow("signals/ranking_pair_counts", p).to_pydict()
-    rt = (store.arrow("signals/model_ratings", {**p, "aspect": aspect}).to_pydict() if aspect
-          else {"cluster": [], "model": [], "n": [], "sum_score": []})
+    rt = (
+        store.arrow("signals/model_ratings", {**p, "aspect": aspect}).to_pydict()
+        if aspect
+        else {"cluster": [], "model": [], "n": [], "sum_score": []}
+    )
     clusters = sorted(set(pw["cluster"]) | set(rk["cluster"]) | set(rt["cluster"]))
-    models = sorted(set(pw["model_x"]) | set(pw["model_y"]) | set(rk["model_x"]) | set(rk["model_y"])
-                    | set(rt["model"]))
+    models = sorted(
+        set(pw["model_x"]) | set(pw["model_y"]) | set(rk["model_x"]) | set(rk["model_y"]) | set(rt["model"])
+    )
     ci = {c: i for i, c in enumerate(clusters)}
     mi = {m: i for i, m in enumerate(models)}
 
     def pairs(d) -> PairCounts:
-        return PairCounts(_index(d["cluster"], ci), _index(d["model_x"], mi), _index(d["model_y"], mi),
-                          *(np.asarray(d[c], dtype=float) for c in ("n_x", "n_y", "n_tie")))
+        return PairCounts(
+            _index(d["cluster"], ci),
+            _index(d["model_x"], mi),
+            _index(d["model_y"], mi),
+            *(np.asarray(d[c], dtype=float) for c in ("n_x", "n_y", "n_tie")),
+        )
 
-    ratings = RatingCells(_index(rt["cluster"], ci), _index(rt["model"], mi),
-                          np.asarray(rt["n"], dtype=float), np.asarray(rt["sum_score"], dtype=float))
+    ratings = RatingCells(
+        _index(rt["cluster"], ci),
+        _index(rt["model"], mi),
+        np.asarray(rt["n"], dtype=float),
+        np.asarray(rt["sum_score"], dtype=float),
+    )
     return SignalData(annotator_kind, aspect, clusters, models, pairs(pw), pairs(rk), ratings)
 
 

@@ -32,20 +32,32 @@ class Leaderboard:
     annotator_kind: str
     aspect: str | None
     n_prompts: int
-    models: list[dict[str, Any]]                 # one row per model: scores and ranks per signal
-    rank_correlation: dict[str, dict[str, Statistic]]   # "pairwise_vs_ratings" -> {kendall_tau_b, spearman}
-    pair_orders: list[dict[str, Any]]            # every model pair: differences per signal, status
-    disagreements: list[dict[str, Any]]          # pairs two signals order oppositely beyond the intervals
+    models: list[dict[str, Any]]  # one row per model: scores and ranks per signal
+    rank_correlation: dict[str, dict[str, Statistic]]  # "pairwise_vs_ratings" -> {kendall_tau_b, spearman}
+    pair_orders: list[dict[str, Any]]  # every model pair: differences per signal, status
+    disagreements: list[dict[str, Any]]  # pairs two signals order oppositely beyond the intervals
     method: str
-    reason: str | None = None                    # why nothing could be computed
+    reason: str | None = None  # why nothing could be computed
     cost: Any = None
     replicates: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         from ..results import to_jsonable
-        d = {k: getattr(self, k) for k in ("annotator_kind", "aspect", "n_prompts", "models",
-                                            "rank_correlation", "pair_orders", "disagreements",
-                                            "method", "cost")}
+
+        d = {
+            k: getattr(self, k)
+            for k in (
+                "annotator_kind",
+                "aspect",
+                "n_prompts",
+                "models",
+                "rank_correlation",
+                "pair_orders",
+                "disagreements",
+                "method",
+                "cost",
+            )
+        }
         if self.reason:
             d["reason"] = self.reason
         return to_jsonable(d)
@@ -81,8 +93,7 @@ def point_scores(data: SignalData) -> dict[str, np.ndarray]:
 def bootstrap_scores(data: SignalData, n_boot: int, seed: int) -> dict[str, np.ndarray]:
     """The same scores on ``n_boot`` replicates (rows), each resampling clusters with replacement."""
     k, c = len(data.models), len(data.clusters)
-    hw = {name: pc.half_wins(c, k).T.tocsr() for name, pc in
-          (("pairwise", data.pairwise), ("rankings", data.rankings))}
+    hw = {name: pc.half_wins(c, k).T.tocsr() for name, pc in (("pairwise", data.pairwise), ("rankings", data.rankings))}
     rn, rs = (m.T.tocsr() for m in data.ratings.matrices(c, k))
     base = point_scores(data)
     cov = {name: ~np.isnan(base[f"{name}_win_rate"]) for name in ("pairwise", "rankings")}
@@ -115,19 +126,33 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
 
 def compute_leaderboard(data: SignalData, *, n_boot: int, seed: int) -> Leaderboard:
     """Leaderboards from the three signals with joint bootstrap intervals (see module docstring)."""
-    method = (f"percentile bootstrap resampling prompt_id (the cluster) with replacement; "
-              f"{n_boot} replicates, seed {seed}")
+    method = (
+        f"percentile bootstrap resampling prompt_id (the cluster) with replacement; {n_boot} replicates, seed {seed}"
+    )
     if not data.models:
-        return Leaderboard(data.annotator_kind, data.aspect, 0, [], {}, [], [], method,
-                           reason="not computable: the batch has no verdicts, rankings or ratings "
-                                  "that name their models (model_a/model_b, model)")
+        return Leaderboard(
+            data.annotator_kind,
+            data.aspect,
+            0,
+            [],
+            {},
+            [],
+            [],
+            method,
+            reason="not computable: the batch has no verdicts, rankings or ratings "
+            "that name their models (model_a/model_b, model)",
+        )
     point = point_scores(data)
     boot = bootstrap_scores(data, n_boot, seed)
     n_clusters = len(data.clusters)
     k = len(data.models)
-    games = {name: (win_matrix(pc.ix, pc.iy, pc.n_x, pc.n_y, pc.n_tie, k).sum(0)
-                    + win_matrix(pc.ix, pc.iy, pc.n_x, pc.n_y, pc.n_tie, k).sum(1)).astype(int)
-             for name, pc in (("pairwise", data.pairwise), ("rankings", data.rankings))}
+    games = {
+        name: (
+            win_matrix(pc.ix, pc.iy, pc.n_x, pc.n_y, pc.n_tie, k).sum(0)
+            + win_matrix(pc.ix, pc.iy, pc.n_x, pc.n_y, pc.n_tie, k).sum(1)
+        ).astype(int)
+        for name, pc in (("pairwise", data.pairwise), ("rankings", data.rankings))
+    }
     ranks_point = {sig: _ranks(point[SCORE_OF[sig]])[0] for sig in SIGNALS}
     ranks_boot = {sig: _ranks(boot[SCORE_OF[sig]]) for sig in SIGNALS}
 
@@ -137,7 +162,10 @@ def compute_leaderboard(data: SignalData, *, n_boot: int, seed: int) -> Leaderbo
             sig = key.split("_")[0]
             return Statistic.not_computable(
                 f"{data.models[i]} has no {sig if sig != 'rating' else 'ratings'} in this batch"
-                if n == 0 else "Bradley-Terry has no finite estimate (a model won all or none of its games)", n)
+                if n == 0
+                else "Bradley-Terry has no finite estimate (a model won all or none of its games)",
+                n,
+            )
         return percentile_interval(boot[key][:, i], v, n, method="percentile bootstrap by prompt_id")
 
     models = []
@@ -149,9 +177,13 @@ def compute_leaderboard(data: SignalData, *, n_boot: int, seed: int) -> Leaderbo
         row["rating_mean"] = stat("rating_mean", i, int(point["rating_n"][i]))
         for sig in SIGNALS:
             rp = ranks_point[sig][i]
-            row[f"rank_{sig}"] = (Statistic.not_computable(f"no {sig} score") if not np.isfinite(rp) else
-                                  percentile_interval(ranks_boot[sig][:, i], rp, n_clusters,
-                                                      method="percentile bootstrap by prompt_id"))
+            row[f"rank_{sig}"] = (
+                Statistic.not_computable(f"no {sig} score")
+                if not np.isfinite(rp)
+                else percentile_interval(
+                    ranks_boot[sig][:, i], rp, n_clusters, method="percentile bootstrap by prompt_id"
+                )
+            )
         models.append(row)
 
     correlations = {}
@@ -161,16 +193,25 @@ def compute_leaderboard(data: SignalData, *, n_boot: int, seed: int) -> Leaderbo
         key = f"{a}_vs_{b}"
         if both.sum() < 3:
             reason = f"fewer than 3 models have both a {a} and a {b} score ({int(both.sum())})"
-            correlations[key] = {"kendall_tau_b": Statistic.not_computable(reason, int(both.sum())),
-                                 "spearman": Statistic.not_computable(reason, int(both.sum()))}
+            correlations[key] = {
+                "kendall_tau_b": Statistic.not_computable(reason, int(both.sum())),
+                "spearman": Statistic.not_computable(reason, int(both.sum())),
+            }
             continue
         ba, bb = boot[SCORE_OF[a]][:, both], boot[SCORE_OF[b]][:, both]
         correlations[key] = {
-            "kendall_tau_b": percentile_interval(kendall_tau_b_rows(ba, bb),
-                                                 kendall_tau_b_rows(pa[both], pb[both])[0], int(both.sum()),
-                                                 method="percentile bootstrap by prompt_id; n = models"),
-            "spearman": percentile_interval(spearman_rows(ba, bb), spearman_rows(pa[both], pb[both])[0],
-                                            int(both.sum()), method="percentile bootstrap by prompt_id; n = models"),
+            "kendall_tau_b": percentile_interval(
+                kendall_tau_b_rows(ba, bb),
+                kendall_tau_b_rows(pa[both], pb[both])[0],
+                int(both.sum()),
+                method="percentile bootstrap by prompt_id; n = models",
+            ),
+            "spearman": percentile_interval(
+                spearman_rows(ba, bb),
+                spearman_rows(pa[both], pb[both])[0],
+                int(both.sum()),
+                method="percentile bootstrap by prompt_id; n = models",
+            ),
         }
 
     pair_orders, disagreements = [], []
@@ -184,21 +225,47 @@ def compute_leaderboard(data: SignalData, *, n_boot: int, seed: int) -> Leaderbo
                 if not np.isfinite(d):
                     entry[f"{sig}_diff"] = Statistic.not_computable(f"{sig} does not score both models")
                     continue
-                st = percentile_interval(boot[key][:, i] - boot[key][:, j], d, n_clusters,
-                                         method="percentile bootstrap by prompt_id; difference x - y")
+                st = percentile_interval(
+                    boot[key][:, i] - boot[key][:, j],
+                    d,
+                    n_clusters,
+                    method="percentile bootstrap by prompt_id; difference x - y",
+                )
                 entry[f"{sig}_diff"] = st
                 if st.ci95_low is not None and (st.ci95_low > 0 or st.ci95_high < 0):
                     direction[sig] = 1 if st.ci95_low > 0 else -1
-            entry["better_by"] = {sig: (data.models[i] if s > 0 else data.models[j])
-                                  for sig, s in direction.items()}
-            opposed = [(a, b) for a in direction for b in direction
-                       if SIGNALS.index(a) < SIGNALS.index(b) and direction[a] != direction[b]]
-            entry["status"] = ("disagree beyond the intervals" if opposed else
-                               "agree" if len(direction) >= 2 else "not resolved by two signals")
+            entry["better_by"] = {sig: (data.models[i] if s > 0 else data.models[j]) for sig, s in direction.items()}
+            opposed = [
+                (a, b)
+                for a in direction
+                for b in direction
+                if SIGNALS.index(a) < SIGNALS.index(b) and direction[a] != direction[b]
+            ]
+            entry["status"] = (
+                "disagree beyond the intervals"
+                if opposed
+                else "agree"
+                if len(direction) >= 2
+                else "not resolved by two signals"
+            )
             pair_orders.append(entry)
             if opposed:
-                disagreements.append({"model_x": data.models[i], "model_y": data.models[j],
-                                      "signals": [f"{a} vs {b}" for a, b in opposed],
-                                      "better_by": entry["better_by"]})
-    return Leaderboard(data.annotator_kind, data.aspect, n_clusters, models, correlations, pair_orders,
-                       disagreements, method, replicates=boot)
+                disagreements.append(
+                    {
+                        "model_x": data.models[i],
+                        "model_y": data.models[j],
+                        "signals": [f"{a} vs {b}" for a, b in opposed],
+                        "better_by": entry["better_by"],
+                    }
+                )
+    return Leaderboard(
+        data.annotator_kind,
+        data.aspect,
+        n_clusters,
+        models,
+        correlations,
+        pair_orders,
+        disagreements,
+        method,
+        replicates=boot,
+    )

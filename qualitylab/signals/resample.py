@@ -7,18 +7,19 @@ than treating judgments as independent. Pure functions, no I/O; every draw takes
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
 from ..intervals import wilson
 from ..results import Statistic
 
-BLOCK_CELLS = 4_000_000   # replicates x clusters held in memory at once
+BLOCK_CELLS = 4_000_000  # replicates x clusters held in memory at once
 
 
-def clustered_proportion_from_sums(k: float, n: float, k_sq: float, n_sq: float, kn: float,
-                                   n_clusters: int, *, what: str, unit: str) -> Statistic:
+def clustered_proportion_from_sums(
+    k: float, n: float, k_sq: float, n_sq: float, kn: float, n_clusters: int, *, what: str, unit: str
+) -> Statistic:
     """p = K / N from per-cluster counts (k_g successes of n_g trials), with a design-effect Wilson interval.
 
     K = sum k_g, N = sum n_g. The cluster-robust (linearised ratio) variance is
@@ -49,9 +50,16 @@ def clustered_proportion(k, n, *, what: str, unit: str) -> Statistic:
         raise ValueError("k and n must be arrays of the same length with 0 <= k <= n per cluster")
     keep = n > 0
     k, n = k[keep], n[keep]
-    return clustered_proportion_from_sums(float(k.sum()), float(n.sum()), float((k * k).sum()),
-                                          float((n * n).sum()), float((k * n).sum()), int(keep.sum()),
-                                          what=what, unit=unit)
+    return clustered_proportion_from_sums(
+        float(k.sum()),
+        float(n.sum()),
+        float((k * k).sum()),
+        float((n * n).sum()),
+        float((k * n).sum()),
+        int(keep.sum()),
+        what=what,
+        unit=unit,
+    )
 
 
 def bootstrap_counts(n_clusters: int, n_boot: int, seed: int) -> Iterator[np.ndarray]:
@@ -74,8 +82,7 @@ def bootstrap_counts(n_clusters: int, n_boot: int, seed: int) -> Iterator[np.nda
         done += b
 
 
-def percentile_interval(samples, point: float, n: int, *, method: str,
-                        min_ok: float = 0.9) -> Statistic:
+def percentile_interval(samples, point: float, n: int, *, method: str, min_ok: float = 0.9) -> Statistic:
     """A Statistic with the 2.5th and 97.5th percentiles of finite bootstrap samples.
 
     When fewer than ``min_ok`` of the replicates are finite (e.g. a model won none of its games in
@@ -86,8 +93,12 @@ def percentile_interval(samples, point: float, n: int, *, method: str,
     if not np.isfinite(point):
         return Statistic.not_computable("the estimate is undefined on the full data", n)
     if len(s) == 0 or len(finite) < min_ok * len(s):
-        return Statistic(float(point), None, None, n,
-                         method=f"{method}; interval omitted: only {len(finite)} of {len(s)} "
-                                "replicates were defined")
+        return Statistic(
+            float(point),
+            None,
+            None,
+            n,
+            method=f"{method}; interval omitted: only {len(finite)} of {len(s)} replicates were defined",
+        )
     lo, hi = np.percentile(finite, [2.5, 97.5])
     return Statistic(float(point), float(lo), float(hi), n, method=method)

@@ -45,22 +45,28 @@ def _params(ctx: ReportContext) -> dict[str, Any]:
 def _aspect(ctx: ReportContext) -> str | None:
     p = _params(ctx)
     requested = ctx.options.get("aspect")
-    return ctx.memo(f"signals.aspect.{p['annotator_kind']}.{requested}",
-                    lambda: choose_aspect(ctx.store.rows("signals/rating_aspects", p), requested))
+    return ctx.memo(
+        f"signals.aspect.{p['annotator_kind']}.{requested}",
+        lambda: choose_aspect(ctx.store.rows("signals/rating_aspects", p), requested),
+    )
 
 
 def _coverage(ctx: ReportContext) -> dict[str, int]:
     p = _params(ctx)
-    return ctx.memo(f"signals.coverage.{p['annotator_kind']}",
-                    lambda: {k: int(v) for k, v in ctx.store.one("signals/coverage", p).items()})
+    return ctx.memo(
+        f"signals.coverage.{p['annotator_kind']}",
+        lambda: {k: int(v) for k, v in ctx.store.one("signals/coverage", p).items()},
+    )
 
 
 def signal_data(ctx: ReportContext) -> SignalData:
     """The per-prompt aggregates of all three signals, loaded once per report."""
     p = _params(ctx)
     aspect = _aspect(ctx)
-    return ctx.memo(f"signals.data.{p['annotator_kind']}.{aspect}",
-                    lambda: load_signal_data(ctx.store, ctx.batch_id, p["annotator_kind"], aspect))
+    return ctx.memo(
+        f"signals.data.{p['annotator_kind']}.{aspect}",
+        lambda: load_signal_data(ctx.store, ctx.batch_id, p["annotator_kind"], aspect),
+    )
 
 
 def _not_linked(source: str, reason: str) -> AcrossTasks:
@@ -74,8 +80,11 @@ def ratings_vs_preferences(ctx: ReportContext) -> RatingsVsPreferences:
     cov = _coverage(ctx)
     cells = ctx.store.rows("signals/within_task_table", p)
     if cov["n_verdicts_with_ratings"] == 0:
-        reason = ("no pairwise verdict carries rating_a and rating_b" if cov["n_verdicts"]
-                  else "the batch has no pairwise verdicts")
+        reason = (
+            "no pairwise verdict carries rating_a and rating_b"
+            if cov["n_verdicts"]
+            else "the batch has no pairwise verdicts"
+        )
         nc = Statistic.not_computable(reason)
         within = WithinTask(nc, nc, nc, {"kendall_tau_b": nc, "spearman": nc})
     else:
@@ -84,35 +93,53 @@ def ratings_vs_preferences(ctx: ReportContext) -> RatingsVsPreferences:
 
     across: dict[str, AcrossTasks] = {}
     if cov["n_verdicts_linkable"] == 0:
-        reason = ("the batch has no pairwise verdicts" if not cov["n_verdicts"] else
-                  "no pairwise verdict names prompt_id, model_a and model_b (needed to link)")
+        reason = (
+            "the batch has no pairwise verdicts"
+            if not cov["n_verdicts"]
+            else "no pairwise verdict names prompt_id, model_a and model_b (needed to link)"
+        )
         for src in ("mean_ratings", "annotator_ratings", "rankings"):
             across[src] = _not_linked(src, reason)
     else:
         if aspect is None or cov["n_ratings_linkable"] == 0:
-            reason = ("the batch has no ratings" if not cov["n_ratings"]
-                      else "no rating row names its prompt_id and model (needed to link)")
+            reason = (
+                "the batch has no ratings"
+                if not cov["n_ratings"]
+                else "no rating row names its prompt_id and model (needed to link)"
+            )
             across["mean_ratings"] = _not_linked("mean_ratings", reason)
             across["annotator_ratings"] = _not_linked("annotator_ratings", reason)
         else:
             pa = {**p, "aspect": aspect}
             annot = ctx.store.arrow("signals/annotator_ratings_vs_verdicts", pa)
             across["mean_ratings"] = consistency.across_tasks(
-                "mean_ratings", ctx.store.arrow("signals/mean_ratings_vs_verdicts", pa), None,
-                what="mean ratings")
+                "mean_ratings", ctx.store.arrow("signals/mean_ratings_vs_verdicts", pa), None, what="mean ratings"
+            )
             across["annotator_ratings"] = consistency.across_tasks(
-                "annotator_ratings", annot, annot, what="annotator ratings")
+                "annotator_ratings", annot, annot, what="annotator ratings"
+            )
         if cov["n_ranking_rows_with_model"] == 0:
-            across["rankings"] = _not_linked("rankings", "the batch has no rankings" if not cov["n_ranking_rows"]
-                                             else "no ranking row names its model (needed to link)")
+            across["rankings"] = _not_linked(
+                "rankings",
+                "the batch has no rankings"
+                if not cov["n_ranking_rows"]
+                else "no ranking row names its model (needed to link)",
+            )
         else:
             rk = ctx.store.arrow("signals/rankings_vs_verdicts", p)
             across["rankings"] = consistency.across_tasks("rankings", rk, rk, what="rankings")
     trans = consistency.transitivity(ctx.store.rows("signals/transitivity", p))
-    return RatingsVsPreferences(p["annotator_kind"], aspect, consistency.LINKING_RULE, cov, within,
-                                per_annotator, across, trans,
-                                {"strong_strength": consistency.STRONG_STRENGTH,
-                                 "large_rating_gap": consistency.LARGE_GAP})
+    return RatingsVsPreferences(
+        p["annotator_kind"],
+        aspect,
+        consistency.LINKING_RULE,
+        cov,
+        within,
+        per_annotator,
+        across,
+        trans,
+        {"strong_strength": consistency.STRONG_STRENGTH, "large_rating_gap": consistency.LARGE_GAP},
+    )
 
 
 def leaderboard(ctx: ReportContext) -> Leaderboard:
@@ -121,16 +148,22 @@ def leaderboard(ctx: ReportContext) -> Leaderboard:
     if not data.models:
         return board
     seconds = ctx.store.rows("signals/seconds_per_task", _params(ctx))
-    cost = compute_cost(data, seconds, n_boot=ctx.n_boot, seed=ctx.seed,
-                        confidence=float(ctx.options.get("cost_confidence", 0.95)),
-                        power=float(ctx.options.get("cost_power", 0.8)))
+    cost = compute_cost(
+        data,
+        seconds,
+        n_boot=ctx.n_boot,
+        seed=ctx.seed,
+        confidence=float(ctx.options.get("cost_confidence", 0.95)),
+        power=float(ctx.options.get("cost_power", 0.8)),
+    )
     return replace(board, cost=cost)
 
 
 def strength(ctx: ReportContext) -> StrengthResult:
     p = _params(ctx)
-    return strength_summary(ctx.store.one("signals/strength_agreement", p),
-                            ctx.store.rows("signals/strength_by_annotator", p))
+    return strength_summary(
+        ctx.store.one("signals/strength_agreement", p), ctx.store.rows("signals/strength_by_annotator", p)
+    )
 
 
 REPORT_SECTIONS = [

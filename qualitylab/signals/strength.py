@@ -21,10 +21,10 @@ from .resample import clustered_proportion_from_sums
 
 @dataclass(frozen=True)
 class StrengthResult:
-    direction_agreement: Statistic         # pairs of verdicts on a comparison with the same A/B/tie
-    strength_agreement: Statistic          # ... with the same direction and the same strength
-    strength_given_direction: Statistic    # of the pairs agreeing on direction, the share agreeing on strength
-    unsure_rate: Statistic                 # verdicts with strength 0 among verdicts with a strength
+    direction_agreement: Statistic  # pairs of verdicts on a comparison with the same A/B/tie
+    strength_agreement: Statistic  # ... with the same direction and the same strength
+    strength_given_direction: Statistic  # of the pairs agreeing on direction, the share agreeing on strength
+    unsure_rate: Statistic  # verdicts with strength 0 among verdicts with a strength
     mean_strength: Statistic
     n_verdicts_with_strength: int
     per_annotator: list[dict[str, Any]] = field(default_factory=list)
@@ -71,20 +71,32 @@ def strength_summary(agreement: dict[str, Any], by_annotator: list[dict[str, Any
 
     direction = ratio(a["dir"], a["pairs"], a["dir_sq"], a["pairs_sq"], a["pairs_dir"], "pairs of verdicts")
     signed = ratio(a["signed"], a["pairs"], a["signed_sq"], a["pairs_sq"], a["pairs_signed"], "pairs of verdicts")
-    given = ratio(a["signed"], a["dir"], a["signed_sq"], a["dir_sq"], a["dir_signed"],
-                  "pairs of verdicts agreeing on direction")
+    given = ratio(
+        a["signed"], a["dir"], a["signed_sq"], a["dir_sq"], a["dir_signed"], "pairs of verdicts agreeing on direction"
+    )
     unsure = proportion(sum(r["n_unsure"] for r in by_annotator), n_total, what="verdicts with a strength")
-    mean = mean_interval(sum(r["sum_strength"] for r in by_annotator),
-                         sum(r["sum_strength_sq"] for r in by_annotator), n_total, what="verdicts with a strength")
+    mean = mean_interval(
+        sum(r["sum_strength"] for r in by_annotator),
+        sum(r["sum_strength_sq"] for r in by_annotator),
+        n_total,
+        what="verdicts with a strength",
+    )
     per = []
     for r in by_annotator:
-        per.append({
-            "annotator_id": r["annotator_id"],
-            "n_with_strength": int(r["n_with_strength"]),
-            "mean_strength": mean_interval(r["sum_strength"], r["sum_strength_sq"], int(r["n_with_strength"]),
-                                           what="verdicts with a strength"),
-            "strength_inflation": mean_interval(r["sum_excess"], r["sum_excess_sq"], int(r["n_excess"]),
-                                                what="verdicts on comparisons other annotators also rated for strength"),
-            "unsure_rate": proportion(r["n_unsure"], r["n_with_strength"], what="verdicts with a strength"),
-        })
+        per.append(
+            {
+                "annotator_id": r["annotator_id"],
+                "n_with_strength": int(r["n_with_strength"]),
+                "mean_strength": mean_interval(
+                    r["sum_strength"], r["sum_strength_sq"], int(r["n_with_strength"]), what="verdicts with a strength"
+                ),
+                "strength_inflation": mean_interval(
+                    r["sum_excess"],
+                    r["sum_excess_sq"],
+                    int(r["n_excess"]),
+                    what="verdicts on comparisons other annotators also rated for strength",
+                ),
+                "unsure_rate": proportion(r["n_unsure"], r["n_with_strength"], what="verdicts with a strength"),
+            }
+        )
     return StrengthResult(direction, signed, given, unsure, mean, n_total, per)

@@ -10,10 +10,11 @@ DuckDB refuses a read-only open: :func:`read_store` then shows "store busy, retr
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 import streamlit as st
@@ -24,7 +25,7 @@ from qualitylab.store import Store, default_db_path, open_store
 
 T = TypeVar("T")
 
-BUSY_RETRY_SECONDS = 60.0     # how long a page keeps retrying a busy store before it gives up politely
+BUSY_RETRY_SECONDS = 60.0  # how long a page keeps retrying a busy store before it gives up politely
 BUSY_POLL_SECONDS = 0.5
 
 #: the global filters: session-state key of the value the pages read -> its default
@@ -52,12 +53,13 @@ class Filters:
 
     def describe(self) -> str:
         """One line for a page caption, e.g. ``vendor acme, batch w5, aspect helpfulness, humans``."""
-        parts = [f"vendor {self.vendor}" if self.vendor else "all vendors",
-                 f"batch {self.batch_id}" if self.batch_id else "no batch"]
+        parts = [
+            f"vendor {self.vendor}" if self.vendor else "all vendors",
+            f"batch {self.batch_id}" if self.batch_id else "no batch",
+        ]
         if self.aspect:
             parts.append(f"aspect {self.aspect}")
-        parts.append({"human": "human annotators", "judge": "LLM judges"}.get(self.annotator_kind,
-                                                                             "humans and judges"))
+        parts.append({"human": "human annotators", "judge": "LLM judges"}.get(self.annotator_kind, "humans and judges"))
         return ", ".join(parts)
 
 
@@ -160,16 +162,21 @@ def retry_busy(fn: Callable[[], T], *, what: str = "the store") -> T:
                     break
                 if note is None:
                     note = st.empty()
-                note.info(f"Store busy: another process is writing to {what} (an ingest?). "
-                          f"Retrying… (attempt {attempt})", icon="⏳")
+                note.info(
+                    f"Store busy: another process is writing to {what} (an ingest?). Retrying… (attempt {attempt})",
+                    icon="⏳",
+                )
                 time.sleep(BUSY_POLL_SECONDS)
     finally:
         if note is not None:
             note.empty()
-    st.warning(f"The store is still busy after {BUSY_RETRY_SECONDS:.0f} s: another process is writing to "
-               f"`{db_path()}`. This page will load once it has finished — rerun (R) in a moment.", icon="⏳")
+    st.warning(
+        f"The store is still busy after {BUSY_RETRY_SECONDS:.0f} s: another process is writing to "
+        f"`{db_path()}`. This page will load once it has finished — rerun (R) in a moment.",
+        icon="⏳",
+    )
     st.stop()
-    raise AssertionError("unreachable")   # st.stop() raises
+    raise AssertionError("unreachable")  # st.stop() raises
 
 
 # -- cached calls --------------------------------------------------------------------------------
@@ -188,14 +195,14 @@ def query(name: str, **params) -> list[dict[str, Any]]:
 
 
 @st.cache_data(show_spinner="Computing…", max_entries=64)
-def _sections(stamp, batch_id: str, names: tuple[str, ...], seed: int, n_boot: int,
-              options: tuple) -> dict[str, Any]:
+def _sections(stamp, batch_id: str, names: tuple[str, ...], seed: int, n_boot: int, options: tuple) -> dict[str, Any]:
     with read_store(stamp[0]) as store:
         return compute_sections(store, batch_id, list(names), seed=seed, n_boot=n_boot, options=dict(options))
 
 
-@st.cache_data(show_spinner="Computing the batch's report (every section; pages are instant afterwards)…",
-               max_entries=32)
+@st.cache_data(
+    show_spinner="Computing the batch's report (every section; pages are instant afterwards)…", max_entries=32
+)
 def _report(stamp, batch_id: str, seed: int, n_boot: int, options: tuple) -> dict[str, Any]:
     with read_store(stamp[0]) as store:
         return compute_sections(store, batch_id, None, seed=seed, n_boot=n_boot, options=dict(options))
@@ -245,14 +252,17 @@ def vendor_trend_rows(doc: dict[str, Any]) -> list[dict[str, Any]] | None:
     """
     from qualitylab.gates.trends import metric_rows, week_over_week
     from qualitylab.results import to_jsonable
+
     batch = doc.get("batch") or {}
     if not batch.get("vendor"):
         return None
-    mine = sorted((b for b in query("overview/batches") if b.get("vendor") == batch["vendor"]),
-                  key=lambda b: (str(b.get("delivered")), b["batch_id"]))
+    mine = sorted(
+        (b for b in query("overview/batches") if b.get("vendor") == batch["vendor"]),
+        key=lambda b: (str(b.get("delivered")), b["batch_id"]),
+    )
     names = [b["batch_id"] for b in mine]
     if batch["batch_id"] in names:
-        mine = mine[:names.index(batch["batch_id"]) + 1]
+        mine = mine[: names.index(batch["batch_id"]) + 1]
     rows: list[dict[str, Any]] = []
     for b in mine:
         rows += metric_rows(b, to_jsonable(sections(b["batch_id"], "gate")["gate"]))

@@ -20,7 +20,7 @@ from qualitylab.ui.pages import PAGES
 
 KINDS = ["human", "judge", "all"]
 NO_VENDOR = "(no vendor)"
-INGEST_ICON = ":material/upload_file:"     # Material icons, not emoji (see pages/__init__.py)
+INGEST_ICON = ":material/upload_file:"  # Material icons, not emoji (see pages/__init__.py)
 
 
 def _restore(name: str) -> None:
@@ -42,7 +42,7 @@ def default_batch(batches: list[dict]) -> str | None:
 
 def sidebar_filters() -> None:
     """Global filters in the sidebar: vendor, batch, aspect, annotator kind (persisting across pages)."""
-    if st.session_state.pop("flt_force", False):      # data.select_batch()
+    if st.session_state.pop("flt_force", False):  # data.select_batch()
         for name in ("vendor", "batch_id"):
             st.session_state[name] = st.session_state.get(data.persisted_key(name))
     batches = data.query("overview/batches")
@@ -55,15 +55,17 @@ def sidebar_filters() -> None:
     _restore("vendor")
     if st.session_state.get("vendor") not in [data.ALL, *vendors]:
         st.session_state["vendor"] = data.ALL
-    vendor = sb.selectbox("Vendor", [data.ALL] + vendors, key="vendor",
-                          help="Which vendor's batches to list under Batch.")
+    vendor = sb.selectbox(
+        "Vendor", [data.ALL] + vendors, key="vendor", help="Which vendor's batches to list under Batch."
+    )
     _persist("vendor")
     names = [b["batch_id"] for b in batches if vendor == data.ALL or (b["vendor"] or NO_VENDOR) == vendor]
     _restore("batch_id")
     if st.session_state.get("batch_id") not in names:
         st.session_state["batch_id"] = default_batch([b for b in batches if b["batch_id"] in names])
-    sb.selectbox("Batch", names, key="batch_id",
-                 help="Batches in delivery order; the default is the latest delivered one.")
+    sb.selectbox(
+        "Batch", names, key="batch_id", help="Batches in delivery order; the default is the latest delivered one."
+    )
     _persist("batch_id")
 
     batch_id = st.session_state.get("batch_id")
@@ -72,22 +74,31 @@ def sidebar_filters() -> None:
         _restore("aspect")
         if st.session_state.get("aspect") not in [data.ALL, *aspects]:
             st.session_state["aspect"] = data.ALL
-        sb.selectbox("Rating aspect", [data.ALL] + aspects, key="aspect",
-                     help="Rating pages show this aspect (all = each aspect in turn).")
+        sb.selectbox(
+            "Rating aspect",
+            [data.ALL] + aspects,
+            key="aspect",
+            help="Rating pages show this aspect (all = each aspect in turn).",
+        )
         _persist("aspect")
     else:
         sb.caption("Rating aspect: this batch holds no ratings.")
     _restore("annotator_kind")
     if st.session_state.get("annotator_kind") not in KINDS:
         st.session_state["annotator_kind"] = data.FILTERS["annotator_kind"]
-    sb.selectbox("Annotator kind", KINDS, key="annotator_kind",
-                 help="human annotators, LLM judges, or both, where a page can separate them.")
+    sb.selectbox(
+        "Annotator kind",
+        KINDS,
+        key="annotator_kind",
+        help="human annotators, LLM judges, or both, where a page can separate them.",
+    )
     _persist("annotator_kind")
 
 
 def all_pages() -> list[tuple]:
     """(url slug, title, icon, render) of the report pages and the store pages, in navigation order."""
     from qualitylab.ui.pages import upload
+
     return [*PAGES, ("ingest", "Ingest", INGEST_ICON, upload.render)]
 
 
@@ -102,14 +113,17 @@ def run() -> None:
     st.set_page_config(page_title="qualitylab", page_icon=":material/search:", layout="wide")
     try:
         sidebar_filters()
-    except QualitylabError as e:      # e.g. a store that needs migrating, or a newer one
+    except QualitylabError as e:  # e.g. a store that needs migrating, or a newer one
         show_error(e)
         st.stop()
     from qualitylab.ui.pages import upload
-    nav = st.navigation({
-        "Report": [st.Page(render, title=title, url_path=slug, icon=icon) for slug, title, icon, render in PAGES],
-        "Store": [st.Page(upload.render, title="Ingest", url_path="ingest", icon=INGEST_ICON)],
-    })
+
+    nav = st.navigation(
+        {
+            "Report": [st.Page(render, title=title, url_path=slug, icon=icon) for slug, title, icon, render in PAGES],
+            "Store": [st.Page(upload.render, title="Ingest", url_path="ingest", icon=INGEST_ICON)],
+        }
+    )
     try:
         nav.run()
     except QualitylabError as e:

@@ -7,7 +7,6 @@ import streamlit as st
 
 from qualitylab.results import Statistic
 
-
 #: columns shown with 2 significant digits (p- and q-values span many orders of magnitude)
 SIGNIFICANT_DIGIT_COLUMNS = ("p_value", "q_value")
 
@@ -22,18 +21,29 @@ def table(df: pd.DataFrame, name: str, *, height: int | None = None, column_conf
     if df.empty:
         st.caption(f"({name}: no rows)")
         return
-    config = {c: st.column_config.NumberColumn(format="%.2g") for c in df.columns
-              if isinstance(c, str) and (c.endswith(SIGNIFICANT_DIGIT_COLUMNS) or c.endswith(("_p", "_q")))
-              and pd.api.types.is_numeric_dtype(df[c])}
+    config = {
+        c: st.column_config.NumberColumn(format="%.2g")
+        for c in df.columns
+        if isinstance(c, str)
+        and (c.endswith(SIGNIFICANT_DIGIT_COLUMNS) or c.endswith(("_p", "_q")))
+        and pd.api.types.is_numeric_dtype(df[c])
+    }
     config.update(column_config or {})
     st.dataframe(df, width="stretch", hide_index=True, height=height or "auto", column_config=config or None)
-    st.download_button(f"Download {name}.csv", df.to_csv(index=False).encode("utf-8"),
-                       file_name=f"{name}.csv", mime="text/csv", key=f"dl-{name}")
+    st.download_button(
+        f"Download {name}.csv",
+        df.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"dl-{name}",
+    )
 
 
 def empty_store() -> None:
-    st.info("The store holds no batches yet. Ingest one with "
-            "`qualitylab ingest FILE --batch NAME`, or load the sample data with `qualitylab sample`.")
+    st.info(
+        "The store holds no batches yet. Ingest one with "
+        "`qualitylab ingest FILE --batch NAME`, or load the sample data with `qualitylab sample`."
+    )
 
 
 def statistic(label: str, stat: Statistic, reading: str = "") -> None:
@@ -43,5 +53,5 @@ def statistic(label: str, stat: Statistic, reading: str = "") -> None:
         st.caption(f"not computable: {stat.reason}")
         return
     st.metric(label, f"{stat.value:.3f}")
-    ci = (f"95% CI [{stat.ci95_low:.3f}, {stat.ci95_high:.3f}], " if stat.ci95_low is not None else "")
+    ci = f"95% CI [{stat.ci95_low:.3f}, {stat.ci95_high:.3f}], " if stat.ci95_low is not None else ""
     st.caption(f"{ci}n = {stat.n:,}" + (f". {reading}" if reading else ""))

@@ -3,12 +3,18 @@
 Icons are Streamlit Material icons (``:material/<name>:``), not emoji: Debian's Chromium has no emoji font.
 """
 
-from qualitylab.ui.pages import overview
-from qualitylab.ui.pages import agreement
-from qualitylab.ui.pages import distributions, bias, annotators, hygiene
-from qualitylab.ui.pages import judges
-from qualitylab.ui.pages import signals
-from qualitylab.ui.pages import trends, evidence
+from qualitylab.ui.pages import (
+    agreement,
+    annotators,
+    bias,
+    distributions,
+    evidence,
+    hygiene,
+    judges,
+    overview,
+    signals,
+    trends,
+)
 
 PAGES = [
     ("overview", "Overview", ":material/home:", overview.render),

@@ -11,18 +11,23 @@ from qualitylab.ui import data, widgets
 
 READINGS = {
     "percent_agreement": "Share of agreeing pairs of verdicts per item. No chance correction: it is "
-                         "high whenever one label dominates.",
+    "high whenever one label dominates.",
     "krippendorff_alpha": "1 perfect, 0 chance, < 0 systematic disagreement. Krippendorff: >= 0.800 "
-                          "reliable, >= 0.667 tentative; thresholds depend on context, and alpha is "
-                          "unstable on few overlapping items.",
+    "reliable, >= 0.667 tentative; thresholds depend on context, and alpha is "
+    "unstable on few overlapping items.",
     "fleiss_kappa": "Chance-corrected with the pooled label shares; it falls when labels are skewed "
-                    "even if raw agreement is high (the kappa paradox).",
+    "even if raw agreement is high (the kappa paradox).",
     "gwet_ac1": "Chance-corrected, less sensitive to skewed label shares than kappa; a large gap "
-                "between AC1 and kappa signals the paradox, not bad annotators.",
+    "between AC1 and kappa signals the paradox, not bad annotators.",
     "gwet_ac2": "AC1 with quadratic weights: near-misses on the scale count as partial agreement.",
 }
-LABELS = {"percent_agreement": "Percent agreement (raw)", "krippendorff_alpha": "Krippendorff's alpha",
-          "fleiss_kappa": "Fleiss' kappa", "gwet_ac1": "Gwet's AC1", "gwet_ac2": "Gwet's AC2 (quadratic)"}
+LABELS = {
+    "percent_agreement": "Percent agreement (raw)",
+    "krippendorff_alpha": "Krippendorff's alpha",
+    "fleiss_kappa": "Fleiss' kappa",
+    "gwet_ac1": "Gwet's AC1",
+    "gwet_ac2": "Gwet's AC2 (quadratic)",
+}
 
 
 def _coefficients(sa) -> list[tuple[str, str, object]]:
@@ -44,14 +49,26 @@ def coefficient_chart(coefs) -> go.Figure:
     fig = go.Figure()
     if ok:
         fig.add_scatter(
-            x=[s.value for _, s in ok], y=[label for label, _ in ok], mode="markers",
-            error_x=dict(type="data", symmetric=False,
-                         array=[(s.ci95_high - s.value) if s.ci95_high is not None else 0 for _, s in ok],
-                         arrayminus=[(s.value - s.ci95_low) if s.ci95_low is not None else 0 for _, s in ok]),
-            marker=dict(size=11), name="estimate with 95% interval")
+            x=[s.value for _, s in ok],
+            y=[label for label, _ in ok],
+            mode="markers",
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=[(s.ci95_high - s.value) if s.ci95_high is not None else 0 for _, s in ok],
+                arrayminus=[(s.value - s.ci95_low) if s.ci95_low is not None else 0 for _, s in ok],
+            ),
+            marker=dict(size=11),
+            name="estimate with 95% interval",
+        )
     fig.add_vline(x=0, line_dash="dot", annotation_text="chance")
-    fig.update_layout(xaxis_title="coefficient", xaxis_range=[-0.2, 1.05], height=80 + 45 * max(1, len(ok)),
-                      yaxis=dict(autorange="reversed"), margin=dict(l=10, r=10, t=30, b=40))
+    fig.update_layout(
+        xaxis_title="coefficient",
+        xaxis_range=[-0.2, 1.05],
+        height=80 + 45 * max(1, len(ok)),
+        yaxis=dict(autorange="reversed"),
+        margin=dict(l=10, r=10, t=30, b=40),
+    )
     return fig
 
 
@@ -68,9 +85,19 @@ def kappa_heatmap(pairs) -> go.Figure | None:
         if k.value is not None:
             z[i, j] = z[j, i] = k.value
         text[i, j] = text[j, i] = f"n={p['n']}" + ("" if k.value is not None else f" ({k.reason})")
-    fig = go.Figure(go.Heatmap(z=z, x=names, y=names, zmin=-1, zmax=1, colorscale="RdBu",
-                               customdata=text, colorbar=dict(title="kappa"),
-                               hovertemplate="%{y} vs %{x}: kappa %{z:.3f}, %{customdata}<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=names,
+            y=names,
+            zmin=-1,
+            zmax=1,
+            colorscale="RdBu",
+            customdata=text,
+            colorbar=dict(title="kappa"),
+            hovertemplate="%{y} vs %{x}: kappa %{z:.3f}, %{customdata}<extra></extra>",
+        )
+    )
     fig.update_layout(height=min(900, 140 + 28 * len(names)), yaxis=dict(autorange="reversed"))
     return fig
 
@@ -88,12 +115,22 @@ def pairs_frame(pairs) -> pd.DataFrame:
 
 
 def annotators_frame(rows) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "annotator_id": r["annotator_id"], "n_items": r["n_items"], "n_verdicts": r["n_verdicts"],
-        "agreement_with_majority": r["agreement_with_majority"].value,
-        "agreement_ci": r["agreement_with_majority"].fmt(), "n_majority_items": r["n_majority_items"],
-        "gold_accuracy": r["gold_accuracy"].value, "gold_ci": r["gold_accuracy"].fmt(), "n_gold": r["n_gold"],
-    } for r in rows])
+    return pd.DataFrame(
+        [
+            {
+                "annotator_id": r["annotator_id"],
+                "n_items": r["n_items"],
+                "n_verdicts": r["n_verdicts"],
+                "agreement_with_majority": r["agreement_with_majority"].value,
+                "agreement_ci": r["agreement_with_majority"].fmt(),
+                "n_majority_items": r["n_majority_items"],
+                "gold_accuracy": r["gold_accuracy"].value,
+                "gold_ci": r["gold_accuracy"].fmt(),
+                "n_gold": r["n_gold"],
+            }
+            for r in rows
+        ]
+    )
 
 
 def render() -> None:
@@ -107,14 +144,15 @@ def render() -> None:
     if res.strength_scale is not None:
         blocks["Strength scale (B +3 ... tie 0 ... A +3)"] = res.strength_scale
     blocks.update({f"Ratings: {aspect}": sa for aspect, sa in res.ratings.items()})
-    st.caption("Human annotators only (judges are compared with humans on the Judge vs human page). "
-               "Items with fewer than two human values are not pairable and are excluded. "
-               f"Alpha intervals: bootstrap over items, {res.n_boot} resamples, seed {res.seed}; "
-               "the others: Gwet's linearised standard errors.")
-    aspect = data.current_filters().aspect          # the sidebar's rating aspect picks the default block
+    st.caption(
+        "Human annotators only (judges are compared with humans on the Judge vs human page). "
+        "Items with fewer than two human values are not pairable and are excluded. "
+        f"Alpha intervals: bootstrap over items, {res.n_boot} resamples, seed {res.seed}; "
+        "the others: Gwet's linearised standard errors."
+    )
+    aspect = data.current_filters().aspect  # the sidebar's rating aspect picks the default block
     default = f"Ratings: {aspect}" if aspect and f"Ratings: {aspect}" in blocks else list(blocks)[0]
-    choice = st.radio("Data", list(blocks), index=list(blocks).index(default), horizontal=True,
-                      key="agreement_block")
+    choice = st.radio("Data", list(blocks), index=list(blocks).index(default), horizontal=True, key="agreement_block")
     sa = blocks[choice]
     cols = st.columns(4)
     cols[0].metric("Annotators", f"{sa.n_annotators:,}")
@@ -126,8 +164,10 @@ def render() -> None:
         return
 
     st.subheader("Coefficients")
-    st.caption("Raw agreement first, then chance-corrected coefficients: a high raw agreement next to a "
-               "low kappa usually means one label dominates (the kappa paradox), not careless annotators.")
+    st.caption(
+        "Raw agreement first, then chance-corrected coefficients: a high raw agreement next to a "
+        "low kappa usually means one label dominates (the kappa paradox), not careless annotators."
+    )
     coefs = _coefficients(sa)
     grid = st.columns(min(4, len(coefs)))
     for i, (key, label, stat) in enumerate(coefs):
@@ -136,20 +176,32 @@ def render() -> None:
     st.plotly_chart(coefficient_chart(coefs), width="stretch")
 
     st.subheader("Marginal label distribution")
-    st.caption("Share of pairable values with each label (Wilson 95% intervals). Chance agreement, "
-               "and so every chance-corrected coefficient, depends on it.")
+    st.caption(
+        "Share of pairable values with each label (Wilson 95% intervals). Chance agreement, "
+        "and so every chance-corrected coefficient, depends on it."
+    )
     dist = sa.label_distribution
-    fig = go.Figure(go.Bar(x=list(dist), y=[s.value for s in dist.values()],
-                           error_y=dict(type="data", symmetric=False,
-                                        array=[s.ci95_high - s.value for s in dist.values()],
-                                        arrayminus=[s.value - s.ci95_low for s in dist.values()])))
+    fig = go.Figure(
+        go.Bar(
+            x=list(dist),
+            y=[s.value for s in dist.values()],
+            error_y=dict(
+                type="data",
+                symmetric=False,
+                array=[s.ci95_high - s.value for s in dist.values()],
+                arrayminus=[s.value - s.ci95_low for s in dist.values()],
+            ),
+        )
+    )
     fig.update_layout(yaxis_title="share of pairable values", yaxis_range=[0, 1], height=320)
     st.plotly_chart(fig, width="stretch")
 
     st.subheader("Cohen's kappa between annotators")
-    st.caption(f"Each pair on the items both judged (their first verdict each); pairs with fewer than "
-               f"{res.min_pair_items} shared items are not computed. Kappa has the same paradox as Fleiss' "
-               "kappa; a pair well below the others points at one of the two.")
+    st.caption(
+        f"Each pair on the items both judged (their first verdict each); pairs with fewer than "
+        f"{res.min_pair_items} shared items are not computed. Kappa has the same paradox as Fleiss' "
+        "kappa; a pair well below the others points at one of the two."
+    )
     heat = kappa_heatmap(sa.cohen_kappa_pairs)
     if heat is not None:
         st.plotly_chart(heat, width="stretch")
@@ -157,7 +209,9 @@ def render() -> None:
 
     if sa is res.preference:
         st.subheader("Per annotator")
-        st.caption("Agreement with the strict majority of the other human annotators on the same "
-                   "comparison (items without a strict majority are not scored), and accuracy on "
-                   "honeypot (gold) items, each with a Wilson 95% interval. Few items make wide intervals.")
+        st.caption(
+            "Agreement with the strict majority of the other human annotators on the same "
+            "comparison (items without a strict majority are not scored), and accuracy on "
+            "honeypot (gold) items, each with a Wilson 95% interval. Few items make wide intervals."
+        )
         widgets.table(annotators_frame(res.annotators), "annotator_agreement")

@@ -14,22 +14,41 @@ def _v(stat):
 
 
 def frame(rows) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "annotator_id": r.annotator_id, "annotator_kind": r.annotator_kind, "n": r.n, "n_items": r.n_items,
-        "n_ratings": r.n_ratings,
-        "agreement": _v(r.agreement_with_majority), "agreement_ci": r.agreement_with_majority.fmt(),
-        "gold_accuracy": _v(r.gold_accuracy), "gold_ci": r.gold_accuracy.fmt(),
-        "p_first": _v(r.p_first), "p_first_q": r.p_first_q,
-        "p_prefer_longer": _v(r.p_prefer_longer), "p_prefer_longer_q": r.p_prefer_longer_q,
-        "tie_rate": _v(r.tie_rate), "entropy_bits": r.entropy_bits, "longest_run": r.longest_run,
-        "median_seconds": r.median_seconds, "flags": ", ".join(f.flag for f in r.flags),
-        "reasons": "; ".join(f"{f.flag}: {f.reason}" for f in r.flags)} for r in rows])
+    return pd.DataFrame(
+        [
+            {
+                "annotator_id": r.annotator_id,
+                "annotator_kind": r.annotator_kind,
+                "n": r.n,
+                "n_items": r.n_items,
+                "n_ratings": r.n_ratings,
+                "agreement": _v(r.agreement_with_majority),
+                "agreement_ci": r.agreement_with_majority.fmt(),
+                "gold_accuracy": _v(r.gold_accuracy),
+                "gold_ci": r.gold_accuracy.fmt(),
+                "p_first": _v(r.p_first),
+                "p_first_q": r.p_first_q,
+                "p_prefer_longer": _v(r.p_prefer_longer),
+                "p_prefer_longer_q": r.p_prefer_longer_q,
+                "tie_rate": _v(r.tie_rate),
+                "entropy_bits": r.entropy_bits,
+                "longest_run": r.longest_run,
+                "median_seconds": r.median_seconds,
+                "flags": ", ".join(f.flag for f in r.flags),
+                "reasons": "; ".join(f"{f.flag}: {f.reason}" for f in r.flags),
+            }
+            for r in rows
+        ]
+    )
 
 
 def _err(stats) -> dict:
-    return {"type": "data", "symmetric": False,
-            "array": [(s.ci95_high - s.value) if s.ci95_high is not None else 0 for s in stats],
-            "arrayminus": [(s.value - s.ci95_low) if s.ci95_low is not None else 0 for s in stats]}
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [(s.ci95_high - s.value) if s.ci95_high is not None else 0 for s in stats],
+        "arrayminus": [(s.value - s.ci95_low) if s.ci95_low is not None else 0 for s in stats],
+    }
 
 
 def quality_chart(rows) -> go.Figure | None:
@@ -43,12 +62,25 @@ def quality_chart(rows) -> go.Figure | None:
         if sel:
             a = [r.agreement_with_majority for r in sel]
             g = [r.gold_accuracy for r in sel]
-            fig.add_scatter(x=[s.value for s in a], y=[s.value for s in g], mode="markers+text",
-                            text=[r.annotator_id for r in sel], textposition="top center", name=name,
-                            marker=dict(color=color, size=10), error_x=_err(a), error_y=_err(g),
-                            hovertemplate="%{text}: agreement %{x:.3f}, gold %{y:.3f}<extra></extra>")
-    fig.update_layout(xaxis_title="agreement with the others' majority", yaxis_title="gold accuracy",
-                      xaxis_range=[0, 1.05], yaxis_range=[0, 1.05], height=420)
+            fig.add_scatter(
+                x=[s.value for s in a],
+                y=[s.value for s in g],
+                mode="markers+text",
+                text=[r.annotator_id for r in sel],
+                textposition="top center",
+                name=name,
+                marker=dict(color=color, size=10),
+                error_x=_err(a),
+                error_y=_err(g),
+                hovertemplate="%{text}: agreement %{x:.3f}, gold %{y:.3f}<extra></extra>",
+            )
+    fig.update_layout(
+        xaxis_title="agreement with the others' majority",
+        yaxis_title="gold accuracy",
+        xaxis_range=[0, 1.05],
+        yaxis_range=[0, 1.05],
+        height=420,
+    )
     return fig
 
 
@@ -68,9 +100,11 @@ def render() -> None:
     c1, c2 = st.columns(2)
     c1.metric("Annotators", len(rows))
     c2.metric("Flagged", len(flagged))
-    st.caption("Agreement = share of items where the annotator matches the other humans' majority; gold = "
-               "accuracy on honeypots; p_first / p_prefer_longer with BH q-values across the batch's annotators. "
-               "Flags say why; thresholds depend on the task (see docs/bias.md).")
+    st.caption(
+        "Agreement = share of items where the annotator matches the other humans' majority; gold = "
+        "accuracy on honeypots; p_first / p_prefer_longer with BH q-values across the batch's annotators. "
+        "Flags say why; thresholds depend on the task (see docs/bias.md)."
+    )
     if flagged:
         st.subheader("Flags")
         for r in flagged:
@@ -78,9 +112,11 @@ def render() -> None:
     fig = quality_chart(rows)
     if fig is not None:
         st.subheader("Agreement and gold accuracy")
-        st.caption("One point per annotator with 95% Wilson intervals (annotators without gold items are left "
-                   "out). Low on both axes = careless or rushed; low agreement with high gold = the others may "
-                   "be the problem, or the items are hard.")
+        st.caption(
+            "One point per annotator with 95% Wilson intervals (annotators without gold items are left "
+            "out). Low on both axes = careless or rushed; low agreement with high gold = the others may "
+            "be the problem, or the items are hard."
+        )
         st.plotly_chart(fig, width="stretch")
     st.subheader("Screening table")
     widgets.table(frame(rows), "annotators")

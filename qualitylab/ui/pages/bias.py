@@ -29,14 +29,21 @@ def funnel(rows, rate: str, title: str) -> go.Figure:
         for flagged, color, name in ((False, "#1f77b4", "not flagged"), (True, "#d62728", "flagged (q < 0.05)")):
             sel = [r for r in pts if r.flagged == flagged]
             if sel:
-                fig.add_scatter(x=[r.n for r in sel], y=[r.value for r in sel], mode="markers+text",
-                                text=[r.annotator_id for r in sel], textposition="top center",
-                                marker=dict(color=color, size=10), name=name,
-                                customdata=[[r.ci95_low, r.ci95_high, r.q_value] for r in sel],
-                                hovertemplate="%{text}: %{y:.3f} [%{customdata[0]:.3f}, %{customdata[1]:.3f}]"
-                                              "<br>n = %{x}<br>q = %{customdata[2]:.2g}<extra></extra>")
-    fig.update_layout(title=title, xaxis_title="n (eligible non-tie verdicts)", yaxis_title=rate,
-                      yaxis_range=[0, 1], height=420)
+                fig.add_scatter(
+                    x=[r.n for r in sel],
+                    y=[r.value for r in sel],
+                    mode="markers+text",
+                    text=[r.annotator_id for r in sel],
+                    textposition="top center",
+                    marker=dict(color=color, size=10),
+                    name=name,
+                    customdata=[[r.ci95_low, r.ci95_high, r.q_value] for r in sel],
+                    hovertemplate="%{text}: %{y:.3f} [%{customdata[0]:.3f}, %{customdata[1]:.3f}]"
+                    "<br>n = %{x}<br>q = %{customdata[2]:.2g}<extra></extra>",
+                )
+    fig.update_layout(
+        title=title, xaxis_title="n (eligible non-tie verdicts)", yaxis_title=rate, yaxis_range=[0, 1], height=420
+    )
     return fig
 
 
@@ -52,25 +59,35 @@ def render() -> None:
         return
     res = data.sections(batch_id, "position_bias", "length_bias")
     pos, lng = res["position_bias"], res["length_bias"]
-    st.caption("Human annotators. Each point is one annotator; the dotted band is where 95% of unbiased "
-               "annotators with that n fall. Judges' bias is on the judge pages and in Annotators.")
+    st.caption(
+        "Human annotators. Each point is one annotator; the dotted band is where 95% of unbiased "
+        "annotators with that n fall. Judges' bias is on the judge pages and in Annotators."
+    )
     if pos.status == "no verdicts" and lng.status == "no verdicts" and not lng.ratings:
         st.info(f"Batch {batch_id} holds no human pairwise verdicts: nothing to measure here.")
         return
 
     st.header("Position bias")
     if pos.status == "position unknown":
-        st.warning("Position unknown: this batch never recorded `shown_first`, so position bias cannot "
-                   "be measured. This is not evidence of no bias: ask the vendor for the display order.")
+        st.warning(
+            "Position unknown: this batch never recorded `shown_first`, so position bias cannot "
+            "be measured. This is not evidence of no bias: ask the vendor for the display order."
+        )
     else:
-        widgets.statistic("p_first (batch)", pos.p_first,
-                          "0.5 = no preference for the first-shown response; read with the funnel below.")
+        widgets.statistic(
+            "p_first (batch)",
+            pos.p_first,
+            "0.5 = no preference for the first-shown response; read with the funnel below.",
+        )
         st.plotly_chart(funnel(pos.by_annotator, "p_first", "p_first by annotator"), width="stretch")
         widgets.table(rate_frame(pos.by_annotator), "position_bias_by_annotator")
         st.subheader("Randomisation audit")
         audit = pos.randomisation
-        widgets.statistic("Share of verdicts showing A first", audit.p_shown_a,
-                          "should be near 0.5; a skew makes p_first and A/B rates hard to read.")
+        widgets.statistic(
+            "Share of verdicts showing A first",
+            audit.p_shown_a,
+            "should be near 0.5; a skew makes p_first and A/B rates hard to read.",
+        )
         if audit.balanced is False:
             st.warning(f"shown_first is not balanced (binomial p = {audit.p_value:.2g}).")
         widgets.table(rate_frame(audit.by_annotator), "shown_first_by_annotator")
@@ -80,21 +97,42 @@ def render() -> None:
     if lng.status != "measured":
         st.info(f"Length bias: {lng.p_prefer_longer.reason}")
     else:
-        widgets.statistic("p_prefer_longer (batch)", lng.p_prefer_longer,
-                          f"non-tie verdicts whose responses differ by > {lng.min_diff_chars} characters; "
-                          "0.5 = length-neutral.")
-        st.plotly_chart(funnel(lng.by_annotator, "p_prefer_longer", "p_prefer_longer by annotator"),
-                        width="stretch")
+        widgets.statistic(
+            "p_prefer_longer (batch)",
+            lng.p_prefer_longer,
+            f"non-tie verdicts whose responses differ by > {lng.min_diff_chars} characters; 0.5 = length-neutral.",
+        )
+        st.plotly_chart(funnel(lng.by_annotator, "p_prefer_longer", "p_prefer_longer by annotator"), width="stretch")
         widgets.table(rate_frame(lng.by_annotator), "length_bias_by_annotator")
         st.subheader("Logistic regression of the preference on the length difference")
-        st.caption("Coefficient = change in log-odds of preferring A per standard deviation of "
-                   "(len_a - len_b); > 0 means the longer response wins more often.")
-        rows = [{"fit": name, "coef": f.coef.fmt(), "odds_ratio": f.odds_ratio.fmt(), "p_value": f.p_value,
-                 "sd_units": f.sd_units, "method": f.method} for name, f in lng.regression.items()]
+        st.caption(
+            "Coefficient = change in log-odds of preferring A per standard deviation of "
+            "(len_a - len_b); > 0 means the longer response wins more often."
+        )
+        rows = [
+            {
+                "fit": name,
+                "coef": f.coef.fmt(),
+                "odds_ratio": f.odds_ratio.fmt(),
+                "p_value": f.p_value,
+                "sd_units": f.sd_units,
+                "method": f.method,
+            }
+            for name, f in lng.regression.items()
+        ]
         widgets.table(pd.DataFrame(rows), "length_regression")
     if lng.ratings:
         st.subheader("Ratings vs length")
-        st.caption("Spearman's rho of score with response length (Fisher-z 95% interval); "
-                   "> 0 means raters score longer responses higher.")
-        widgets.table(pd.DataFrame([{"annotator_kind": r.annotator_kind, "aspect": r.aspect, "rho": r.rho.fmt(),
-                                     "n": r.rho.n} for r in lng.ratings]), "ratings_vs_length")
+        st.caption(
+            "Spearman's rho of score with response length (Fisher-z 95% interval); "
+            "> 0 means raters score longer responses higher."
+        )
+        widgets.table(
+            pd.DataFrame(
+                [
+                    {"annotator_kind": r.annotator_kind, "aspect": r.aspect, "rho": r.rho.fmt(), "n": r.rho.n}
+                    for r in lng.ratings
+                ]
+            ),
+            "ratings_vs_length",
+        )

@@ -13,8 +13,9 @@ from qualitylab.ui import data, widgets
 
 
 @st.cache_data(show_spinner="Building the evidence pack…", max_entries=8)
-def _pack(stamp, batch_id: str, seed: int, n_boot: int, _doc: dict, _trends: list | None
-          ) -> tuple[str, dict[str, bytes], list[dict]]:
+def _pack(
+    stamp, batch_id: str, seed: int, n_boot: int, _doc: dict, _trends: list | None
+) -> tuple[str, dict[str, bytes], list[dict]]:
     """(HTML, {name.csv: bytes}, tables) for one batch. ``_doc`` and ``_trends`` come from the app's cached
     reports (``data.report_json``, ``data.vendor_trend_rows``) and are determined by the hashed arguments;
     only the example tables read the (read-only) store."""
@@ -22,13 +23,20 @@ def _pack(stamp, batch_id: str, seed: int, n_boot: int, _doc: dict, _trends: lis
     from pathlib import Path
 
     from qualitylab.evidence import build_html, evidence_tables, write_csv_tables
+
     with data.read_store(stamp[0]) as store:
         tables = evidence_tables(store, batch_id, _doc, _trends)
     page = build_html(_doc, tables, _trends)
     with tempfile.TemporaryDirectory() as d:
         csvs = {p.name: p.read_bytes() for p in write_csv_tables(tables, Path(d))}
-    return page, csvs, [{"name": t.name, "title": t.title, "description": t.description, "rows": t.rows,
-                         "n_total": t.n_total} for t in tables]
+    return (
+        page,
+        csvs,
+        [
+            {"name": t.name, "title": t.title, "description": t.description, "rows": t.rows, "n_total": t.n_total}
+            for t in tables
+        ],
+    )
 
 
 def render() -> None:
@@ -43,18 +51,42 @@ def render() -> None:
         return
     gate = to_jsonable(data.sections(batch_id, "gate")["gate"])
     st.subheader(f"Batch {batch_id}: {gate['verdict']}")
-    st.caption(f"Gate file: {gate['name']} ({gate['source']}); exit code of `qualitylab check`: "
-               f"{gate['exit_code']}." + (f" Decided by {', '.join(gate['deciding'])}." if gate["deciding"] else ""))
-    widgets.table(pd.DataFrame([{k: c.get(k) for k in ("id", "outcome", "severity", "value", "ci95_low",
-                                                        "ci95_high", "n", "comparison", "threshold", "decide",
-                                                        "reason")} for c in gate["criteria"]]),
-                  f"criteria_{batch_id}")
+    st.caption(
+        f"Gate file: {gate['name']} ({gate['source']}); exit code of `qualitylab check`: "
+        f"{gate['exit_code']}." + (f" Decided by {', '.join(gate['deciding'])}." if gate["deciding"] else "")
+    )
+    widgets.table(
+        pd.DataFrame(
+            [
+                {
+                    k: c.get(k)
+                    for k in (
+                        "id",
+                        "outcome",
+                        "severity",
+                        "value",
+                        "ci95_low",
+                        "ci95_high",
+                        "n",
+                        "comparison",
+                        "threshold",
+                        "decide",
+                        "reason",
+                    )
+                }
+                for c in gate["criteria"]
+            ]
+        ),
+        f"criteria_{batch_id}",
+    )
 
     st.subheader("Evidence pack")
-    st.caption("One self-contained HTML file a vendor can open offline (charts included, nothing loaded from "
-               "the network), and the same tables as CSV files: the flagged annotators and the hygiene "
-               "findings with example rows (file and line), the screening table, the vendor's trend, "
-               "methods and provenance. Same as `qualitylab report --batch NAME --html FILE --evidence DIR`.")
+    st.caption(
+        "One self-contained HTML file a vendor can open offline (charts included, nothing loaded from "
+        "the network), and the same tables as CSV files: the flagged annotators and the hygiene "
+        "findings with example rows (file and line), the screening table, the vendor's trend, "
+        "methods and provenance. Same as `qualitylab report --batch NAME --html FILE --evidence DIR`."
+    )
     key = f"evidence_built_{batch_id}"
     if st.button("Build the evidence pack", key=f"build-{batch_id}"):
         st.session_state[key] = True
@@ -63,19 +95,31 @@ def render() -> None:
     seed = st.session_state.get("seed")
     n_boot = st.session_state.get("n_boot")
     from qualitylab.report import DEFAULT_N_BOOT, DEFAULT_SEED
+
     doc = data.report_json(batch_id)
     trends = data.vendor_trend_rows(doc)
-    page, csvs, tables = data.retry_busy(lambda: _pack(data.store_stamp(), batch_id, seed or DEFAULT_SEED,
-                                                       n_boot or DEFAULT_N_BOOT, doc, trends))
+    page, csvs, tables = data.retry_busy(
+        lambda: _pack(data.store_stamp(), batch_id, seed or DEFAULT_SEED, n_boot or DEFAULT_N_BOOT, doc, trends)
+    )
     c1, c2 = st.columns(2)
-    c1.download_button("Download the HTML evidence pack", page.encode("utf-8"),
-                       file_name=f"evidence-{batch_id}.html", mime="text/html", key=f"dl-html-{batch_id}")
+    c1.download_button(
+        "Download the HTML evidence pack",
+        page.encode("utf-8"),
+        file_name=f"evidence-{batch_id}.html",
+        mime="text/html",
+        key=f"dl-html-{batch_id}",
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, content in csvs.items():
             z.writestr(name, content)
-    c2.download_button("Download every table (CSV, zip)", buf.getvalue(), file_name=f"evidence-{batch_id}.zip",
-                       mime="application/zip", key=f"dl-zip-{batch_id}")
+    c2.download_button(
+        "Download every table (CSV, zip)",
+        buf.getvalue(),
+        file_name=f"evidence-{batch_id}.zip",
+        mime="application/zip",
+        key=f"dl-zip-{batch_id}",
+    )
     for t in tables:
         if t["name"] == "criteria":
             continue

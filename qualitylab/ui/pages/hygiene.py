@@ -7,7 +7,7 @@ import streamlit as st
 
 from qualitylab.ui import data, widgets
 
-FULL_ROWS_MAX = 50_000   # beyond this, the page shows the report's first rows only
+FULL_ROWS_MAX = 50_000  # beyond this, the page shows the report's first rows only
 
 
 def render() -> None:
@@ -17,9 +17,12 @@ def render() -> None:
         widgets.empty_store()
         return
     h = data.sections(batch_id, "hygiene")["hygiene"]
-    st.caption("Each check is one query returning the offending rows: zero rows = pass, and the rows "
-               "are the evidence to send to the vendor. Thresholds: "
-               + ", ".join(f"{k} = {v}" for k, v in h.thresholds.items()) + ".")
+    st.caption(
+        "Each check is one query returning the offending rows: zero rows = pass, and the rows "
+        "are the evidence to send to the vendor. Thresholds: "
+        + ", ".join(f"{k} = {v}" for k, v in h.thresholds.items())
+        + "."
+    )
     c1, c2 = st.columns(2)
     c1.metric("Checks failed", f"{len(h.failed)} of {len(h.checks)}")
     c2.metric("Offending rows", f"{sum(c.n_rows for c in h.checks.values()):,}")

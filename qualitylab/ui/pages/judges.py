@@ -13,18 +13,18 @@ from qualitylab.ui import data, widgets
 LABELS = ("A", "B", "tie")
 READINGS = {
     "accuracy_vs_majority": "Share of the judge's verdicts equal to the strict human majority (both orders "
-                            "count). Compare with the human ceiling below, not with 1.",
+    "count). Compare with the human ceiling below, not with 1.",
     "cohen_kappa_vs_majority": "Agreement with the majority beyond chance: 1 perfect, 0 chance. Thresholds "
-                               "depend on context.",
+    "depend on context.",
     "macro_f1_vs_majority": "Mean F1 over the labels present: low when the judge misses a label (often tie).",
     "agreement_with_ties": "MT-Bench: each judge verdict against each human verdict on the same item.",
     "human_agreement_with_ties": "The ceiling: the same rule between two humans on the judge's items.",
     "agreement_without_ties": "The same with pairs where either side says tie dropped.",
     "position_consistency": "Share of items judged in both orders where the two verdicts agree (1 = never "
-                            "swayed by order).",
+    "swayed by order).",
     "p_first": "Among non-tie verdicts, share preferring the response shown first (0.5 = no position bias).",
     "p_prefer_longer": "Among non-tie verdicts on pairs differing by > 30 characters, share preferring the "
-                       "longer one; read beside the humans'.",
+    "longer one; read beside the humans'.",
 }
 
 
@@ -35,25 +35,33 @@ def _fmt(s: Statistic) -> str:
 def summary_table(judges: dict) -> pd.DataFrame:
     rows = []
     for a, j in judges.items():
-        rows.append({
-            "annotator_id": a, "n_verdicts": j.n_verdicts, "n_comparisons": j.n_comparisons,
-            "accuracy_vs_majority": _fmt(j.accuracy_vs_majority),
-            "cohen_kappa_vs_majority": _fmt(j.cohen_kappa_vs_majority),
-            "macro_f1_vs_majority": _fmt(j.macro_f1_vs_majority),
-            "agreement_with_ties": _fmt(j.agreement_with_ties),
-            "human_agreement_with_ties": _fmt(j.human_agreement_with_ties),
-            "position_consistency": _fmt(j.position_consistency),
-            "p_first": _fmt(j.p_first), "preferred_slot": j.preferred_slot,
-            "p_prefer_longer": _fmt(j.p_prefer_longer), "n_unparsed": j.unparsed["n_unparsed"],
-        })
+        rows.append(
+            {
+                "annotator_id": a,
+                "n_verdicts": j.n_verdicts,
+                "n_comparisons": j.n_comparisons,
+                "accuracy_vs_majority": _fmt(j.accuracy_vs_majority),
+                "cohen_kappa_vs_majority": _fmt(j.cohen_kappa_vs_majority),
+                "macro_f1_vs_majority": _fmt(j.macro_f1_vs_majority),
+                "agreement_with_ties": _fmt(j.agreement_with_ties),
+                "human_agreement_with_ties": _fmt(j.human_agreement_with_ties),
+                "position_consistency": _fmt(j.position_consistency),
+                "p_first": _fmt(j.p_first),
+                "preferred_slot": j.preferred_slot,
+                "p_prefer_longer": _fmt(j.p_prefer_longer),
+                "n_unparsed": j.unparsed["n_unparsed"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def agreement_chart(judges: dict) -> go.Figure:
     """Judge-human agreement (with ties) per judge, with the human-human ceiling beside it."""
     fig = go.Figure()
-    for name, key in (("judge vs human", "agreement_with_ties"), ("human vs human (ceiling)",
-                                                                   "human_agreement_with_ties")):
+    for name, key in (
+        ("judge vs human", "agreement_with_ties"),
+        ("human vs human (ceiling)", "human_agreement_with_ties"),
+    ):
         xs, ys, hi, lo = [], [], [], []
         for a, j in judges.items():
             s = getattr(j, key)
@@ -63,17 +71,35 @@ def agreement_chart(judges: dict) -> go.Figure:
             ys.append(s.value)
             hi.append((s.ci95_high or s.value) - s.value)
             lo.append(s.value - (s.ci95_low or s.value))
-        fig.add_scatter(x=xs, y=ys, mode="markers", name=name, marker=dict(size=11),
-                        error_y=dict(type="data", array=hi, arrayminus=lo))
-    fig.update_layout(yaxis_title="agreement (MT-Bench, with ties)", yaxis_range=[0, 1.02], height=380,
-                      margin=dict(l=10, r=10, t=30, b=40))
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="markers",
+            name=name,
+            marker=dict(size=11),
+            error_y=dict(type="data", array=hi, arrayminus=lo),
+        )
+    fig.update_layout(
+        yaxis_title="agreement (MT-Bench, with ties)",
+        yaxis_range=[0, 1.02],
+        height=380,
+        margin=dict(l=10, r=10, t=30, b=40),
+    )
     return fig
 
 
 def confusion_chart(confusion: dict) -> go.Figure:
-    z = [[confusion[m][l] for l in LABELS] for m in LABELS]
-    fig = go.Figure(go.Heatmap(z=z, x=[f"judge {l}" for l in LABELS], y=[f"majority {m}" for m in LABELS],
-                               colorscale="Blues", text=z, texttemplate="%{text}"))
+    z = [[confusion[m][lab] for lab in LABELS] for m in LABELS]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[f"judge {lab}" for lab in LABELS],
+            y=[f"majority {m}" for m in LABELS],
+            colorscale="Blues",
+            text=z,
+            texttemplate="%{text}",
+        )
+    )
     fig.update_layout(height=320, yaxis=dict(autorange="reversed"), margin=dict(l=10, r=10, t=30, b=40))
     return fig
 
@@ -89,12 +115,16 @@ def render() -> None:
         return
     judges = data.sections(batch_id, "judges")["judges"]
     if not judges:
-        st.info(f"Batch {batch_id} holds no judge verdicts. Run an LLM judge over it with "
-                f"`qualitylab judge --batch {batch_id} --model MODEL --both-orders`, or ingest judge rows "
-                "(annotator_kind = judge).")
+        st.info(
+            f"Batch {batch_id} holds no judge verdicts. Run an LLM judge over it with "
+            f"`qualitylab judge --batch {batch_id} --model MODEL --both-orders`, or ingest judge rows "
+            "(annotator_kind = judge)."
+        )
         return
-    st.caption("Every number has its 95% interval. Thresholds depend on context: read each judge "
-               "against the human-human ceiling on the same items.")
+    st.caption(
+        "Every number has its 95% interval. Thresholds depend on context: read each judge "
+        "against the human-human ceiling on the same items."
+    )
     st.subheader("Judges")
     widgets.table(summary_table(judges), "judges")
     st.plotly_chart(agreement_chart(judges), width="stretch")
@@ -102,14 +132,18 @@ def render() -> None:
     a = st.selectbox("Judge", list(judges), key="judge_id")
     j = judges[a]
     st.header(a)
-    st.caption(f"{j.n_verdicts:,} verdicts on {j.n_comparisons:,} comparisons; {j.n_majority_comparisons:,} "
-               f"with a strict human majority; {j.n_both_orders:,} judged in both orders.")
+    st.caption(
+        f"{j.n_verdicts:,} verdicts on {j.n_comparisons:,} comparisons; {j.n_majority_comparisons:,} "
+        f"with a strict human majority; {j.n_both_orders:,} judged in both orders."
+    )
     cols = st.columns(3)
-    for col, key in zip(cols, ("accuracy_vs_majority", "cohen_kappa_vs_majority", "macro_f1_vs_majority")):
+    for col, key in zip(cols, ("accuracy_vs_majority", "cohen_kappa_vs_majority", "macro_f1_vs_majority"), strict=True):
         with col:
             widgets.statistic(key, getattr(j, key), READINGS[key])
     cols = st.columns(3)
-    for col, key in zip(cols, ("agreement_with_ties", "human_agreement_with_ties", "agreement_without_ties")):
+    for col, key in zip(
+        cols, ("agreement_with_ties", "human_agreement_with_ties", "agreement_without_ties"), strict=True
+    ):
         with col:
             widgets.statistic(key, getattr(j, key), READINGS[key])
 
@@ -123,10 +157,17 @@ def render() -> None:
     with cols[1]:
         widgets.statistic("p_first", j.p_first, READINGS["p_first"] + f" Preferred slot: {j.preferred_slot}.")
     with cols[2]:
-        widgets.statistic("conservative accuracy_vs_majority", j.conservative["accuracy_vs_majority"],
-                          "MT-Bench's conservative verdict: inconsistent pairs count as a tie.")
-    pos = pd.DataFrame([{"outcome": k, "share": _fmt(getattr(j, k))} for k in
-                        ("position_consistency", "p_biased_first", "p_biased_second", "p_inconsistent_other")])
+        widgets.statistic(
+            "conservative accuracy_vs_majority",
+            j.conservative["accuracy_vs_majority"],
+            "MT-Bench's conservative verdict: inconsistent pairs count as a tie.",
+        )
+    pos = pd.DataFrame(
+        [
+            {"outcome": k, "share": _fmt(getattr(j, k))}
+            for k in ("position_consistency", "p_biased_first", "p_biased_second", "p_inconsistent_other")
+        ]
+    )
     widgets.table(pos, f"position_{a}")
 
     st.subheader("Length")
@@ -138,22 +179,48 @@ def render() -> None:
 
     st.subheader("Unanimous vs split items")
     st.caption("Agreement on items all humans agreed on, and on items they split on (at least two humans).")
-    widgets.table(pd.DataFrame([
-        {"items": k, "n_comparisons": v["n_comparisons"], "accuracy_vs_majority": _fmt(v["accuracy_vs_majority"]),
-         "agreement_with_ties": _fmt(v["agreement_with_ties"])} for k, v in j.by_contested.items()]),
-        f"contested_{a}")
+    widgets.table(
+        pd.DataFrame(
+            [
+                {
+                    "items": k,
+                    "n_comparisons": v["n_comparisons"],
+                    "accuracy_vs_majority": _fmt(v["accuracy_vs_majority"]),
+                    "agreement_with_ties": _fmt(v["agreement_with_ties"]),
+                }
+                for k, v in j.by_contested.items()
+            ]
+        ),
+        f"contested_{a}",
+    )
 
     if j.ratings:
         st.subheader("Ratings vs human ratings")
-        st.caption("Items graded by the judge (single-answer grading) and by humans: Spearman's rho of the "
-                   "judge's score with the humans' mean score, and the mean difference judge - humans.")
-        widgets.table(pd.DataFrame([
-            {"aspect": asp, "n_items": r["n_items"], "spearman": _fmt(r["spearman"]),
-             "mean_difference": _fmt(r["mean_difference"])} for asp, r in j.ratings.items()]), f"ratings_{a}")
+        st.caption(
+            "Items graded by the judge (single-answer grading) and by humans: Spearman's rho of the "
+            "judge's score with the humans' mean score, and the mean difference judge - humans."
+        )
+        widgets.table(
+            pd.DataFrame(
+                [
+                    {
+                        "aspect": asp,
+                        "n_items": r["n_items"],
+                        "spearman": _fmt(r["spearman"]),
+                        "mean_difference": _fmt(r["mean_difference"]),
+                    }
+                    for asp, r in j.ratings.items()
+                ]
+            ),
+            f"ratings_{a}",
+        )
 
     st.subheader("Unparsed outputs")
     u = j.unparsed
     st.caption("Outputs with no verdict in the strict format are stored and counted, never guessed.")
-    widgets.statistic("p_unparsed", u["p_unparsed"],
-                      f"{u['n_unparsed_runner']} from `qualitylab judge`, {u['n_quarantined_ingest']} quarantined "
-                      f"at ingest; {u['n_failed_calls']} call(s) failed beyond retries.")
+    widgets.statistic(
+        "p_unparsed",
+        u["p_unparsed"],
+        f"{u['n_unparsed_runner']} from `qualitylab judge`, {u['n_quarantined_ingest']} quarantined "
+        f"at ingest; {u['n_failed_calls']} call(s) failed beyond retries.",
+    )

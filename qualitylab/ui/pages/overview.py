@@ -48,12 +48,14 @@ def render() -> None:
             ys = [stats[p].value or 0 for p in xs]
             err_hi = [(stats[p].ci95_high or 0) - (stats[p].value or 0) for p in xs]
             err_lo = [(stats[p].value or 0) - (stats[p].ci95_low or 0) for p in xs]
-            fig.add_bar(name=group, x=xs, y=ys,
-                        error_y=dict(type="data", array=err_hi, arrayminus=err_lo))
+            fig.add_bar(name=group, x=xs, y=ys, error_y=dict(type="data", array=err_hi, arrayminus=err_lo))
         fig.update_layout(barmode="group", yaxis_title="share of verdicts", yaxis_range=[0, 1], height=360)
         st.plotly_chart(fig, width="stretch")
-        rows = [{"annotator_kind": g, "preference": p, "n": s.n and round((s.value or 0) * s.n),
-                 "share": s.fmt()} for g, stats in dist.items() for p, s in stats.items()]
+        rows = [
+            {"annotator_kind": g, "preference": p, "n": s.n and round((s.value or 0) * s.n), "share": s.fmt()}
+            for g, stats in dist.items()
+            for p, s in stats.items()
+        ]
         widgets.table(pd.DataFrame(rows), "label_distribution")
 
     st.subheader("Provenance")
@@ -71,19 +73,23 @@ def _verdict_line(batch_id: str) -> None:
     why = _md_escape("; ".join(f"{r.criterion.id}: {r.reason}" for r in decided))
     text = f"Verdict: **{gate.verdict}** (`qualitylab check` exit {int(gate.exit_code)})" + (f" — {why}" if why else "")
     {"ACCEPT": st.success, "REVIEW": st.warning, "REJECT": st.error}.get(gate.verdict, st.info)(text)
-    st.caption("Built-in acceptance gates (docs/gates.md); every criterion and the evidence pack are on the "
-               "Evidence page, the week-by-week picture on Trends.")
+    st.caption(
+        "Built-in acceptance gates (docs/gates.md); every criterion and the evidence pack are on the "
+        "Evidence page, the week-by-week picture on Trends."
+    )
 
 
 def _against_last_week(batch_id: str, batches: list[dict]) -> None:
     """This batch's gate metrics against the vendor's previous batch (the Trends page's test, one step)."""
     from qualitylab.gates.trends import metric_rows, week_over_week
     from qualitylab.results import to_jsonable
+
     me = next((b for b in batches if b["batch_id"] == batch_id), None)
     if me is None or not me.get("vendor"):
         return
-    mine = sorted((b for b in batches if b.get("vendor") == me["vendor"]),
-                  key=lambda b: (str(b.get("delivered")), b["batch_id"]))
+    mine = sorted(
+        (b for b in batches if b.get("vendor") == me["vendor"]), key=lambda b: (str(b.get("delivered")), b["batch_id"])
+    )
     i = [b["batch_id"] for b in mine].index(batch_id)
     st.subheader("Against last week")
     if i == 0:
@@ -94,22 +100,48 @@ def _against_last_week(batch_id: str, batches: list[dict]) -> None:
     rows = week_over_week(metric_rows(prev, gates[prev["batch_id"]]) + metric_rows(me, gates[batch_id]))
     step = [r for r in rows if r["batch_id"] == batch_id]
     changed = [r["criterion"] for r in step if r["changed"]]
-    st.markdown(f"**{_md_escape(prev['batch_id'])}** ({gates[prev['batch_id']]['verdict']}) → "
-                f"**{_md_escape(batch_id)}** ({gates[batch_id]['verdict']}): "
-                + (f"changed beyond noise: {_md_escape(', '.join(changed))}" if changed
-                   else "no gate metric changed beyond noise"))
-    st.caption("Each acceptance-gate metric with its 95% interval, against the vendor's previous batch: a "
-               "two-proportion z test for proportions, else the difference of the estimates with standard "
-               "errors from their intervals; changed = Benjamini-Hochberg q < 0.05 across this week's metrics. "
-               "A metric can change without changing the verdict. Every week: Trends page.")
+    st.markdown(
+        f"**{_md_escape(prev['batch_id'])}** ({gates[prev['batch_id']]['verdict']}) → "
+        f"**{_md_escape(batch_id)}** ({gates[batch_id]['verdict']}): "
+        + (
+            f"changed beyond noise: {_md_escape(', '.join(changed))}"
+            if changed
+            else "no gate metric changed beyond noise"
+        )
+    )
+    st.caption(
+        "Each acceptance-gate metric with its 95% interval, against the vendor's previous batch: a "
+        "two-proportion z test for proportions, else the difference of the estimates with standard "
+        "errors from their intervals; changed = Benjamini-Hochberg q < 0.05 across this week's metrics. "
+        "A metric can change without changing the verdict. Every week: Trends page."
+    )
 
     def ci(r):
-        return (f"{r['value']:.3f} [{r['ci95_low']:.3f}, {r['ci95_high']:.3f}]" if r["ci95_low"] is not None
-                else ("—" if r["value"] is None else f"{r['value']:.3f}"))
-    widgets.table(pd.DataFrame([{
-        "criterion": r["criterion"], "previous_value": r["previous_value"], "value_ci95": ci(r),
-        "value": r["value"], "difference": r["difference"], "q_value": r["q_value"], "changed": r["changed"],
-        "outcome": r["outcome"], "test": r["test"]} for r in step]), f"against_last_week_{batch_id}")
+        return (
+            f"{r['value']:.3f} [{r['ci95_low']:.3f}, {r['ci95_high']:.3f}]"
+            if r["ci95_low"] is not None
+            else ("—" if r["value"] is None else f"{r['value']:.3f}")
+        )
+
+    widgets.table(
+        pd.DataFrame(
+            [
+                {
+                    "criterion": r["criterion"],
+                    "previous_value": r["previous_value"],
+                    "value_ci95": ci(r),
+                    "value": r["value"],
+                    "difference": r["difference"],
+                    "q_value": r["q_value"],
+                    "changed": r["changed"],
+                    "outcome": r["outcome"],
+                    "test": r["test"],
+                }
+                for r in step
+            ]
+        ),
+        f"against_last_week_{batch_id}",
+    )
 
 
 def _md_escape(text: str) -> str:

@@ -7,15 +7,17 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from qualitylab.signals.data import choose_aspect
 from qualitylab.results import Statistic
+from qualitylab.signals.data import choose_aspect
 from qualitylab.ui import data, widgets
 
 SIGNALS = ("pairwise", "rankings", "ratings")
 SIGNAL_LABELS = {"pairwise": "Pairwise verdicts", "rankings": "Rankings", "ratings": "Mean ratings"}
-SCORE = {"pairwise": ("pairwise_bt", "Bradley-Terry log-strength"),
-         "rankings": ("rankings_bt", "Bradley-Terry log-strength (implied pairs)"),
-         "ratings": ("rating_mean", "mean score")}
+SCORE = {
+    "pairwise": ("pairwise_bt", "Bradley-Terry log-strength"),
+    "rankings": ("rankings_bt", "Bradley-Terry log-strength (implied pairs)"),
+    "ratings": ("rating_mean", "mean score"),
+}
 
 
 def _err(stats):
@@ -47,24 +49,40 @@ def leaderboard_chart(lb, signals: list[str] | None = None) -> go.Figure:
     signals = shown_signals(lb) if signals is None else signals
     order = sorted(lb.models, key=lambda r: (r["rank_pairwise"].value or 99, r["model"]))
     names = [r["model"] for r in order]
-    fig = make_subplots(rows=1, cols=max(1, len(signals)), shared_yaxes=True,
-                        subplot_titles=[SIGNAL_LABELS[s] for s in signals])
+    fig = make_subplots(
+        rows=1, cols=max(1, len(signals)), shared_yaxes=True, subplot_titles=[SIGNAL_LABELS[s] for s in signals]
+    )
     for col, sig in enumerate(signals, start=1):
         key, axis = SCORE[sig]
         stats = [r[key] for r in order]
-        fig.add_scatter(x=[s.value for s in stats], y=names, mode="markers", error_x=_err(stats),
-                        marker=dict(size=11), name=SIGNAL_LABELS[sig], row=1, col=col)
+        fig.add_scatter(
+            x=[s.value for s in stats],
+            y=names,
+            mode="markers",
+            error_x=_err(stats),
+            marker=dict(size=11),
+            name=SIGNAL_LABELS[sig],
+            row=1,
+            col=col,
+        )
         fig.update_xaxes(title_text=axis, row=1, col=col)
-    fig.update_layout(height=140 + 45 * len(names), showlegend=False, yaxis=dict(autorange="reversed"),
-                      margin=dict(l=10, r=10, t=40, b=40))
+    fig.update_layout(
+        height=140 + 45 * len(names),
+        showlegend=False,
+        yaxis=dict(autorange="reversed"),
+        margin=dict(l=10, r=10, t=40, b=40),
+    )
     return fig
 
 
 def direction_chart(rv) -> go.Figure:
     """Direction agreement of every source with the direct verdicts, with 95% intervals."""
     items = [("Ratings in the same task", rv.within_task.direction_agreement)]
-    labels = {"mean_ratings": "Mean ratings (separate task)", "annotator_ratings": "Each rater's ratings",
-              "rankings": "Rankings (every pair)"}
+    labels = {
+        "mean_ratings": "Mean ratings (separate task)",
+        "annotator_ratings": "Each rater's ratings",
+        "rankings": "Rankings (every pair)",
+    }
     items += [(labels[k], a.direction_agreement) for k, a in rv.across_tasks.items()]
     ok = [(n, s) for n, s in items if s.value is not None]
     fig = go.Figure()
@@ -83,58 +101,105 @@ def cost_chart(cost, pair: tuple[str, str]) -> go.Figure:
         if (r["model_x"], r["model_y"]) != pair:
             continue
         curve = r["power_curve"]
-        fig.add_scatter(x=curve["hours"] if use_hours else curve["prompts"], y=curve["power"], mode="lines",
-                        name=f"{SIGNAL_LABELS[r['signal']]} (favours {r['favours']})")
+        fig.add_scatter(
+            x=curve["hours"] if use_hours else curve["prompts"],
+            y=curve["power"],
+            mode="lines",
+            name=f"{SIGNAL_LABELS[r['signal']]} (favours {r['favours']})",
+        )
     fig.add_hline(y=cost.power, line_dash="dot", annotation_text=f"power {cost.power}")
-    fig.update_layout(xaxis_type="log", xaxis_title="annotation hours" if use_hours else "prompts",
-                      yaxis_title=f"power to separate at {cost.confidence:.0%}", yaxis_range=[0, 1.02], height=380)
+    fig.update_layout(
+        xaxis_type="log",
+        xaxis_title="annotation hours" if use_hours else "prompts",
+        yaxis_title=f"power to separate at {cost.confidence:.0%}",
+        yaxis_range=[0, 1.02],
+        height=380,
+    )
     return fig
 
 
 def _models_frame(lb) -> pd.DataFrame:
-    cols = ("pairwise_win_rate", "pairwise_bt", "rankings_win_rate", "rankings_bt", "rating_mean",
-            "rank_pairwise", "rank_rankings", "rank_ratings")
-    return pd.DataFrame([{"model": r["model"], **{c: r[c].fmt(0 if c.startswith("rank") else 3) for c in cols}}
-                         for r in lb.models])
+    cols = (
+        "pairwise_win_rate",
+        "pairwise_bt",
+        "rankings_win_rate",
+        "rankings_bt",
+        "rating_mean",
+        "rank_pairwise",
+        "rank_rankings",
+        "rank_ratings",
+    )
+    return pd.DataFrame(
+        [{"model": r["model"], **{c: r[c].fmt(0 if c.startswith("rank") else 3) for c in cols}} for r in lb.models]
+    )
 
 
 def _within_frame(rv) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "annotator_id": w.annotator_id, "n_verdicts": w.n_verdicts,
-        "direction_agreement": w.direction_agreement.value, "direction_agreement_ci": w.direction_agreement.fmt(),
-        "rating_tie_strong_preference": w.rating_tie_strong_preference.fmt(),
-        "preference_tie_rating_gap": w.preference_tie_rating_gap.fmt(),
-        "kendall_tau_b": w.calibration["kendall_tau_b"].fmt(),
-    } for w in rv.within_task_per_annotator])
+    return pd.DataFrame(
+        [
+            {
+                "annotator_id": w.annotator_id,
+                "n_verdicts": w.n_verdicts,
+                "direction_agreement": w.direction_agreement.value,
+                "direction_agreement_ci": w.direction_agreement.fmt(),
+                "rating_tie_strong_preference": w.rating_tie_strong_preference.fmt(),
+                "preference_tie_rating_gap": w.preference_tie_rating_gap.fmt(),
+                "kendall_tau_b": w.calibration["kendall_tau_b"].fmt(),
+            }
+            for w in rv.within_task_per_annotator
+        ]
+    )
 
 
 def _across_frame(rv) -> pd.DataFrame:
     rows = []
     for src, a in rv.across_tasks.items():
         for p in a.per_annotator:
-            rows.append({"source": src, "annotator_id": p["annotator_id"], "n_linked": p["n_linked"],
-                         "direction_agreement": p["direction_agreement"].fmt(),
-                         "same_annotator_agreement": p["same_annotator_agreement"].fmt()})
+            rows.append(
+                {
+                    "source": src,
+                    "annotator_id": p["annotator_id"],
+                    "n_linked": p["n_linked"],
+                    "direction_agreement": p["direction_agreement"].fmt(),
+                    "same_annotator_agreement": p["same_annotator_agreement"].fmt(),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def _strength_frame(sr) -> pd.DataFrame:
-    return pd.DataFrame([{
-        "annotator_id": p["annotator_id"], "n_with_strength": p["n_with_strength"],
-        "mean_strength": p["mean_strength"].fmt(2), "strength_inflation": p["strength_inflation"].value,
-        "strength_inflation_ci": p["strength_inflation"].fmt(2), "unsure_rate": p["unsure_rate"].fmt(),
-    } for p in sr.per_annotator])
+    return pd.DataFrame(
+        [
+            {
+                "annotator_id": p["annotator_id"],
+                "n_with_strength": p["n_with_strength"],
+                "mean_strength": p["mean_strength"].fmt(2),
+                "strength_inflation": p["strength_inflation"].value,
+                "strength_inflation_ci": p["strength_inflation"].fmt(2),
+                "unsure_rate": p["unsure_rate"].fmt(),
+            }
+            for p in sr.per_annotator
+        ]
+    )
 
 
 def inflation_chart(sr) -> go.Figure:
     ok = [p for p in sr.per_annotator if p["strength_inflation"].value is not None]
     stats = [p["strength_inflation"] for p in ok]
     fig = go.Figure()
-    fig.add_scatter(x=[s.value for s in stats], y=[p["annotator_id"] for p in ok], mode="markers",
-                    error_x=_err(stats), marker=dict(size=10))
+    fig.add_scatter(
+        x=[s.value for s in stats],
+        y=[p["annotator_id"] for p in ok],
+        mode="markers",
+        error_x=_err(stats),
+        marker=dict(size=10),
+    )
     fig.add_vline(x=0, line_dash="dot", annotation_text="as colleagues")
-    fig.update_layout(xaxis_title="strength inflation (points vs others on the same comparisons)",
-                      height=120 + 26 * max(1, len(ok)), yaxis=dict(autorange="reversed"))
+    fig.update_layout(
+        xaxis_title="strength inflation (points vs others on the same comparisons)",
+        height=120 + 26 * max(1, len(ok)),
+        yaxis=dict(autorange="reversed"),
+    )
     return fig
 
 
@@ -147,9 +212,13 @@ def aspect_selector(aspects: list[str], default: str | None) -> str | None:
     if ss.get("signals_aspect") not in aspects or ss.get("signals_aspect_default") != default:
         ss["signals_aspect"] = default
     ss["signals_aspect_default"] = default
-    return st.selectbox("Rating aspect", aspects, key="signals_aspect",
-                        help="Opens on the sidebar's aspect; the JSON report uses the default rule "
-                             "(overall, else helpfulness, else the most linkable aspect).")
+    return st.selectbox(
+        "Rating aspect",
+        aspects,
+        key="signals_aspect",
+        help="Opens on the sidebar's aspect; the JSON report uses the default rule "
+        "(overall, else helpfulness, else the most linkable aspect).",
+    )
 
 
 def report_options(kind: str, aspect: str | None, report_aspect: str | None) -> dict[str, str]:
@@ -173,17 +242,22 @@ def render() -> None:
     kind = flt.annotator_kind
     aspect_rows = data.query("signals/rating_aspects", batch_id=batch_id, annotator_kind=kind)
     aspects = [a["aspect"] for a in aspect_rows]
-    report_aspect = choose_aspect(aspect_rows)    # the report's default rule
+    report_aspect = choose_aspect(aspect_rows)  # the report's default rule
     chosen = aspect_selector(aspects, flt.aspect if flt.aspect in aspects else report_aspect)
-    res = data.sections(batch_id, "ratings_vs_preferences", "leaderboard", "strength",
-                        **report_options(kind, chosen, report_aspect))
+    res = data.sections(
+        batch_id, "ratings_vs_preferences", "leaderboard", "strength", **report_options(kind, chosen, report_aspect)
+    )
     rv, lb, sr = res["ratings_vs_preferences"], res["leaderboard"], res["strength"]
     cov = rv.coverage
-    st.caption(f"Annotator kind: **{kind}** (sidebar). {cov['n_verdicts']:,} verdicts, {cov['n_ratings']:,} "
-               f"rating rows, {cov['n_ranking_rows']:,} ranking rows. Linking rule: {rv.linking_rule}.")
+    st.caption(
+        f"Annotator kind: **{kind}** (sidebar). {cov['n_verdicts']:,} verdicts, {cov['n_ratings']:,} "
+        f"rating rows, {cov['n_ranking_rows']:,} ranking rows. Linking rule: {rv.linking_rule}."
+    )
     if not (cov["n_verdicts"] or cov["n_ratings"] or cov["n_ranking_rows"]):
-        st.info(f"Batch {batch_id} holds no {kind} verdicts, ratings or rankings; choose another batch or "
-                "annotator kind in the sidebar.")
+        st.info(
+            f"Batch {batch_id} holds no {kind} verdicts, ratings or rankings; choose another batch or "
+            "annotator kind in the sidebar."
+        )
         return
 
     st.header("Which signal is the better buy?")
@@ -191,50 +265,72 @@ def render() -> None:
     if buy.get("signal"):
         st.success(buy["reading"] + ".")
         cols = st.columns(len(buy["median_hours"]))
-        for c, (sig, h) in zip(cols, buy["median_hours"].items()):
+        for c, (sig, h) in zip(cols, buy["median_hours"].items(), strict=True):
             label = f"{SIGNAL_LABELS[sig]}: median hours per pair"
-            if isinstance(h, Statistic):          # an interval, if the core ever carries one
+            if isinstance(h, Statistic):  # an interval, if the core ever carries one
                 with c:
                     widgets.statistic(label, h, f"cheapest in {buy['p_cheapest'][sig]:.0%} of bootstrap replicates")
                 continue
             c.metric(label, f"{h:.2f}")
-            c.caption(f"point estimate (no interval on the median); cheapest in {buy['p_cheapest'][sig]:.0%} "
-                      "of bootstrap replicates")
-        st.caption(f"Median over the {buy.get('n_pairs', len(buy.get('pairs', [])))} model pair(s) every signal "
-                   "orders the same way. Each pair's hours, with its 95% interval, are in the table under "
-                   "\"Cost of a signal\" below.")
+            c.caption(
+                f"point estimate (no interval on the median); cheapest in {buy['p_cheapest'][sig]:.0%} "
+                "of bootstrap replicates"
+            )
+        st.caption(
+            f"Median over the {buy.get('n_pairs', len(buy.get('pairs', [])))} model pair(s) every signal "
+            "orders the same way. Each pair's hours, with its 95% interval, are in the table under "
+            '"Cost of a signal" below.'
+        )
     else:
         st.info(buy.get("reason") or "not computable")
     if buy.get("pairs_where_signals_disagree"):
-        st.warning("Left out of the answer because the signals order them differently: "
-                   + "; ".join(" vs ".join(p) for p in buy["pairs_where_signals_disagree"])
-                   + ". Cheaper does not help if a signal measures something else (e.g. length).")
+        st.warning(
+            "Left out of the answer because the signals order them differently: "
+            + "; ".join(" vs ".join(p) for p in buy["pairs_where_signals_disagree"])
+            + ". Cheaper does not help if a signal measures something else (e.g. length)."
+        )
 
     st.header("Leaderboards")
     if lb.reason:
         st.info(lb.reason)
     else:
-        st.caption(f"95% intervals: {lb.method}. Bradley-Terry counts ties as half a win; a difference of "
-                   "1 in log-strength = odds e (2.7) to 1 of one model beating the other.")
+        st.caption(
+            f"95% intervals: {lb.method}. Bradley-Terry counts ties as half a win; a difference of "
+            "1 in log-strength = odds e (2.7) to 1 of one model beating the other."
+        )
         shown = shown_signals(lb)
         missing = [sig for sig in SIGNALS if sig not in shown]
         if missing:
-            st.caption("Not shown: " + "; ".join(f"{SIGNAL_LABELS[sig]} ({missing_signal_reason(lb, cov, sig)})"
-                                                for sig in missing) + ".")
+            st.caption(
+                "Not shown: "
+                + "; ".join(f"{SIGNAL_LABELS[sig]} ({missing_signal_reason(lb, cov, sig)})" for sig in missing)
+                + "."
+            )
         if shown:
             st.plotly_chart(leaderboard_chart(lb, shown), width="stretch")
         for d in lb.disagreements:
-            st.warning(f"{d['model_x']} vs {d['model_y']}: " + ", ".join(
-                f"{sig} puts {m} ahead" for sig, m in d["better_by"].items())
-                + " — beyond the 95% intervals.")
+            st.warning(
+                f"{d['model_x']} vs {d['model_y']}: "
+                + ", ".join(f"{sig} puts {m} ahead" for sig, m in d["better_by"].items())
+                + " — beyond the 95% intervals."
+            )
         corr = lb.rank_correlation.get("pairwise_vs_ratings")
         cols = st.columns(3)
-        for c, (key, label) in zip(cols, (("pairwise_vs_ratings", "Pairwise vs ratings"),
-                                          ("rankings_vs_ratings", "Rankings vs ratings"),
-                                          ("pairwise_vs_rankings", "Pairwise vs rankings"))):
+        for c, (key, label) in zip(
+            cols,
+            (
+                ("pairwise_vs_ratings", "Pairwise vs ratings"),
+                ("rankings_vs_ratings", "Rankings vs ratings"),
+                ("pairwise_vs_rankings", "Pairwise vs rankings"),
+            ),
+            strict=True,
+        ):
             with c:
-                widgets.statistic(f"Kendall tau-b, {label}", lb.rank_correlation[key]["kendall_tau_b"],
-                                  "1 = same order; with few models it moves in big steps")
+                widgets.statistic(
+                    f"Kendall tau-b, {label}",
+                    lb.rank_correlation[key]["kendall_tau_b"],
+                    "1 = same order; with few models it moves in big steps",
+                )
         if corr is None:
             st.caption("No rank correlation.")
         widgets.table(_models_frame(lb), "leaderboards")
@@ -243,27 +339,46 @@ def render() -> None:
     cols = st.columns(4)
     w = rv.within_task
     with cols[0]:
-        widgets.statistic("Direction agreement (same task)", w.direction_agreement,
-                          "share of non-tie verdicts preferring the higher-rated response")
+        widgets.statistic(
+            "Direction agreement (same task)",
+            w.direction_agreement,
+            "share of non-tie verdicts preferring the higher-rated response",
+        )
     with cols[1]:
-        widgets.statistic("Rating tie, strong preference", w.rating_tie_strong_preference,
-                          f"equal ratings yet strength >= {rv.thresholds['strong_strength']}")
+        widgets.statistic(
+            "Rating tie, strong preference",
+            w.rating_tie_strong_preference,
+            f"equal ratings yet strength >= {rv.thresholds['strong_strength']}",
+        )
     with cols[2]:
-        widgets.statistic("No preference, rating gap", w.preference_tie_rating_gap,
-                          f"tie or unsure yet ratings {rv.thresholds['large_rating_gap']:g}+ points apart")
+        widgets.statistic(
+            "No preference, rating gap",
+            w.preference_tie_rating_gap,
+            f"tie or unsure yet ratings {rv.thresholds['large_rating_gap']:g}+ points apart",
+        )
     with cols[3]:
-        widgets.statistic("Calibration: |gap| vs strength (tau-b)", w.calibration["kendall_tau_b"],
-                          "positive = bigger rating gaps come with stronger preferences")
+        widgets.statistic(
+            "Calibration: |gap| vs strength (tau-b)",
+            w.calibration["kendall_tau_b"],
+            "positive = bigger rating gaps come with stronger preferences",
+        )
     st.plotly_chart(direction_chart(rv), width="stretch")
     st.caption("0.5 = ratings and verdicts unrelated; how high is high enough depends on the task.")
     st.subheader("Per annotator")
     widgets.table(_within_frame(rv), "within_task_by_annotator")
     widgets.table(_across_frame(rv), "across_tasks_by_annotator")
     st.subheader("Transitivity")
-    widgets.statistic("Cyclic triads", rv.transitivity.cyclic_triad_share,
-                      f"0 = transitive; coin flips give {rv.transitivity.random_cyclic_share}")
-    widgets.table(pd.DataFrame([{k: (v.fmt() if hasattr(v, "fmt") else v) for k, v in p.items()}
-                                for p in rv.transitivity.per_annotator]), "transitivity")
+    widgets.statistic(
+        "Cyclic triads",
+        rv.transitivity.cyclic_triad_share,
+        f"0 = transitive; coin flips give {rv.transitivity.random_cyclic_share}",
+    )
+    widgets.table(
+        pd.DataFrame(
+            [{k: (v.fmt() if hasattr(v, "fmt") else v) for k, v in p.items()} for p in rv.transitivity.per_annotator]
+        ),
+        "transitivity",
+    )
 
     st.header("Cost of a signal")
     cost = lb.cost
@@ -274,19 +389,38 @@ def render() -> None:
         pairs = sorted({(r["model_x"], r["model_y"]) for r in cost.pairs})
         pair = st.selectbox("Model pair", pairs, format_func=lambda p: f"{p[0]} vs {p[1]}", key="signals_pair")
         st.plotly_chart(cost_chart(cost, pair), width="stretch")
-        widgets.table(pd.DataFrame([{
-            "model_x": r["model_x"], "model_y": r["model_y"], "signal": r["signal"], "favours": r["favours"],
-            "effect": round(r["effect"], 3), "effect_unit": r["effect_unit"],
-            "prompts_needed": r["prompts_needed"].fmt(1), "items_needed": r["items_needed"].fmt(0),
-            "hours_needed": r["hours_needed"].fmt(2)} for r in cost.pairs]), "cost_of_a_signal")
+        widgets.table(
+            pd.DataFrame(
+                [
+                    {
+                        "model_x": r["model_x"],
+                        "model_y": r["model_y"],
+                        "signal": r["signal"],
+                        "favours": r["favours"],
+                        "effect": round(r["effect"], 3),
+                        "effect_unit": r["effect_unit"],
+                        "prompts_needed": r["prompts_needed"].fmt(1),
+                        "items_needed": r["items_needed"].fmt(0),
+                        "hours_needed": r["hours_needed"].fmt(2),
+                    }
+                    for r in cost.pairs
+                ]
+            ),
+            "cost_of_a_signal",
+        )
 
     st.header("Preference strength")
     cols = st.columns(4)
-    for c, (label, s, reading) in zip(cols, (
+    for c, (label, s, reading) in zip(
+        cols,
+        (
             ("Agreement on direction", sr.direction_agreement, "pairs of verdicts picking the same side"),
             ("Agreement on direction and strength", sr.strength_agreement, "the same side and strength"),
             ("Strength, given the direction", sr.strength_given_direction, "of pairs agreeing on the side"),
-            ("Unsure rate (strength 0)", sr.unsure_rate, "negligibly better / unsure"))):
+            ("Unsure rate (strength 0)", sr.unsure_rate, "negligibly better / unsure"),
+        ),
+        strict=True,
+    ):
         with c:
             widgets.statistic(label, s, reading)
     if sr.per_annotator:

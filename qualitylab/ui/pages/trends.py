@@ -14,8 +14,12 @@ from qualitylab.results import to_jsonable
 from qualitylab.ui import data, widgets
 
 #: verdict -> (badge colour, Material icon): Debian's Chromium has no emoji font, Material icons ship with Streamlit
-VERDICT_BADGES = {"ACCEPT": ("green", ":material/check_circle:"), "REVIEW": ("orange", ":material/visibility:"),
-                  "REJECT": ("red", ":material/block:"), "INSUFFICIENT_EVIDENCE": ("gray", ":material/help:")}
+VERDICT_BADGES = {
+    "ACCEPT": ("green", ":material/check_circle:"),
+    "REVIEW": ("orange", ":material/visibility:"),
+    "REJECT": ("red", ":material/block:"),
+    "INSUFFICIENT_EVIDENCE": ("gray", ":material/help:"),
+}
 
 
 def _md_text(text: str) -> str:
@@ -42,24 +46,40 @@ def _rows_for(batches: list[dict]) -> list[dict]:
 
 
 def _err(pts, key="value"):
-    return dict(type="data", visible=True,
-                array=[(p["ci95_high"] - p[key]) if p.get("ci95_high") is not None else 0 for p in pts],
-                arrayminus=[(p[key] - p["ci95_low"]) if p.get("ci95_low") is not None else 0 for p in pts])
+    return dict(
+        type="data",
+        visible=True,
+        array=[(p["ci95_high"] - p[key]) if p.get("ci95_high") is not None else 0 for p in pts],
+        arrayminus=[(p[key] - p["ci95_low"]) if p.get("ci95_low") is not None else 0 for p in pts],
+    )
 
 
 def _criterion_chart(pts: list[dict], title: str) -> go.Figure:
     fig = go.Figure()
-    fig.add_scatter(x=[p["batch_id"] for p in pts], y=[p["value"] for p in pts], mode="lines+markers",
-                    error_y=_err(pts), name="value (95% CI)",
-                    marker=dict(size=10, color=["#cf222e" if p.get("changed") else "#0969da" for p in pts]))
+    fig.add_scatter(
+        x=[p["batch_id"] for p in pts],
+        y=[p["value"] for p in pts],
+        mode="lines+markers",
+        error_y=_err(pts),
+        name="value (95% CI)",
+        marker=dict(size=10, color=["#cf222e" if p.get("changed") else "#0969da" for p in pts]),
+    )
     thr = pts[0].get("threshold")
     if thr is not None:
-        fig.add_hline(y=thr, line_dash="dash", line_color="#57606a",
-                      annotation_text=f"threshold {pts[0].get('comparison')} {thr:g}")
-    wrapped = "<br>".join(html.escape(line) for line in textwrap.wrap(title, 70)[:3])   # no clipped titles
-    fig.update_layout(title=dict(text=wrapped, font=dict(size=13)), height=300 + 16 * wrapped.count("<br>"),
-                      margin=dict(l=10, r=10, t=40 + 16 * wrapped.count("<br>"), b=30),
-                      xaxis_title="batch (by delivery date)", showlegend=False)
+        fig.add_hline(
+            y=thr,
+            line_dash="dash",
+            line_color="#57606a",
+            annotation_text=f"threshold {pts[0].get('comparison')} {thr:g}",
+        )
+    wrapped = "<br>".join(html.escape(line) for line in textwrap.wrap(title, 70)[:3])  # no clipped titles
+    fig.update_layout(
+        title=dict(text=wrapped, font=dict(size=13)),
+        height=300 + 16 * wrapped.count("<br>"),
+        margin=dict(l=10, r=10, t=40 + 16 * wrapped.count("<br>"), b=30),
+        xaxis_title="batch (by delivery date)",
+        showlegend=False,
+    )
     return fig
 
 
@@ -76,16 +96,19 @@ def render() -> None:
     current = next((b for b in batches if b["batch_id"] == st.session_state.get("batch_id")), None)
     side = st.session_state.get("vendor")
     default = side if side in vendors else (current or {}).get("vendor") or vendors[0]
-    vendor = st.selectbox("Vendor", vendors, index=vendors.index(default) if default in vendors else 0,
-                          key="trends_vendor")
+    vendor = st.selectbox(
+        "Vendor", vendors, index=vendors.index(default) if default in vendors else 0, key="trends_vendor"
+    )
     mine = [b for b in batches if b.get("vendor") == vendor]
     mine.sort(key=lambda b: (str(b.get("delivered")), b["batch_id"]))
     rows = week_over_week(_rows_for(mine))
-    st.caption("Every acceptance-gate metric per batch, with its 95% interval. A change since the vendor's "
-               "previous batch is tested (two-proportion z for proportions, else the difference of the two "
-               "estimates with standard errors from their intervals) and marked red when its "
-               "Benjamini-Hochberg q < 0.05 across the metrics of that week. Caution: thresholds depend on "
-               "the contract; a trend over few batches is noisy.")
+    st.caption(
+        "Every acceptance-gate metric per batch, with its 95% interval. A change since the vendor's "
+        "previous batch is tested (two-proportion z for proportions, else the difference of the two "
+        "estimates with standard errors from their intervals) and marked red when its "
+        "Benjamini-Hochberg q < 0.05 across the metrics of that week. Caution: thresholds depend on "
+        "the contract; a trend over few batches is noisy."
+    )
 
     st.subheader("Verdict per batch")
     verdicts = list({r["batch_id"]: r["verdict"] for r in rows}.items())
@@ -106,18 +129,40 @@ def render() -> None:
 
     st.subheader("Changed since last week")
     last = mine[-1]["batch_id"]
-    pick = st.selectbox("Batch", [b["batch_id"] for b in mine][1:] or [last],
-                        index=max(0, len(mine) - 2), key="trends_batch")
+    pick = st.selectbox(
+        "Batch", [b["batch_id"] for b in mine][1:] or [last], index=max(0, len(mine) - 2), key="trends_batch"
+    )
     step = [r for r in rows if r["batch_id"] == pick and r["previous_batch_id"]]
     if not step:
         st.info("This is the vendor's first batch: there is no previous week to compare with.")
     else:
         changed = [r["criterion"] for r in step if r["changed"]]
-        st.markdown(f"**{pick}** against **{step[0]['previous_batch_id']}**: "
-                    + (f"changed: {', '.join(changed)}" if changed else "no metric changed beyond noise"))
-        widgets.table(pd.DataFrame([{k: r[k] for k in ("criterion", "previous_value", "value", "difference",
-                                                        "z", "p_value", "q_value", "test", "changed")}
-                                    for r in step]), f"changes_{pick}")
+        st.markdown(
+            f"**{pick}** against **{step[0]['previous_batch_id']}**: "
+            + (f"changed: {', '.join(changed)}" if changed else "no metric changed beyond noise")
+        )
+        widgets.table(
+            pd.DataFrame(
+                [
+                    {
+                        k: r[k]
+                        for k in (
+                            "criterion",
+                            "previous_value",
+                            "value",
+                            "difference",
+                            "z",
+                            "p_value",
+                            "q_value",
+                            "test",
+                            "changed",
+                        )
+                    }
+                    for r in step
+                ]
+            ),
+            f"changes_{pick}",
+        )
     with st.expander("Every batch and metric (with the week-over-week tests)"):
         widgets.table(pd.DataFrame(rows).drop(columns=["title"]), f"trends_{vendor}")
 
@@ -135,12 +180,22 @@ def render() -> None:
     crit = st.selectbox("Criterion", crit_ids, key="trends_vs_criterion")
     fig = go.Figure()
     for v in [vendor, *rivals]:
-        pts = sorted([dict(r, week=iso_week(r["delivered"])) for r in all_rows
-                      if r["vendor"] == v and r["criterion"] == crit and r["value"] is not None],
-                     key=lambda r: str(r["delivered"]))
+        pts = sorted(
+            [
+                dict(r, week=iso_week(r["delivered"]))
+                for r in all_rows
+                if r["vendor"] == v and r["criterion"] == crit and r["value"] is not None
+            ],
+            key=lambda r: str(r["delivered"]),
+        )
         if pts:
-            fig.add_scatter(x=[p["week"] for p in pts], y=[p["value"] for p in pts], mode="lines+markers",
-                            name=html.escape(v), error_y=_err(pts))
+            fig.add_scatter(
+                x=[p["week"] for p in pts],
+                y=[p["value"] for p in pts],
+                mode="lines+markers",
+                name=html.escape(v),
+                error_y=_err(pts),
+            )
     fig.update_layout(height=360, xaxis_title="ISO week of delivery", yaxis_title=html.escape(crit))
     st.plotly_chart(fig, width="stretch", key="tr-vs")
     widgets.table(pd.DataFrame(vendor_vs_vendor(all_rows)), "vendor_vs_vendor")

@@ -20,8 +20,8 @@ import streamlit as st
 from qualitylab.errors import InvalidInputError, QualitylabError
 from qualitylab.ui import data, widgets
 
-DEFAULT_MAX_MB = 200          # Streamlit's server.maxUploadSize default
-MAX_SHOWN_LINES = 1000        # problem lines shown inline; the table below holds every one
+DEFAULT_MAX_MB = 200  # Streamlit's server.maxUploadSize default
+MAX_SHOWN_LINES = 1000  # problem lines shown inline; the table below holds every one
 WRITE_RETRY_SECONDS = 60.0
 
 
@@ -29,7 +29,7 @@ def upload_limit_mb() -> int:
     """The upload limit in MB: ``server.maxUploadSize``, lowered by ``$QUALITYLAB_UPLOAD_MAX_MB`` if set."""
     try:
         server = int(st.get_option("server.maxUploadSize"))
-    except Exception:   # noqa: BLE001 - the option is always defined in a running Streamlit
+    except Exception:  # noqa: BLE001 - the option is always defined in a running Streamlit
         server = DEFAULT_MAX_MB
     own = os.environ.get("QUALITYLAB_UPLOAD_MAX_MB")
     return max(1, min(server, int(own))) if own and own.isdigit() else server
@@ -44,22 +44,25 @@ def safe_name(name: str) -> str:
 def _formats() -> list[str]:
     from qualitylab.adapters import ADAPTERS
     from qualitylab.readers import FILE_FORMATS
+
     return ["(from the suffix)", *FILE_FORMATS, *sorted(ADAPTERS)]
 
 
 def _kinds() -> list[str]:
     from qualitylab.schema import KINDS
+
     return ["(from the columns)", *sorted(KINDS)]
 
 
 def run_ingest(path: Path, batch_id: str, say, **options):
     """``ingest`` with a read-write open that waits, politely, while readers or another writer hold the store."""
     from qualitylab.ingest import ingest
+
     deadline = time.monotonic() + WRITE_RETRY_SECONDS
     while True:
         try:
             return ingest(path, batch_id, db=data.db_path(), progress=say, **options)
-        except Exception as e:   # noqa: BLE001 - only "busy" is retried, everything else re-raised
+        except Exception as e:  # noqa: BLE001 - only "busy" is retried, everything else re-raised
             if not data.is_busy_error(e) or time.monotonic() > deadline:
                 raise
             say("store busy (another process is reading or writing it), retrying…")
@@ -67,8 +70,19 @@ def run_ingest(path: Path, batch_id: str, say, **options):
 
 
 def problems_frame(problems, file_name: str, unit: str) -> pd.DataFrame:
-    return pd.DataFrame([{"file": file_name, unit: p.line, "char": p.char, "column": p.column,
-                          "reason": p.reason, "message": p.format(file_name, unit)} for p in problems])
+    return pd.DataFrame(
+        [
+            {
+                "file": file_name,
+                unit: p.line,
+                "char": p.char,
+                "column": p.column,
+                "reason": p.reason,
+                "message": p.format(file_name, unit),
+            }
+            for p in problems
+        ]
+    )
 
 
 def show_problems(lines: list[str], frame: pd.DataFrame, name: str) -> None:
@@ -88,8 +102,10 @@ def show_error(e: QualitylabError) -> None:
         show_problems(e.lines(), problems_frame(e.problems, e.file_name, e.unit), f"problems_{e.file_name}")
         return
     if data.is_busy_error(e):
-        st.error("**Store is busy**: another process kept writing to it for over "
-                 f"{WRITE_RETRY_SECONDS:.0f} s; nothing was stored. Try again when it has finished.")
+        st.error(
+            "**Store is busy**: another process kept writing to it for over "
+            f"{WRITE_RETRY_SECONDS:.0f} s; nothing was stored. Try again when it has finished."
+        )
     else:
         st.error(f"**{e.title}**" + (f": {e.message}" if e.message else ""))
     if e.hint:
@@ -115,23 +131,32 @@ def render() -> None:
         "any invalid row is refused whole and nothing is stored, unless you choose quarantine. "
         f"Upload limit: **{limit} MB** (Streamlit's `server.maxUploadSize`; lower it with "
         "`$QUALITYLAB_UPLOAD_MAX_MB`). Bigger files: use the CLI. "
-        f"Store: `{data.db_path()}`.")
+        f"Store: `{data.db_path()}`."
+    )
     _show_last()
     with st.form("ingest_form", clear_on_submit=False):
-        up = st.file_uploader("Delivered file (.jsonl, .csv, .parquet, or a public format)", key="ingest_file",
-                              max_upload_size=limit)
+        up = st.file_uploader(
+            "Delivered file (.jsonl, .csv, .parquet, or a public format)", key="ingest_file", max_upload_size=limit
+        )
         c1, c2, c3 = st.columns(3)
-        batch_id = c1.text_input("Batch", key="ingest_batch", placeholder="e.g. acme-w7",
-                                 help="The batch name (required), like `--batch`.")
+        batch_id = c1.text_input(
+            "Batch", key="ingest_batch", placeholder="e.g. acme-w7", help="The batch name (required), like `--batch`."
+        )
         vendor = c2.text_input("Vendor", key="ingest_vendor", help="Who delivered it, like `--vendor`.")
         delivered = c3.date_input("Delivered", value=None, key="ingest_delivered", help="Like `--delivered`.")
         c4, c5, c6 = st.columns(3)
         fmt = c4.selectbox("Format", _formats(), key="ingest_format")
         kind = c5.selectbox("Kind of rows", _kinds(), key="ingest_kind")
-        mode = c6.radio("If the batch already holds this kind", ["new", "replace", "append"], key="ingest_mode",
-                        horizontal=True, help="new: refuse (like the CLI's default); --replace; --append.")
-        quarantine = st.checkbox("Quarantine invalid rows (store the valid ones, keep the others with reasons)",
-                                 key="ingest_quarantine")
+        mode = c6.radio(
+            "If the batch already holds this kind",
+            ["new", "replace", "append"],
+            key="ingest_mode",
+            horizontal=True,
+            help="new: refuse (like the CLI's default); --replace; --append.",
+        )
+        quarantine = st.checkbox(
+            "Quarantine invalid rows (store the valid ones, keep the others with reasons)", key="ingest_quarantine"
+        )
         submitted = st.form_submit_button("Validate and ingest", type="primary")
     if not submitted:
         return
@@ -143,15 +168,25 @@ def render() -> None:
         st.error("Missing batch name: give the batch a name (like `--batch`).")
         return
     if up.size > limit * 1024 * 1024:
-        st.error(f"Too large: {up.name} is {up.size / 1024 / 1024:.1f} MB, over the {limit} MB upload limit; "
-                 "nothing was stored.")
-        st.caption(f"hint: ingest it with the CLI: `qualitylab ingest {safe_name(up.name)} --batch "
-                   f"{batch_id.strip()} --db {data.db_path()}`")
+        st.error(
+            f"Too large: {up.name} is {up.size / 1024 / 1024:.1f} MB, over the {limit} MB upload limit; "
+            "nothing was stored."
+        )
+        st.caption(
+            f"hint: ingest it with the CLI: `qualitylab ingest {safe_name(up.name)} --batch "
+            f"{batch_id.strip()} --db {data.db_path()}`"
+        )
         return
-    ingest_upload(up, batch_id.strip(), vendor=vendor.strip() or None,
-                  delivered=delivered if isinstance(delivered, dt.date) else None,
-                  fmt=None if fmt.startswith("(") else fmt, kind=None if kind.startswith("(") else kind,
-                  mode=mode, quarantine=quarantine)
+    ingest_upload(
+        up,
+        batch_id.strip(),
+        vendor=vendor.strip() or None,
+        delivered=delivered if isinstance(delivered, dt.date) else None,
+        fmt=None if fmt.startswith("(") else fmt,
+        kind=None if kind.startswith("(") else kind,
+        mode=mode,
+        quarantine=quarantine,
+    )
 
 
 def ingest_upload(up, batch_id: str, **options) -> None:
@@ -167,15 +202,19 @@ def ingest_upload(up, batch_id: str, **options) -> None:
                 res = run_ingest(path, batch_id, lambda msg: status.update(label=msg), **options)
             except QualitylabError as e:
                 error = e
-                status.update(label=f"{name} refused" if isinstance(e, InvalidInputError)
-                              else f"{name} not ingested", state="error")
+                status.update(
+                    label=f"{name} refused" if isinstance(e, InvalidInputError) else f"{name} not ingested",
+                    state="error",
+                )
             else:
                 status.update(label=res.summary(), state="complete")
-    if error is not None:      # outside the (collapsed) status box, so the reviewer sees it
+    if error is not None:  # outside the (collapsed) status box, so the reviewer sees it
         show_error(error)
         return
     st.session_state["ingest_last"] = {
-        "batch_id": res.batch_id, "summary": res.summary(),
-        "quarantined": ["quarantined: " + p.format(res.file_name, res.unit) for p in res.problems]}
+        "batch_id": res.batch_id,
+        "summary": res.summary(),
+        "quarantined": ["quarantined: " + p.format(res.file_name, res.unit) for p in res.problems],
+    }
     data.select_batch(res.batch_id)
     st.rerun()
