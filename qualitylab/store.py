@@ -135,8 +135,10 @@ def _schema_version(con) -> int:
     return int(rows[0][0]) if rows else 0
 
 
-def migrate(con) -> int:
-    """Bring the store to :data:`SCHEMA_VERSION`; returns the version it started at."""
+def migrate(con, target: int = SCHEMA_VERSION) -> int:
+    """Bring the store to ``target`` (default :data:`SCHEMA_VERSION`), one version per transaction;
+    returns the version it started at. ``target`` below the current version is an error (migrations
+    only go forward); tests step a store through every version with it."""
     start = _schema_version(con)
     if start > SCHEMA_VERSION:
         raise StoreError(
@@ -144,7 +146,9 @@ def migrate(con) -> int:
             f"schema version {start}, this qualitylab knows up to {SCHEMA_VERSION}",
             "upgrade qualitylab",
         )
-    for version in range(start, SCHEMA_VERSION):
+    if not start <= target <= SCHEMA_VERSION:
+        raise ValueError(f"cannot migrate from version {start} to {target}")
+    for version in range(start, target):
         con.execute("BEGIN TRANSACTION")
         con.execute(MIGRATIONS[version]).fetchall()
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(version + 1)}).fetchall()

@@ -1,7 +1,7 @@
 """The app as a reviewer uses it: `streamlit run app.py` on 127.0.0.1, driven in headless Chromium.
 
 Debian's /usr/bin/chromium through Playwright's ``executable_path`` (browsers cannot be downloaded
-here; .ci/run installs chromium with apt). The sample delivery is loaded with ``qualitylab sample``;
+here; scripts/test.sh installs chromium with apt). The sample delivery is loaded with ``qualitylab sample``;
 key numbers on the pages are checked against ``qualitylab report --batch acme-w5 --json``; a bad
 file is uploaded on the Ingest page; no page may show a Streamlit exception. Screenshots go to
 test-artifacts/screenshots/ (gitignored).
@@ -20,22 +20,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_helpers import chromium
 
 from qualitylab.ui.main import all_pages
 
 REPO = Path(__file__).resolve().parents[1]
 SHOTS = REPO / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BATCH = "acme-w5"
 PAGE_TIMEOUT_MS = 90_000
 
@@ -123,15 +113,8 @@ def server(store):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (.ci/run installs it)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def wait_idle(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:

@@ -10,21 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from browser_helpers import chromium
 from gates_helpers import batch_rows, ingest_batch
 
 from qualitylab.cli import main
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.browser
 
@@ -56,39 +45,30 @@ def pack(tmp_path_factory) -> Path:
 
 
 def test_renders_offline_with_charts_and_no_errors(pack):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the dev extra")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `apt-get install -y chromium` (.ci/run installs it)")
     attempted, errors, dialogs = [], [], []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            page = browser.new_page()
+    with chromium() as browser:
+        page = browser.new_page()
 
-            def route(r):
-                if r.request.url.startswith("file://"):
-                    r.continue_()
-                else:
-                    attempted.append(r.request.url)
-                    r.abort()
+        def route(r):
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                attempted.append(r.request.url)
+                r.abort()
 
-            page.route("**/*", route)
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(pack.as_uri(), wait_until="load")
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('div.chart')].every(d => d.querySelector('svg.main-svg'))",
-                timeout=30_000,
-            )
-            charts = page.eval_on_selector_all(
-                "div.chart", "ds => ds.map(d => [d.id, d.querySelectorAll('svg').length])"
-            )
-            verdict = page.inner_text("span.verdict")
-            cells = page.eval_on_selector_all("td.text", "ts => ts.map(t => t.innerText)")
-            n_img = page.eval_on_selector_all("img, iframe", "xs => xs.length")
-        finally:
-            browser.close()
+        page.route("**/*", route)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(pack.as_uri(), wait_until="load")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('div.chart')].every(d => d.querySelector('svg.main-svg'))",
+            timeout=30_000,
+        )
+        charts = page.eval_on_selector_all("div.chart", "ds => ds.map(d => [d.id, d.querySelectorAll('svg').length])")
+        verdict = page.inner_text("span.verdict")
+        cells = page.eval_on_selector_all("td.text", "ts => ts.map(t => t.innerText)")
+        n_img = page.eval_on_selector_all("img, iframe", "xs => xs.length")
     assert attempted == []
     assert errors == []
     assert dialogs == []

@@ -1,0 +1,114 @@
+"""Forward migrations from a store written by schema v4 (the first round's last version) through every
+later version, one version at a time, with the data of every v4 table kept.
+
+Each schema bump adds its check to ``CHECKS`` (version -> function of the connection after that
+version's migration ran) and, where the new version backfills something from v4 rows, asserts it.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from qualitylab.schema import MIGRATIONS, SCHEMA_VERSION
+from qualitylab.store import _schema_version, migrate, open_store
+
+V4_TABLES = ("batches", "files", "verdicts", "ratings", "rankings", "quarantine", "judge_calls")
+
+
+def make_v4_store(path) -> None:
+    """A store as schema v4 left it: every v4 table with rows, written with v4's DDL only."""
+    con = duckdb.connect(str(path))
+    for ddl in MIGRATIONS[:4]:
+        con.execute(ddl).fetchall()
+    con.execute("INSERT INTO meta VALUES ('schema_version', '4')").fetchall()
+    con.execute(
+        "INSERT INTO batches VALUES ('w1', 'acme', DATE '2026-10-05', TIMESTAMP '2026-10-06 09:00:00'),"
+        " ('w2', 'acme', DATE '2026-10-12', TIMESTAMP '2026-10-13 09:00:00')"
+    ).fetchall()
+    con.execute(
+        "INSERT INTO files VALUES (1, 'w1', 'pairwise', 'jsonl', 'w1.jsonl', 100, 'aa', 4, 3, 1,"
+        " TIMESTAMP '2026-10-06 09:00:00', '0.1.0', []),"
+        " (2, 'w1', 'rating', 'csv', 'w1-ratings.csv', 50, 'bb', 2, 2, 0,"
+        " TIMESTAMP '2026-10-06 09:01:00', '0.1.0', []),"
+        " (3, 'w1', 'ranking', 'csv', 'w1-rankings.csv', 50, 'cc', 2, 2, 0,"
+        " TIMESTAMP '2026-10-06 09:02:00', '0.1.0', []),"
+        " (4, 'w2', 'pairwise', 'jsonl', 'w2.jsonl', 100, 'dd', 1, 1, 0,"
+        " TIMESTAMP '2026-10-13 09:00:00', '0.1.0', [])"
+    ).fetchall()
+    cols = (
+        "batch_id, file_id, source_line, comparison_id, annotator_id, annotator_kind, preference, shown_first,"
+        " shown_first_recorded, prompt_id, model_a, model_b, prompt, response_a, response_b, len_a_chars,"
+        " len_b_chars, content_hash, responses_identical, pair_hash"
+    )
+    con.execute(
+        f"INSERT INTO verdicts ({cols}) VALUES"
+        " ('w1', 1, 1, 'c1', 'h1', 'human', 'A', 'A', true, 'p1', 'm1', 'm2', 'q', 'x y', 'z', 3, 1, 11, false, 21),"
+        " ('w1', 1, 2, 'c1', 'h2', 'human', 'B', 'B', true, 'p1', 'm1', 'm2', 'q', 'x y', 'z', 3, 1, 11, false, 21),"
+        " ('w1', 1, 3, 'c2', 'h1', 'human', 'tie', 'A', true, 'p2', 'm1', 'm2', 'r', 'u', 'u', 1, 1, 12, true, 22),"
+        " ('w2', 4, 1, 'c1', 'h1', 'human', 'A', 'A', true, 'p1', 'm1', 'm2', 'q', 'x y', 'z', 3, 1, 11, false, 21)"
+    ).fetchall()
+    con.execute(
+        "INSERT INTO ratings (batch_id, file_id, source_line, item_id, annotator_id, annotator_kind, aspect, score,"
+        " prompt_id, model) VALUES ('w1', 2, 2, 'i1', 'h1', 'human', 'overall', 5, 'p1', 'm1'),"
+        " ('w1', 2, 3, 'i1', 'h2', 'human', 'overall', 6, 'p1', 'm1')"
+    ).fetchall()
+    con.execute(
+        "INSERT INTO rankings (batch_id, file_id, source_line, prompt_id, annotator_id, annotator_kind,"
+        " response_id, rank, model) VALUES ('w1', 3, 2, 'p1', 'h1', 'human', 'r1', 1, 'm1'),"
+        " ('w1', 3, 3, 'p1', 'h1', 'human', 'r2', 2, 'm2')"
+    ).fetchall()
+    con.execute(
+        "INSERT INTO quarantine VALUES ('w1', 1, 4, 'preference', '\"maybe\" is not one of A, B, tie', '{}')"
+    ).fetchall()
+    con.execute(
+        "INSERT INTO judge_calls (batch_id, mode, item_id, shown_first, aspect, model, template_sha256,"
+        " annotator_id, raw_output, parsed, preference, attempts, created_at) VALUES"
+        " ('w1', 'pairwise', 'c1', 'A', '-', 'gpt-x', 'ff', 'gpt-x', '[[A]]', true, 'A', 1,"
+        " TIMESTAMP '2026-10-07 10:00:00')"
+    ).fetchall()
+    con.close()
+
+
+def _counts(con) -> dict[str, int]:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in V4_TABLES}
+
+
+#: version -> check run right after the migration to that version (each schema bump adds one)
+CHECKS: dict[int, object] = {}
+
+
+def test_v4_store_steps_through_every_version_keeping_its_rows(tmp_path):
+    p = tmp_path / "v4.duckdb"
+    make_v4_store(p)
+    con = duckdb.connect(str(p))
+    before = _counts(con)
+    assert _schema_version(con) == 4
+    for version in range(5, SCHEMA_VERSION + 1):
+        migrate(con, target=version)
+        assert _schema_version(con) == version
+        assert _counts(con) == before, f"rows changed by the migration to v{version}"
+        check = CHECKS.get(version)
+        if check is not None:
+            check(con)  # type: ignore[operator]
+    con.close()
+    assert set(CHECKS) <= set(range(5, SCHEMA_VERSION + 1))
+
+
+def test_v4_store_opens_and_migrates_in_one_step(tmp_path):
+    p = tmp_path / "v4.duckdb"
+    make_v4_store(p)
+    with open_store(p) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert _counts(s.con)["verdicts"] == 4
+    with open_store(p, read_only=True) as s:
+        assert s.rows("store/batch_names")
+
+
+def test_migrations_only_go_forward(tmp_path):
+    p = tmp_path / "v4.duckdb"
+    make_v4_store(p)
+    con = duckdb.connect(str(p))
+    with pytest.raises(ValueError, match="from version 4 to 3"):
+        migrate(con, target=3)
+    con.close()
