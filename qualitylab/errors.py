@@ -86,7 +86,7 @@ class InvalidInputError(QualitylabError):
 
     exit_code = ExitCode.INVALID_INPUT
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         n = self.n_bad_rows or len({p.line for p in self.problems if p.line is not None})
         what = f"{n} invalid row(s)" if n else "; ".join(p.reason for p in self.problems)
         QualitylabError.__init__(

@@ -174,7 +174,7 @@ def _ingest(
             raise InvalidInputError(path.name, [RowProblem(None, None, "the file holds no rows")], unit)
 
         # 2. the kind, the required columns, the mapping onto canonical names
-        by_lower = {}
+        by_lower: dict[str, str] = {}
         for c in columns:
             by_lower.setdefault(c.strip().lower(), c)
         kind = kind or detect_kind(by_lower)
@@ -238,7 +238,7 @@ def _ingest(
                     store.execute(f"ingest/delete_file_{kind}", {"file_id": f["file_id"]})
                     store.execute("ingest/delete_file_quarantine", {"file_id": f["file_id"]})
                     store.execute("ingest/delete_file", {"file_id": f["file_id"]})
-        file_id = store.one("ingest/next_file_id")["file_id"]
+        file_id = store.first("ingest/next_file_id")["file_id"]
         con.execute("CREATE OR REPLACE TEMP TABLE _bad (source_line BIGINT)")
         if bad_lines:
             con.executemany("INSERT INTO _bad VALUES (?)", [[x] for x in bad_lines])
@@ -248,7 +248,7 @@ def _ingest(
             store.execute(f"ingest/insert_{kind}", {"batch_id": batch_id, "file_id": file_id})
         finally:
             con.remove_function(TOKENS_FUNCTION)
-        n_stored = store.one(f"ingest/count_file_{kind}", {"file_id": file_id})["n"]
+        n_stored = store.first(f"ingest/count_file_{kind}", {"file_id": file_id})["n"]
         if problems:
             _quarantine(store, batch_id, file_id, problems)
         n_quarantined = len(bad_lines) + sum(1 for p in problems if p.line is None)

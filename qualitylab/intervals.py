@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .results import Statistic
 
 Z95 = 1.959963984540054
 
 
-def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+def wilson(k: float, n: float, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval for k successes in n trials (Wilson 1927; Agresti & Coull 1998)."""
     if n <= 0:
         return (float("nan"), float("nan"))
@@ -37,7 +40,7 @@ def binomial_p(k: int, n: int, p0: float = 0.5) -> float | None:
     return binomial_p_many([k], [n], p0)[0]
 
 
-def binomial_p_many(ks, ns, p0: float = 0.5) -> list[float | None]:
+def binomial_p_many(ks: ArrayLike, ns: ArrayLike, p0: float = 0.5) -> list[float | None]:
     """Two-sided exact binomial test p-values of k_i successes in n_i trials against p0, for many tests
     at once (None where n_i == 0); equal to ``scipy.stats.binomtest(k_i, n_i, p0).pvalue``.
 
@@ -85,7 +88,7 @@ def binomial_p_many(ks, ns, p0: float = 0.5) -> list[float | None]:
     return out
 
 
-def bh_qvalues(pvalues) -> list[float | None]:
+def bh_qvalues(pvalues: Sequence[float | None]) -> list[float | None]:
     """Benjamini-Hochberg q-values (step-up, monotone); None stays None."""
     idx = [i for i, p in enumerate(pvalues) if p is not None]
     out: list[float | None] = [None] * len(pvalues)

@@ -48,10 +48,10 @@ def label_distribution(rows: list[dict[str, Any]]) -> dict[str, dict[str, Statis
 def compute_overview(store: Store, batch_id: str) -> Overview:
     store.require_batch(batch_id)
     p = {"batch_id": batch_id}
-    batch = store.one("ingest/batch_row", p)
+    batch = store.first("ingest/batch_row", p)
     counts = {}
     for q in ("overview/counts_pairwise", "overview/counts_rating", "overview/counts_ranking"):
-        counts.update({k: int(v) for k, v in store.one(q, p).items()})
+        counts.update({k: int(v) for k, v in store.first(q, p).items()})
     by_reason = store.rows("overview/quarantine_summary", p)
     counts["n_quarantined"] = sum(f["n_quarantined"] for f in store.rows("overview/files", p))
     return Overview(

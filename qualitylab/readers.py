@@ -159,8 +159,9 @@ def stage_records(
             buf[c] = []
 
     for line_no, obj, problem in records:
-        if problem is not None:
-            problems.append(problem)
+        if obj is None:  # a record either parsed or has its problem
+            if problem is not None:
+                problems.append(problem)
             continue
         n_rows += 1
         for k in obj:

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import duckdb
@@ -81,7 +82,8 @@ class ReportContext:
         return self.memo("overview", lambda: compute_overview(self.store, self.batch_id))
 
 
-Section = Callable[[ReportContext], dict[str, Any]]
+#: a section: the report context -> a dict of top-level keys to result objects
+Section = Callable[[ReportContext], Any]
 
 
 def _overview_section(ctx: ReportContext) -> dict[str, Any]:
@@ -132,7 +134,7 @@ def compute_sections(
     for name, fn in SECTIONS:
         if names is None or name in names:
             # through the memo, so a section that reads others (the gate) never recomputes them
-            out.update(ctx.memo(f"section:{name}", lambda fn=fn: fn(ctx)))
+            out.update(ctx.memo(f"section:{name}", partial(fn, ctx)))
     return out
 
 

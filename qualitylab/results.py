@@ -33,7 +33,7 @@ class Statistic:
         return self.value is not None
 
     def to_dict(self) -> dict[str, Any]:
-        d = {
+        d: dict[str, Any] = {
             "value": _num(self.value),
             "ci95_low": _num(self.ci95_low),
             "ci95_high": _num(self.ci95_high),
@@ -55,11 +55,12 @@ class Statistic:
         return s + f" (n={self.n:,})"
 
 
-def _num(x):
+def _num(x: Any) -> float | None:
+    """A finite float, or None (NaN and infinities are not JSON numbers)."""
     if x is None:
         return None
-    x = float(x)
-    return None if math.isnan(x) or math.isinf(x) else x
+    f = float(x)
+    return None if math.isnan(f) or math.isinf(f) else f
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -68,9 +69,9 @@ def to_jsonable(obj: Any) -> Any:
         return obj
     if isinstance(obj, Statistic):
         return obj.to_dict()
-    if hasattr(obj, "to_dict") and dataclasses.is_dataclass(obj):
-        return to_jsonable(obj.to_dict())
-    if dataclasses.is_dataclass(obj):
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        if hasattr(obj, "to_dict"):
+            return to_jsonable(obj.to_dict())
         return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}

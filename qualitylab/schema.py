@@ -5,6 +5,7 @@ The same names are used in delivered files, SQL, Python, CLI flags and app pages
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 SCHEMA_VERSION = 4
@@ -102,7 +103,7 @@ RANKING = Kind(
 KINDS: dict[str, Kind] = {k.name: k for k in (PAIRWISE, RATING, RANKING)}
 
 
-def detect_kind(columns) -> str | None:
+def detect_kind(columns: Iterable[str]) -> str | None:
     """The kind whose required columns are all present, or None."""
     cols = {c.lower() for c in columns}
     hits = [k.name for k in KINDS.values() if set(k.required) <= cols]

@@ -13,12 +13,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from .errors import NotFoundError, StoreError
 from .schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:  # heavy imports, for annotations only
+    import pandas as pd
+    import pyarrow as pa
 
 
 def _queries_dir() -> Path:
@@ -83,23 +87,32 @@ class Store:
         except duckdb.Error as e:
             raise StoreError(f"Query {name} failed", str(e), "this is likely a bug; please report it") from e
 
-    def arrow(self, name: str, params: dict[str, Any] | None = None):
+    def arrow(self, name: str, params: dict[str, Any] | None = None) -> pa.Table:
         """The result of a named query as a pyarrow Table."""
         try:
             return self.relation(name, params).to_arrow_table()
         except duckdb.Error as e:
             raise StoreError(f"Query {name} failed", str(e), "this is likely a bug; please report it") from e
 
-    def df(self, name: str, params: dict[str, Any] | None = None):
+    def df(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """The result as a pandas DataFrame (through Arrow)."""
         return self.arrow(name, params).to_pandas()
 
     def rows(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return self.arrow(name, params).to_pylist()
+        rows: list[dict[str, Any]] = self.arrow(name, params).to_pylist()
+        return rows
 
     def one(self, name: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The first row of a named query, or None when it returns none."""
         rows = self.rows(name, params)
         return rows[0] if rows else None
+
+    def first(self, name: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The first row of a named query that always returns one (an aggregate, a next id)."""
+        row = self.one(name, params)
+        if row is None:
+            raise StoreError(f"Query {name} returned no row", "", "this is likely a bug; please report it")
+        return row
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -108,7 +121,7 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def schema_version(self) -> int:
@@ -127,7 +140,7 @@ class Store:
             )
 
 
-def _schema_version(con) -> int:
+def _schema_version(con: duckdb.DuckDBPyConnection) -> int:
     has_meta = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchall()[0][0]
     if not has_meta:
         return 0
@@ -135,7 +148,7 @@ def _schema_version(con) -> int:
     return int(rows[0][0]) if rows else 0
 
 
-def migrate(con, target: int = SCHEMA_VERSION) -> int:
+def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int:
     """Bring the store to ``target`` (default :data:`SCHEMA_VERSION`), one version per transaction;
     returns the version it started at. ``target`` below the current version is an error (migrations
     only go forward); tests step a store through every version with it."""
@@ -157,7 +170,7 @@ def migrate(con, target: int = SCHEMA_VERSION) -> int:
 
 
 def open_store(
-    path: str | os.PathLike | None = None,
+    path: str | os.PathLike[str] | None = None,
     *,
     read_only: bool = False,
     memory_limit: str | None = None,
@@ -178,7 +191,7 @@ def open_store(
         )
     # A bounded buffer pool (DuckDB spills to disk beyond it) and no insertion-order bookkeeping:
     # every stored row carries its source_line, so order is never needed.
-    config = {
+    config: dict[str, str | bool | int | float | list[str]] = {
         "memory_limit": memory_limit or os.environ.get("QUALITYLAB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT,
         "preserve_insertion_order": False,
     }

@@ -7,6 +7,8 @@ column and needs no per-row Python.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,7 +33,7 @@ def whitespace_tokens(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
         return pa.concat_arrays(chunks) if chunks else pa.array([], pa.int32())
     if pa.types.is_large_string(arr.type) or pa.types.is_string_view(arr.type):
         arr = arr.cast(pa.large_string())
-        off_type = np.int64
+        off_type: type[np.signedinteger[Any]] = np.int64
     else:
         arr = arr.cast(pa.string())
         off_type = np.int32

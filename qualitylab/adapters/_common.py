@@ -62,7 +62,7 @@ def with_extras(canonical: dict[str, str | None], more: dict[str, Any]) -> dict[
 
 def raw(obj: Any) -> str:
     """The source object as JSON, for a problem's ``raw`` (kept in quarantine)."""
-    return text(json.dumps(obj, ensure_ascii=False, default=str))
+    return text(json.dumps(obj, ensure_ascii=False, default=str)) or ""
 
 
 def extras(obj: dict, used: set[str] | tuple[str, ...]) -> dict[str, Any]:
@@ -133,8 +133,9 @@ def iter_objects(path: Path) -> Iterator[SourceRecord]:
         n = 0
         for line, obj, problem in iter_csv(path):
             n += 1
-            if problem is not None:
-                yield n, None, RowProblem(n, problem.column, f"{problem.reason} (line {line})", raw=problem.raw)
+            if obj is None:
+                why = problem or RowProblem(n, None, "unreadable row")
+                yield n, None, RowProblem(n, why.column, f"{why.reason} (line {line})", raw=why.raw)
             else:
                 yield n, {k: maybe_json(v) if v != "" else None for k, v in obj.items()}, None
     elif suffix in (".parquet", ".pq"):

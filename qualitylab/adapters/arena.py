@@ -102,7 +102,7 @@ def _turns(value) -> list[str] | None:
         value = value.tolist()
     if not isinstance(value, list):
         return None
-    return [text(v) if v is not None else "" for v in value]
+    return [text(v) or "" for v in value]
 
 
 def _flag(value) -> int | None:
@@ -115,7 +115,7 @@ def _flag(value) -> int | None:
 
 def _arena55k(n: int, obj: dict, source: str):
     flags = {k: _flag(obj.get(k)) for k in ("winner_model_a", "winner_model_b", "winner_tie")}
-    if any(v is None for v in flags.values()) or sum(flags.values()) != 1:
+    if any(v is None for v in flags.values()) or sum(v or 0 for v in flags.values()) != 1:
         shown = {k: obj.get(k) for k in flags}
         return RowProblem(
             n,
@@ -124,10 +124,11 @@ def _arena55k(n: int, obj: dict, source: str):
             raw=raw(obj),
         )
     pref = "A" if flags["winner_model_a"] else "B" if flags["winner_model_b"] else "tie"
-    turns = {c: _turns(obj.get(c)) for c in ("prompt", "response_a", "response_b")}
-    bad = [c for c, v in turns.items() if v is None]
+    parsed = {c: _turns(obj.get(c)) for c in ("prompt", "response_a", "response_b")}
+    bad = [c for c, v in parsed.items() if v is None]
     if bad:
         return RowProblem(n, bad[0], f"{bad[0]} is not a JSON list of strings ({source})", raw=raw(obj))
+    turns = {c: v or [] for c, v in parsed.items()}
     more = extras(obj, USED_55K)
     if max(len(v) for v in turns.values()) > 1:
         more.update(
@@ -151,7 +152,7 @@ def _arena55k(n: int, obj: dict, source: str):
 
 def read(path: Path) -> Iterator[Record]:
     for n, obj, problem in iter_objects(path):
-        if problem is not None:
+        if obj is None:  # a record either parsed or has its problem
             yield n, None, problem
             continue
         source = f"record {n} of {path.name}"

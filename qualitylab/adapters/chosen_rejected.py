@@ -134,7 +134,7 @@ def _map(n: int, obj: dict, source: str):
 
 def read(path: Path) -> Iterator[Record]:
     for n, obj, problem in iter_objects(path):
-        if problem is not None:
+        if obj is None:  # a record either parsed or has its problem
             yield n, None, problem
             continue
         out = _map(n, obj, f"record {n} of {path.name}")

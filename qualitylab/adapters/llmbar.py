@@ -118,7 +118,7 @@ def read(path: Path) -> Iterator[Record]:
                     {
                         **more,
                         "label": obj.get("label"),
-                        "completion": verdict.get("completion"),
+                        "completion": verdict.get("completion") if isinstance(verdict, dict) else None,
                         "results_earlier": results[:-1] or None,
                     },
                 ),

@@ -78,7 +78,7 @@ def conversation_turn(obj: dict, turn: int | None, n: int, source: str):
 
 def read(path: Path) -> Iterator[Record]:
     for n, obj, problem in iter_objects(path):
-        if problem is not None:
+        if obj is None:  # a record either parsed or has its problem
             yield n, None, problem
             continue
         source = f"record {n} of {path.name}"

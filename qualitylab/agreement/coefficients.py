@@ -29,13 +29,19 @@ References:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 from ..results import Statistic
+
+#: category values of a scale: numbers, or labels where only unweighted agreement is asked for
+Values = Sequence[Any] | np.ndarray
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 WEIGHTS = ("unweighted", "linear", "quadratic")
@@ -62,7 +68,7 @@ class ValuePatterns:
     counts: np.ndarray
     n_items: np.ndarray
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         v, c, k = self.values, self.counts, self.n_items
         if v.ndim != 1 or c.ndim != 2 or k.ndim != 1 or c.shape != (k.shape[0], v.shape[0]):
             raise ValueError(
@@ -76,7 +82,14 @@ class ValuePatterns:
 
     # -- constructors ---------------------------------------------------------------------------
     @classmethod
-    def from_long(cls, pattern, n_items, value, n, categories=None) -> ValuePatterns:
+    def from_long(
+        cls,
+        pattern: ArrayLike,
+        n_items: ArrayLike,
+        value: ArrayLike,
+        n: ArrayLike,
+        categories: Iterable[float] | None = None,
+    ) -> ValuePatterns:
         """From long rows (pattern id, items sharing it, value, count); one row per nonzero cell.
 
         ``categories``: the full scale (e.g. all three labels) so that unused categories still
@@ -97,7 +110,7 @@ class ValuePatterns:
         return cls(values, counts, n_items[first])
 
     @classmethod
-    def from_item_counts(cls, item_counts, values) -> ValuePatterns:
+    def from_item_counts(cls, item_counts: ArrayLike, values: Sequence[float] | np.ndarray) -> ValuePatterns:
         """From an (items, V) matrix of value counts (krippendorff's ``value_counts`` layout)."""
         item_counts = np.asarray(item_counts, dtype=float)
         if item_counts.ndim != 2 or item_counts.shape[1] != len(values):
@@ -107,7 +120,7 @@ class ValuePatterns:
         return cls(np.asarray(values, dtype=float), uniq, mult.astype(float))
 
     @classmethod
-    def from_reliability(cls, data, categories=None) -> ValuePatterns:
+    def from_reliability(cls, data: ArrayLike, categories: Iterable[float] | None = None) -> ValuePatterns:
         """From a raters x items matrix with NaN for missing (small published examples only)."""
         data = np.asarray(data, dtype=float)
         values = np.unique(data[~np.isnan(data)]) if categories is None else np.asarray(sorted(categories), dtype=float)
@@ -165,7 +178,7 @@ class ValuePatterns:
 # ---------------------------------------------------------------------------------------------
 
 
-def difference_matrix(values, level: str, marginal=None) -> np.ndarray:
+def difference_matrix(values: ArrayLike, level: str, marginal: np.ndarray | None = None) -> np.ndarray:
     """Krippendorff's squared difference delta^2_ck between category values (V, V).
 
     nominal  1 if c != k else 0
@@ -206,7 +219,9 @@ def coincidences(p: ValuePatterns) -> np.ndarray:
     return (c * w[:, None]).T @ c - np.diag(w @ c)
 
 
-def _alpha_parts(p: ValuePatterns, level: str, weights: np.ndarray | None = None):
+def _alpha_parts(
+    p: ValuePatterns, level: str, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(n, observed numerator, expected numerator) of alpha for item weights per pattern.
 
     ``weights`` (B, P') multiplies the pairable patterns' item counts (bootstrap replicates);
@@ -232,7 +247,7 @@ def _alpha_parts(p: ValuePatterns, level: str, weights: np.ndarray | None = None
     return n, obs, exp
 
 
-def _alpha_value(n, obs, exp):
+def _alpha_value(n: np.ndarray, obs: np.ndarray, exp: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(exp > 0, 1 - (n - 1) * obs / np.where(exp > 0, exp, 1), np.nan)
 
@@ -310,7 +325,7 @@ def alpha_bootstrap(p: ValuePatterns, level: str, *, n_boot: int, seed: int | No
 # ---------------------------------------------------------------------------------------------
 
 
-def agreement_weights(values, weights: str = "unweighted") -> np.ndarray:
+def agreement_weights(values: Values, weights: str = "unweighted") -> np.ndarray:
     """Agreement weights w_kl in [0, 1] between category values (V, V).
 
     unweighted identity; linear 1 - |x_k - x_l| / (x_max - x_min);
@@ -346,7 +361,7 @@ def _t975(df: int) -> float:
     return float(stats.t.ppf(0.975, df))
 
 
-def _gwet_parts(p: ValuePatterns, w: np.ndarray):
+def _gwet_parts(p: ValuePatterns, w: np.ndarray) -> dict[str, Any] | None:
     """Per-pattern pieces shared by percent agreement, AC1/AC2 and Fleiss' kappa."""
     if p.n_pairable_items == 0:
         return None
@@ -441,7 +456,9 @@ def fleiss_kappa(p: ValuePatterns, weights: str = "unweighted") -> Statistic:
 # ---------------------------------------------------------------------------------------------
 
 
-def cohen_kappa_tables(tables, values, weights: str = "unweighted"):
+def cohen_kappa_tables(
+    tables: ArrayLike, values: Values, weights: str = "unweighted"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cohen's (weighted) kappa and its standard error for a stack of confusion tables.
 
     ``tables`` (P, V, V): tables[p, i, j] = items where annotator 1 of pair p gave values[i] and
@@ -474,7 +491,7 @@ def cohen_kappa_tables(tables, values, weights: str = "unweighted"):
     return kappa, se, n
 
 
-def cohen_kappa(table, values, weights: str = "unweighted", *, min_items: int = 1) -> Statistic:
+def cohen_kappa(table: ArrayLike, values: Values, weights: str = "unweighted", *, min_items: int = 1) -> Statistic:
     """Cohen's kappa of one confusion table as a Statistic with its t(n - 1) interval."""
     kappa, se, n = cohen_kappa_tables(np.asarray(table, dtype=float)[None], values, weights)
     return kappa_statistic(float(kappa[0]), float(se[0]), int(n[0]), min_items=min_items)

@@ -171,6 +171,7 @@ def scale_agreement(
             levels,
             reason,
         )
+    assert p is not None  # reason is set when p is None
     alphas = {}
     for lv in levels:
         if lv == "ratio" and (p.values < 0).any():

@@ -166,7 +166,7 @@ def label_tables(
         run = runs.get((kind, ann))
         longest = int(run["longest_run"]) if run else 0
         label = run["longest_run_label"] if run else None
-        p_run = run_probability(longest, n, counts[label] / n) if run and n else None
+        p_run = run_probability(longest, n, counts[label] / n) if run and n and label is not None else None
         reasons = []
         if n >= max(min_items, 1):
             if h is not None and h < min_entropy_bits:
@@ -302,7 +302,9 @@ def shift_tests(
         cur = current.get(dist, {})
         latest = previous[0][1].get(dist, {}) if previous else {}
         for group in sorted({*cur, *latest}):
-            found = next(((b, c[dist][group]) for b, c in previous if c.get(dist, {}).get(group)), (None, {}))
+            found: tuple[Any, dict[str, Any]] = next(
+                ((b, c[dist][group]) for b, c in previous if c.get(dist, {}).get(group)), (None, {})
+            )
             tests.append(
                 (found[0], chi_square_shift(cur.get(group, {}), found[1], distribution=dist, group=group, alpha=alpha))
             )

@@ -162,7 +162,7 @@ def evidence_figures(doc: dict[str, Any], trends: list[dict[str, Any]] | None) -
     if crit is not None:
         out.append(("fig-criteria", "Criteria: value, 95% interval and threshold", crit))
     if trends:
-        tr = trends_figure(trends, (doc.get("batch") or {}).get("batch_id"))
+        tr = trends_figure(trends, (doc.get("batch") or {}).get("batch_id") or "")
         if tr is not None:
             out.append(("fig-trends", "Gate metrics over the vendor's batches", tr))
     for key, rate, title in (

@@ -208,24 +208,24 @@ def measure(node: Any, path: str, crit: Criterion, doc: Any) -> Measurement:
         lo, hi = wilson(k, n)
         return Measurement(path, k / n, lo, hi, n, method="wilson")
     if isinstance(node, dict) and "value" in node:
-        v, n = node.get("value"), node.get("n")
+        v, n_node = node.get("value"), node.get("n")
         if v is None:
-            return Measurement(path, None, n=n, reason=node.get("reason") or "not computable (no reason given)")
+            return Measurement(path, None, n=n_node, reason=node.get("reason") or "not computable (no reason given)")
         return Measurement(
             path,
             float(v),
             _num(node.get("ci95_low")),
             _num(node.get("ci95_high")),
-            None if n is None else int(n),
+            None if n_node is None else int(n_node),
             method=node.get("method"),
         )
     if isinstance(node, (int, float)) and not isinstance(node, bool):
-        n = None
+        n_of: int | None = None
         if crit.n_metric:
             hits, _ = resolve(doc, crit.n_metric)
             if hits and isinstance(hits[0][1], (int, float)):
-                n = int(hits[0][1])
-        return Measurement(path, float(node), n=n)
+                n_of = int(hits[0][1])
+        return Measurement(path, float(node), n=n_of)
     if node is None:
         return Measurement(path, None, reason=f"'{path}' is null in the report")
     return Measurement(path, None, reason=f"'{path}' is not a statistic or a number (it is a {type(node).__name__})")
@@ -311,7 +311,7 @@ def evaluate_criterion(crit: Criterion, doc: dict[str, Any]) -> CriterionResult:
     if len(results) == 1 and "*" not in crit.metric:
         return results[0]
     worst = max(results, key=_severity_key)
-    reason = f"{worst.measurement.path}: {worst.reason}" + (
+    reason = f"{worst.measurement.path if worst.measurement else crit.metric}: {worst.reason}" + (
         f" (the worst of {len(results)} matches)" if len(results) > 1 else ""
     )
     return CriterionResult(crit, worst.outcome, reason, worst.measurement, tuple(results))

@@ -76,12 +76,12 @@ def difference_test(earlier: dict[str, Any], later: dict[str, Any]) -> Differenc
             return Difference(d, None, None, "two-proportion z: no variation (p = 0 or 1)")
         z = d / se
         return Difference(d, z, _two_sided_p(z), "two-proportion z (pooled)")
-    los = (earlier.get("ci95_low"), later.get("ci95_low"))
-    his = (earlier.get("ci95_high"), later.get("ci95_high"))
-    if None in los or None in his:
+    lo1, lo2 = earlier.get("ci95_low"), later.get("ci95_low")
+    hi1, hi2 = earlier.get("ci95_high"), later.get("ci95_high")
+    if lo1 is None or lo2 is None or hi1 is None or hi2 is None:
         return Difference(d, None, None, "none: no interval to test with")
-    se1 = (his[0] - los[0]) / (2 * Z95)
-    se2 = (his[1] - los[1]) / (2 * Z95)
+    se1 = (hi1 - lo1) / (2 * Z95)
+    se2 = (hi2 - lo2) / (2 * Z95)
     se = math.hypot(se1, se2)
     if se == 0:
         return Difference(d, None, None, "none: zero-width intervals")

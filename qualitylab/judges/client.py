@@ -138,7 +138,7 @@ def _read_error(e: urllib.error.HTTPError) -> str:
 def _retry_after(e: urllib.error.HTTPError, default: float) -> float:
     value = e.headers.get("Retry-After") if e.headers else None
     try:
-        seconds = float(value)
+        seconds = float(value or "")
     except (TypeError, ValueError):
         return default
     return seconds if 0 <= seconds <= 60 else default

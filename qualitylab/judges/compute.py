@@ -74,9 +74,9 @@ DEFINITIONS = {
 def _slot(p_first: Statistic) -> str:
     if p_first.value is None or p_first.ci95_low is None:
         return "unknown"
-    if p_first.ci95_low > 0.5:
+    if p_first.ci95_low is not None and p_first.ci95_low > 0.5:
         return "first"
-    if p_first.ci95_high < 0.5:
+    if p_first.ci95_high is not None and p_first.ci95_high < 0.5:
         return "second"
     return "none detected"
 
@@ -111,7 +111,7 @@ def judge_results(
         return {}
     patterns = _group(store.rows("judges/patterns", p))
     orders = _group(store.rows("judges/order_patterns", p))
-    calls = {}
+    calls: dict[Any, Any] = {}
     for r in store.rows("judges/unparsed_calls", p):
         c = calls.setdefault(r["annotator_id"], {"n_calls": 0, "n_unparsed": 0, "n_failed": 0})
         for k in c:

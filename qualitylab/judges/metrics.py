@@ -34,8 +34,10 @@ these items. Thresholds depend on the task; none is implied.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..intervals import proportion
 from ..results import Statistic
@@ -52,7 +54,7 @@ class Patterns:
     n: np.ndarray  # (K,) comparisons
 
     @classmethod
-    def from_rows(cls, rows: list[dict]) -> Patterns:
+    def from_rows(cls, rows: list[dict[str, Any]]) -> Patterns:
         """From ``{j_a, j_b, j_tie, h_a, h_b, h_tie, n}`` rows (judges/patterns)."""
         j = np.array([[r["j_a"], r["j_b"], r["j_tie"]] for r in rows], dtype=float).reshape(-1, 3)
         h = np.array([[r["h_a"], r["h_b"], r["h_tie"]] for r in rows], dtype=float).reshape(-1, 3)
@@ -60,7 +62,7 @@ class Patterns:
         return cls.checked(j, h, n)
 
     @classmethod
-    def checked(cls, j, h, n) -> Patterns:
+    def checked(cls, j: ArrayLike, h: ArrayLike, n: ArrayLike) -> Patterns:
         j, h, n = (np.asarray(x, dtype=float) for x in (j, h, n))
         if j.ndim != 2 or j.shape[1] != 3 or h.shape != j.shape or n.shape != (j.shape[0],):
             raise ValueError("patterns need j (K, 3), h (K, 3) and n (K,): counts of A, B, tie per pattern")
@@ -68,7 +70,7 @@ class Patterns:
             raise ValueError("pattern counts must be >= 0; pass counts, not differences")
         return cls(j, h, n)
 
-    def subset(self, mask) -> Patterns:
+    def subset(self, mask: np.ndarray) -> Patterns:
         return Patterns(self.j[mask], self.h[mask], self.n[mask])
 
     @property
@@ -94,7 +96,7 @@ def confusion(p: Patterns) -> np.ndarray:
     return c
 
 
-def _weighted_labels(c: np.ndarray):
+def _weighted_labels(c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows, cols = np.nonzero(c)
     return rows, cols, c[rows, cols]
 
@@ -157,14 +159,14 @@ def _percentile(reps: np.ndarray) -> tuple[float | None, float | None]:
     return float(lo), float(hi)
 
 
-def _boot_stat(value, reps, n: int, reason: str) -> Statistic:
+def _boot_stat(value: float | None, reps: np.ndarray, n: int, reason: str) -> Statistic:
     if value is None or not np.isfinite(value):
         return Statistic.not_computable(reason, n)
     lo, hi = _percentile(reps)
     return Statistic(float(value), lo, hi, n, method="bootstrap over comparisons (percentile)")
 
 
-def majority_metrics(p: Patterns, *, n_boot: int, seed: int) -> dict:
+def majority_metrics(p: Patterns, *, n_boot: int, seed: int) -> dict[str, Any]:
     """accuracy / macro F1 / Cohen's kappa vs the strict human majority, and the confusion matrix."""
     maj = p.subset(p.majority >= 0)
     c = confusion(maj)
@@ -201,7 +203,7 @@ def majority_metrics(p: Patterns, *, n_boot: int, seed: int) -> dict:
     }
 
 
-def _confusion_dict(c: np.ndarray) -> dict:
+def _confusion_dict(c: np.ndarray) -> dict[str, Any]:
     """``{majority label: {judge label: n}}``."""
     return {m: {lab: int(c[i, k]) for k, lab in enumerate(LABELS)} for i, m in enumerate(LABELS)}
 
@@ -217,7 +219,7 @@ def _ratio(num: np.ndarray, den: np.ndarray, p: Patterns, w: np.ndarray, n: int,
     return _boot_stat(float(p.n @ num) / total, reps, n, reason)
 
 
-def mtbench_agreement(p: Patterns, *, n_boot: int, seed: int) -> dict:
+def mtbench_agreement(p: Patterns, *, n_boot: int, seed: int) -> dict[str, Any]:
     """MT-Bench judge-human and human-human agreement, with and without ties (module docstring).
 
     ``n`` of each statistic = the verdict pairs it compares."""
@@ -243,12 +245,12 @@ def mtbench_agreement(p: Patterns, *, n_boot: int, seed: int) -> dict:
             "fewer than two non-tie human verdicts on every judged comparison",
         ),
     }
-    out = {k: _ratio(num, den, p, w, int(p.n @ den), why) for k, (num, den, why) in parts.items()}
+    out: dict[str, Any] = {k: _ratio(num, den, p, w, int(p.n @ den), why) for k, (num, den, why) in parts.items()}
     out["n_comparisons_with_humans"] = int(p.n.sum())
     return out
 
 
-def by_contested(p: Patterns, *, n_boot: int, seed: int) -> dict:
+def by_contested(p: Patterns, *, n_boot: int, seed: int) -> dict[str, Any]:
     """accuracy_vs_majority (Wilson) and agreement_with_ties (bootstrap) on unanimous vs split items."""
     out = {}
     kind = p.contested
@@ -276,7 +278,7 @@ class OrderPatterns:
     n: np.ndarray
 
     @classmethod
-    def from_rows(cls, rows: list[dict]) -> OrderPatterns:
+    def from_rows(cls, rows: list[dict[str, Any]]) -> OrderPatterns:
         """From ``{pref_a_first, pref_b_first, h_a, h_b, h_tie, n}`` rows (judges/order_patterns)."""
         idx = {lab: i for i, lab in enumerate(LABELS)}
         for r in rows:
@@ -297,7 +299,7 @@ class OrderPatterns:
         return Patterns(np.eye(3)[verdict].reshape(-1, 3), self.h, self.n)
 
 
-def position_metrics(o: OrderPatterns) -> dict:
+def position_metrics(o: OrderPatterns) -> dict[str, Any]:
     """Consistency of the two orders (Zheng et al. 2023, Table 2), Wilson intervals over comparisons.
 
     position_consistency = share of comparisons whose two verdicts agree; p_biased_first = share

@@ -113,9 +113,9 @@ def run_judge(
     if options.mode == "pairwise":
         orders = ["A", "B"] if options.both_orders else ["A"]
         pending = store.rows("judges/pending_pairwise", {**key, "orders": orders})
-        n_untexted = store.one("judges/count_untexted", {"batch_id": batch_id})["n"]
+        n_untexted = store.first("judges/count_untexted", {"batch_id": batch_id})["n"]
     else:
-        if store.one("judges/count_rated_items", {"batch_id": batch_id})["n"]:
+        if store.first("judges/count_rated_items", {"batch_id": batch_id})["n"]:
             source = "ratings"
         pending = store.rows("judges/pending_single", {**key, "source": source, "aspect": aspect})
         n_untexted = 0
@@ -170,7 +170,7 @@ def run_judge(
     n_stored = _materialise(
         store, batch_id, file_id, annotator_id, endpoint.model, template, options.mode, aspect, source
     )
-    s = store.one("judges/run_summary", {**key, "mode": options.mode, "aspect": aspect})
+    s = store.first("judges/run_summary", {**key, "mode": options.mode, "aspect": aspect})
     result = RunResult(
         batch_id,
         annotator_id,
@@ -212,7 +212,7 @@ def _run_file(
     row = store.one("judges/run_file", {"batch_id": batch_id, "file_name": name})
     if row:
         return row["file_id"]
-    file_id = store.one("ingest/next_file_id")["file_id"]
+    file_id = store.first("ingest/next_file_id")["file_id"]
     store.execute(
         "ingest/insert_file",
         {
@@ -291,7 +291,7 @@ def _call_row(reply: Reply, task: dict, options: RunOptions, aspect: str, price_
         return row
     if options.mode == "pairwise":
         p = parse_pairwise(reply.text)
-        if p.ok:
+        if p.ok and p.preference is not None:
             row.update(parsed=True, preference=to_original(p.preference, task["shown_first"]), strength=p.strength)
     else:
         p = parse_score(reply.text, *options.scale)
@@ -324,12 +324,12 @@ def _materialise(
         if mode == "pairwise":
             store.execute("judges/delete_run_verdicts", {"file_id": file_id})
             store.execute("judges/insert_run_verdicts", p)
-            n = store.one("ingest/count_file_pairwise", {"file_id": file_id})["n"]
+            n = store.first("ingest/count_file_pairwise", {"file_id": file_id})["n"]
         else:
             store.execute("judges/delete_run_ratings", {"file_id": file_id})
             store.execute("judges/insert_run_ratings", {**p, "aspect": aspect, "source": source})
-            n = store.one("ingest/count_file_rating", {"file_id": file_id})["n"]
-        calls = store.one(
+            n = store.first("ingest/count_file_rating", {"file_id": file_id})["n"]
+        calls = store.first(
             "judges/run_summary",
             {"batch_id": batch_id, "mode": mode, "model": model, "template_sha256": template.sha256, "aspect": aspect},
         )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
-def win_matrix(ix, iy, n_x, n_y, n_tie, k: int) -> np.ndarray:
+def win_matrix(ix: ArrayLike, iy: ArrayLike, n_x: ArrayLike, n_y: ArrayLike, n_tie: ArrayLike, k: int) -> np.ndarray:
     """W[i, j] = wins of model i over model j, a tie counting as half a win for each side.
 
     ix, iy: model indices (0..k-1) of each aggregated row; n_x, n_y, n_tie: that row's counts
@@ -41,7 +42,7 @@ def strongly_connected(w: np.ndarray) -> np.ndarray:
     reach = a | np.eye(k, dtype=bool)
     for _ in range(int(np.ceil(np.log2(max(k, 2)))) + 1):
         reach = reach | (np.einsum("...ij,...jk->...ik", reach.astype(np.int64), reach.astype(np.int64)) > 0)
-    return reach.all(axis=(-1, -2))
+    return np.asarray(reach.all(axis=(-1, -2)))
 
 
 def bradley_terry(w: np.ndarray, *, max_iter: int = 10_000, tol: float = 1e-10) -> np.ndarray:

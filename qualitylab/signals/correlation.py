@@ -7,6 +7,7 @@ million verdicts cost what a 7 x 4 table costs.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..intervals import Z95
 from ..results import Statistic
@@ -17,7 +18,7 @@ FIELLER_KENDALL = 0.437
 FIELLER_SPEARMAN = 1.06
 
 
-def _table(x, y, n) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _table(x: ArrayLike, y: ArrayLike, n: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     n = np.asarray(n, dtype=float)
@@ -35,7 +36,7 @@ def _table(x, y, n) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return xs, ys, t
 
 
-def kendall_tau_b_table(x, y, n) -> tuple[float, float]:
+def kendall_tau_b_table(x: ArrayLike, y: ArrayLike, n: ArrayLike) -> tuple[float, float]:
     """Kendall's tau-b of a contingency table given as cells (x value, y value, count).
 
     tau_b = (P - Q) / sqrt((n0 - n1)(n0 - n2)), where P and Q are the numbers of concordant and
@@ -70,7 +71,7 @@ def kendall_tau_b_table(x, y, n) -> tuple[float, float]:
     return (float((p - q) / denom) if denom > 0 else float("nan")), float(total)
 
 
-def spearman_table(x, y, n) -> tuple[float, float]:
+def spearman_table(x: ArrayLike, y: ArrayLike, n: ArrayLike) -> tuple[float, float]:
     """Spearman's rho of a contingency table given as cells (x value, y value, count).
 
     rho = Pearson correlation of the mid-ranks of x and y (ties get the mean of the ranks they span),
@@ -109,7 +110,7 @@ def fisher_z_interval(r: float, n: float, variance_factor: float, extra: float) 
     return float(np.tanh(z - half)), float(np.tanh(z + half))
 
 
-def rank_correlations(x, y, n, *, what: str) -> dict[str, Statistic]:
+def rank_correlations(x: ArrayLike, y: ArrayLike, n: ArrayLike, *, what: str) -> dict[str, Statistic]:
     """``{kendall_tau_b, spearman}`` Statistics of a (x, y, count) table with Fisher-z intervals."""
     out = {}
     for name, fn, c, extra in (

@@ -244,7 +244,7 @@ def compute_cost(
         m, eff, spread, per = _needed(key[2], full[k][None, :], confidence, power)
         point[key] = (float(m[0]), float(eff[0]), float(per[0]))
         spreads[key] = float(spread[0])
-    boot = {key: [] for key in ev}
+    boot: dict[Any, list[Any]] = {key: [] for key in ev}
     for counts in bootstrap_counts(n_clusters, n_boot, seed):
         sums = np.asarray(feats @ counts.T).T.reshape(len(counts), len(keys), N_FEATURES)
         for k, key in enumerate(keys):
@@ -272,14 +272,16 @@ def compute_cost(
         row["power_curve"] = power_curve(
             eff, spreads[(i, j, sig)], per_prompt, s.value if s is not None and s.ok else None, confidence
         )
-        if s is not None and s.ok:
+        if s is not None and s.value is not None:
             h_pt = m_pt * per_prompt * s.value / 3600
             h_b = items_b * s.value / 3600
             row["hours_needed"] = _interval(h_pt, h_b, n_pr, "hours")
             hours_point.setdefault((i, j), {})[sig] = h_pt
             hours_boot.setdefault((i, j), {})[sig] = h_b
         else:
-            row["hours_needed"] = Statistic.not_computable(s.reason if s is not None else f"no seconds for {sig}")
+            row["hours_needed"] = Statistic.not_computable(
+                (s.reason if s is not None else None) or f"no seconds for {sig}"
+            )
         pairs.append(row)
     return CostOfSignal(confidence, power, sec, pairs, _better_buy(data, pairs, hours_point, hours_boot), method)
 
@@ -293,7 +295,8 @@ def _better_buy(data, pairs, hours_point, hours_boot) -> dict[str, Any]:
             "a model pair and annotation times (seconds)",
         }
     direction = {(r["model_x"], r["model_y"], r["signal"]): r["favours"] for r in pairs}
-    common, opposed = [], []
+    common: list[Any] = []
+    opposed: list[Any] = []
     for (i, j), h in hours_point.items():
         if set(signals) <= set(h):
             fav = {direction[(data.models[i], data.models[j], s)] for s in signals}

@@ -232,7 +232,7 @@ def compute_leaderboard(data: SignalData, *, n_boot: int, seed: int) -> Leaderbo
                     method="percentile bootstrap by prompt_id; difference x - y",
                 )
                 entry[f"{sig}_diff"] = st
-                if st.ci95_low is not None and (st.ci95_low > 0 or st.ci95_high < 0):
+                if st.ci95_low is not None and st.ci95_high is not None and (st.ci95_low > 0 or st.ci95_high < 0):
                     direction[sig] = 1 if st.ci95_low > 0 else -1
             entry["better_by"] = {sig: (data.models[i] if s > 0 else data.models[j]) for sig, s in direction.items()}
             opposed = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..intervals import wilson
 from ..results import Statistic
@@ -42,20 +43,20 @@ def clustered_proportion_from_sums(
     return Statistic(float(p), float(lo), float(hi), int(round(n)), method=method)
 
 
-def clustered_proportion(k, n, *, what: str, unit: str) -> Statistic:
+def clustered_proportion(k: ArrayLike, n: ArrayLike, *, what: str, unit: str) -> Statistic:
     """:func:`clustered_proportion_from_sums` from per-cluster arrays k (successes) and n (trials)."""
-    k = np.asarray(k, dtype=float)
-    n = np.asarray(n, dtype=float)
-    if k.shape != n.shape or np.any(k < 0) or np.any(k > n):
+    ka = np.asarray(k, dtype=float)
+    na = np.asarray(n, dtype=float)
+    if ka.shape != na.shape or np.any(ka < 0) or np.any(ka > na):
         raise ValueError("k and n must be arrays of the same length with 0 <= k <= n per cluster")
-    keep = n > 0
-    k, n = k[keep], n[keep]
+    keep = na > 0
+    ka, na = ka[keep], na[keep]
     return clustered_proportion_from_sums(
-        float(k.sum()),
-        float(n.sum()),
-        float((k * k).sum()),
-        float((n * n).sum()),
-        float((k * n).sum()),
+        float(ka.sum()),
+        float(na.sum()),
+        float((ka * ka).sum()),
+        float((na * na).sum()),
+        float((ka * na).sum()),
         int(keep.sum()),
         what=what,
         unit=unit,
@@ -82,7 +83,7 @@ def bootstrap_counts(n_clusters: int, n_boot: int, seed: int) -> Iterator[np.nda
         done += b
 
 
-def percentile_interval(samples, point: float, n: int, *, method: str, min_ok: float = 0.9) -> Statistic:
+def percentile_interval(samples: ArrayLike, point: float, n: int, *, method: str, min_ok: float = 0.9) -> Statistic:
     """A Statistic with the 2.5th and 97.5th percentiles of finite bootstrap samples.
 
     When fewer than ``min_ok`` of the replicates are finite (e.g. a model won none of its games in

@@ -55,7 +55,7 @@ def _coverage(ctx: ReportContext) -> dict[str, int]:
     p = _params(ctx)
     return ctx.memo(
         f"signals.coverage.{p['annotator_kind']}",
-        lambda: {k: int(v) for k, v in ctx.store.one("signals/coverage", p).items()},
+        lambda: {k: int(v) for k, v in ctx.store.first("signals/coverage", p).items()},
     )
 
 
@@ -162,7 +162,7 @@ def leaderboard(ctx: ReportContext) -> Leaderboard:
 def strength(ctx: ReportContext) -> StrengthResult:
     p = _params(ctx)
     return strength_summary(
-        ctx.store.one("signals/strength_agreement", p), ctx.store.rows("signals/strength_by_annotator", p)
+        ctx.store.first("signals/strength_agreement", p), ctx.store.rows("signals/strength_by_annotator", p)
     )
 
 

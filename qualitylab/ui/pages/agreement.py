@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from qualitylab.results import Statistic
 from qualitylab.ui import data, widgets
 
 READINGS = {
@@ -30,7 +31,7 @@ LABELS = {
 }
 
 
-def _coefficients(sa) -> list[tuple[str, str, object]]:
+def _coefficients(sa) -> list[tuple[str, str, Statistic]]:
     """(key, label, Statistic) in display order: raw agreement first, then chance-corrected."""
     out = [("percent_agreement", LABELS["percent_agreement"], sa.percent_agreement)]
     alpha = sa.krippendorff_alpha

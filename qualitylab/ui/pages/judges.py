@@ -136,11 +136,11 @@ def render() -> None:
         f"{j.n_verdicts:,} verdicts on {j.n_comparisons:,} comparisons; {j.n_majority_comparisons:,} "
         f"with a strict human majority; {j.n_both_orders:,} judged in both orders."
     )
-    cols = st.columns(3)
+    cols = list(st.columns(3))
     for col, key in zip(cols, ("accuracy_vs_majority", "cohen_kappa_vs_majority", "macro_f1_vs_majority"), strict=True):
         with col:
             widgets.statistic(key, getattr(j, key), READINGS[key])
-    cols = st.columns(3)
+    cols = list(st.columns(3))
     for col, key in zip(
         cols, ("agreement_with_ties", "human_agreement_with_ties", "agreement_without_ties"), strict=True
     ):
@@ -151,7 +151,7 @@ def render() -> None:
     st.plotly_chart(confusion_chart(j.confusion), width="stretch")
 
     st.subheader("Position")
-    cols = st.columns(3)
+    cols = list(st.columns(3))
     with cols[0]:
         widgets.statistic("position_consistency", j.position_consistency, READINGS["position_consistency"])
     with cols[1]:
@@ -171,7 +171,7 @@ def render() -> None:
     widgets.table(pos, f"position_{a}")
 
     st.subheader("Length")
-    cols = st.columns(2)
+    cols = list(st.columns(2))
     with cols[0]:
         widgets.statistic("judge p_prefer_longer", j.p_prefer_longer, READINGS["p_prefer_longer"])
     with cols[1]:

@@ -315,7 +315,7 @@ def render() -> None:
                 + " — beyond the 95% intervals."
             )
         corr = lb.rank_correlation.get("pairwise_vs_ratings")
-        cols = st.columns(3)
+        cols = list(st.columns(3))
         for c, (key, label) in zip(
             cols,
             (
@@ -336,7 +336,7 @@ def render() -> None:
         widgets.table(_models_frame(lb), "leaderboards")
 
     st.header("Ratings vs preferences")
-    cols = st.columns(4)
+    cols = list(st.columns(4))
     w = rv.within_task
     with cols[0]:
         widgets.statistic(
@@ -410,7 +410,7 @@ def render() -> None:
         )
 
     st.header("Preference strength")
-    cols = st.columns(4)
+    cols = list(st.columns(4))
     for c, (label, s, reading) in zip(
         cols,
         (
