@@ -35,6 +35,57 @@ def proportion(k: int, n: int, *, what: str = "proportion") -> Statistic:
     return Statistic(k / n, lo, hi, n, method="wilson")
 
 
+def clustered_proportion(
+    successes: ArrayLike, trials: ArrayLike, counts: ArrayLike | None = None, *, what: str = "proportion"
+) -> Statistic:
+    """A proportion pooled over clusters (e.g. a judge's two verdicts on one comparison), with a
+    Wilson interval on the cluster design's effective sample size.
+
+    ``successes`` / ``trials`` (C,): per cluster pattern, the successes and trials of one cluster;
+    ``counts`` (C,): clusters showing that pattern (default 1 each). p = sum y / sum m. Variance of
+    the ratio estimator with clusters as the independent units (no small-sample factor):
+    var = sum_c (y_c - p m_c)^2 / (sum m)^2; effective n = p (1 - p) / var (Kish's design effect
+    n / deff), capped at the trials; at p = 0 or 1 (var = 0) the effective n is the number of
+    clusters (each cluster counted once), and with 0 < p < 1 and var = 0 it is the trials. The
+    Wilson interval of p at that n follows Korn & Graubard (1998, Survey Methodology 24) with
+    Wilson's score form in place of Clopper-Pearson. With one
+    trial per cluster this is exactly :func:`proportion`.
+    """
+    y = np.asarray(successes, dtype=float)
+    m = np.asarray(trials, dtype=float)
+    w = np.ones_like(y) if counts is None else np.asarray(counts, dtype=float)
+    if y.shape != m.shape or w.shape != y.shape or y.ndim != 1:
+        raise ValueError("successes, trials and counts must be 1-d arrays of one length (one per cluster pattern)")
+    if (y < 0).any() or (y > m).any() or (w < 0).any():
+        raise ValueError("need 0 <= successes <= trials per cluster and counts >= 0")
+    n = float(w @ m)
+    if n == 0:
+        return Statistic.not_computable(f"no observations for {what}")
+    k = float(w @ y)
+    p = k / n
+    n_clusters = float(w[m > 0].sum())
+    var = float(w @ (y - p * m) ** 2) / n**2
+    if var > 0:
+        n_eff = min(n, p * (1 - p) / var)
+    else:  # no variation between clusters: all-or-none outcomes count each cluster once
+        n_eff = n if 0 < p < 1 else n_clusters
+    lo, hi = wilson_fraction(p, n_eff)
+    method = "wilson" if np.all(m[w > 0] <= 1) else f"wilson on the cluster effective n ({n_eff:.1f} of {n:.0f})"
+    return Statistic(p, lo, hi, int(round(n)), method=method)
+
+
+def wilson_fraction(p: float, n: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a proportion p observed on a (possibly fractional) effective n."""
+    if n <= 0:
+        return (float("nan"), float("nan"))
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    lo = 0.0 if p <= 0 else max(0.0, centre - half)
+    hi = 1.0 if p >= 1 else min(1.0, centre + half)
+    return (float(lo), float(hi))
+
+
 def binomial_p(k: int, n: int, p0: float = 0.5) -> float | None:
     """Two-sided exact binomial test p-value against p0 (scipy.stats.binomtest); None when n == 0."""
     return binomial_p_many([k], [n], p0)[0]

@@ -76,6 +76,12 @@ class FakeJudge:
             return 401, f"bad key {auth}", 0
         elif b == "single":
             text = f"Rating: [[{min(10, len(user) % 10 + 1)}]]"
+        elif b == "never-a-verdict":
+            text = "I would rather not say."
+        elif b == "prometheus-relative":  # Prometheus 2's relative format, preferring the longer response
+            text = "Feedback: Response A is ... [RESULT] " + ("A" if len(first) > len(second) else "B")
+        elif b == "prometheus-absolute":
+            text = f"Feedback: the response is fine. [RESULT] {len(user) % 5 + 1}"
         else:
             raise AssertionError(b)
         return (

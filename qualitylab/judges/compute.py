@@ -29,6 +29,9 @@ class JudgeResult:
     accuracy_vs_majority: Statistic
     macro_f1_vs_majority: Statistic
     cohen_kappa_vs_majority: Statistic
+    gwet_ac1_vs_majority: Statistic
+    macro_precision_vs_majority: Statistic
+    macro_recall_vs_majority: Statistic
     confusion: dict[str, dict[str, int]]
     agreement_with_ties: Statistic
     agreement_without_ties: Statistic
@@ -46,16 +49,24 @@ class JudgeResult:
     by_contested: dict[str, dict[str, Any]]
     unparsed: dict[str, Any]
     ratings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reason: str | None = None  # why no verdict metric is computable (a judge with no parsed verdict)
     definitions: dict[str, str] = field(default_factory=dict)
 
 
 DEFINITIONS = {
     "majority": "strict human majority: the label given by more than half of the comparison's human "
     "verdicts (tie is a label); comparisons without one are left out of *_vs_majority",
-    "accuracy_vs_majority": "share of the judge's verdicts (both orders count) equal to the majority; Wilson",
+    "accuracy_vs_majority": "share of the judge's verdicts (both orders count) equal to the majority; Wilson, "
+    "on the effective sample size of comparisons as clusters when a comparison holds two verdicts (both orders)",
     "cohen_kappa_vs_majority": "Cohen's kappa of judge verdict vs majority (sklearn on the confusion "
     "matrix); 95% percentile bootstrap over comparisons",
     "macro_f1_vs_majority": "macro F1 over the labels present, majority as truth (sklearn); bootstrap",
+    "macro_precision_vs_majority": "macro precision over the labels present, majority as truth (sklearn); bootstrap",
+    "macro_recall_vs_majority": "macro recall over the labels present, majority as truth (sklearn); bootstrap",
+    "gwet_ac1_vs_majority": "Gwet's AC1 of judge vs majority as two raters (the agreement area's gwet_ac), over "
+    "the labels present; 95% percentile bootstrap over comparisons",
+    "clusters": "both orders are one item: every bootstrap resamples comparisons, and pooled proportions "
+    "(accuracy, p_unparsed) use the comparisons as clusters",
     "agreement_with_ties": "MT-Bench: every judge verdict paired with every human verdict on the same "
     "comparison, share of equal pairs; bootstrap over comparisons",
     "agreement_without_ties": "the same with pairs where either side says tie dropped",
@@ -111,6 +122,7 @@ def judge_results(
         return {}
     patterns = _group(store.rows("judges/patterns", p))
     orders = _group(store.rows("judges/order_patterns", p))
+    outputs = _group(store.rows("judges/output_patterns", p))
     calls: dict[Any, Any] = {}
     for r in store.rows("judges/unparsed_calls", p):
         c = calls.setdefault(r["annotator_id"], {"n_calls": 0, "n_unparsed": 0, "n_failed": 0})
@@ -148,6 +160,9 @@ def judge_results(
             accuracy_vs_majority=maj["accuracy_vs_majority"],
             macro_f1_vs_majority=maj["macro_f1_vs_majority"],
             cohen_kappa_vs_majority=maj["cohen_kappa_vs_majority"],
+            gwet_ac1_vs_majority=maj["gwet_ac1_vs_majority"],
+            macro_precision_vs_majority=maj["macro_precision_vs_majority"],
+            macro_recall_vs_majority=maj["macro_recall_vs_majority"],
             confusion=maj["confusion"],
             agreement_with_ties=agr["agreement_with_ties"],
             agreement_without_ties=agr["agreement_without_ties"],
@@ -174,12 +189,42 @@ def judge_results(
                 "n_failed_calls": c["n_failed"],
                 "n_quarantined_ingest": n_q,
                 "n_unparsed": n_unparsed,
-                "p_unparsed": proportion(n_unparsed, n_unparsed + int(j["n_verdicts"]), what="judge outputs"),
+                "p_unparsed": _p_unparsed(outputs.get(a, []), n_q, n_unparsed, int(j["n_verdicts"])),
             },
             ratings={r["aspect"]: rating_agreement(r) for r in ratings.get(a, [])},
+            reason=_no_verdicts_reason(int(j["n_verdicts"]), c, n_q, bool(ratings.get(a))),
             definitions=DEFINITIONS,
         )
     return out
+
+
+def _no_verdicts_reason(n_verdicts: int, calls: dict, n_quarantined: int, has_ratings: bool) -> str | None:
+    """Why nothing can be computed for a judge with no stored verdict (None when it has some)."""
+    if n_verdicts or has_ratings:
+        return None
+    parts = []
+    if calls["n_unparsed"]:
+        parts.append(f"{calls['n_unparsed']} output(s) unparsed")
+    if calls["n_failed"]:
+        parts.append(f"{calls['n_failed']} call(s) failed beyond retries")
+    if n_quarantined:
+        parts.append(f"{n_quarantined} row(s) quarantined at ingest")
+    what = ", ".join(parts) or "no output"
+    return f"not computable: the judge has no parsed verdict in this batch ({what})"
+
+
+def _p_unparsed(patterns: list[dict], n_quarantined: int, n_unparsed: int, n_verdicts: int) -> Statistic:
+    """Unparsed share of the judge's outputs, clustered by comparison (both orders are one item);
+    quarantined rows, whose comparison is not recorded, count as clusters of one."""
+    from ..intervals import clustered_proportion
+
+    y = [int(r["n_unparsed"]) for r in patterns] + [1]
+    m = [int(r["n_outputs"]) for r in patterns] + [1]
+    w = [int(r["n"]) for r in patterns] + [n_quarantined]
+    if sum(a * b for a, b in zip(m, w, strict=True)) != n_unparsed + n_verdicts:
+        # outputs the patterns cannot place (e.g. verdicts of a run whose cache was removed): unclustered
+        return proportion(n_unparsed, n_unparsed + n_verdicts, what="judge outputs")
+    return clustered_proportion(y, m, w, what="judge outputs")
 
 
 def rating_agreement(row: dict) -> dict[str, Any]:

@@ -15,8 +15,20 @@ Symbols: for a comparison, j = (j_a, j_b, j_tie), h = (h_a, h_b, h_tie), |h| = h
 - accuracy_vs_majority = trace(C) / sum(C), Wilson 95% interval over the sum(C) verdicts.
 - cohen_kappa_vs_majority = (p_o - p_e) / (1 - p_e) on C (sklearn ``cohen_kappa_score`` with the
   cells as sample weights); macro_f1_vs_majority = the mean over labels of 2 P R / (P + R)
-  (sklearn ``f1_score(average="macro")``, labels = those present in C's rows or columns).
-  95% percentile bootstrap over comparisons (multinomial over patterns, seeded).
+  (sklearn ``f1_score(average="macro")``, labels = those present in C's rows or columns);
+  macro_precision_vs_majority / macro_recall_vs_majority = the mean over the same labels of
+  P_l = C[l, l] / sum_m C[m, l] and R_l = C[l, l] / sum_l' C[l, l'] (sklearn ``precision_score`` /
+  ``recall_score``, ``average="macro"``, ``zero_division=0``).
+- gwet_ac1_vs_majority: Gwet's AC1 between the judge and the majority as two raters, computed by
+  the agreement area's :func:`qualitylab.agreement.coefficients.gwet_ac` on the verdicts of C
+  (each verdict an item rated once by the judge and once by the majority), over the labels present
+  in C (q = their number; a batch that never uses tie is scored on A/B).
+  95% percentile bootstrap over comparisons (multinomial over patterns, seeded) for kappa, F1,
+  precision, recall and AC1: a comparison is the resampled unit, so a judge's two verdicts on one
+  comparison (both orders) move together.
+- accuracy_vs_majority's interval: Wilson; when some comparison holds more than one judge verdict
+  (both orders pooled), Wilson on the cluster effective sample size
+  (:func:`qualitylab.intervals.clustered_proportion`, clusters = comparisons).
 - MT-Bench agreement (Zheng et al. 2023, "Judging LLM-as-a-Judge", section 4.2): every judge
   verdict paired with every human verdict on the same comparison;
   agreement_with_ties = sum(j . h) / sum(|j| |h|);
@@ -39,7 +51,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..intervals import proportion
+from ..intervals import clustered_proportion, proportion
 from ..results import Statistic
 
 LABELS = ("A", "B", "tie")
@@ -124,6 +136,59 @@ def macro_f1_point(c: np.ndarray) -> float | None:
     return float(f1_score(y_true, y_pred, average="macro", sample_weight=w, zero_division=0))
 
 
+def macro_precision_recall_point(c: np.ndarray) -> tuple[float | None, float | None]:
+    """Macro precision and recall (sklearn precision_score / recall_score, average='macro')."""
+    from sklearn.metrics import precision_score, recall_score
+
+    y_true, y_pred, w = _weighted_labels(c)
+    if w.sum() == 0:
+        return None, None
+    kw = dict(average="macro", sample_weight=w, zero_division=0)
+    return float(precision_score(y_true, y_pred, **kw)), float(recall_score(y_true, y_pred, **kw))
+
+
+def macro_precision_recall_stack(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Macro precision and recall of a stack of confusion matrices (B, 3, 3), vectorised; same
+    definitions as sklearn (labels present in a matrix's rows or columns; 0 where undefined)."""
+    tp = np.diagonal(c, axis1=1, axis2=2)
+    support, predicted = c.sum(2), c.sum(1)
+    present = (support + predicted) > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prec = np.where(predicted > 0, tp / np.where(predicted > 0, predicted, 1), 0.0)
+        rec = np.where(support > 0, tp / np.where(support > 0, support, 1), 0.0)
+    k = np.maximum(present.sum(1), 1)
+    return (prec * present).sum(1) / k, (rec * present).sum(1) / k
+
+
+def ac1_point(c: np.ndarray) -> Statistic:
+    """Gwet's AC1 of judge vs majority from the confusion matrix, by the agreement area's gwet_ac
+    over the labels present (see the module docstring)."""
+    from ..agreement.coefficients import ValuePatterns, gwet_ac
+
+    present = np.flatnonzero((c.sum(0) + c.sum(1)) > 0)
+    if present.size < 2:
+        return Statistic.not_computable("the judge and the majority used one and the same label only")
+    q = present.size
+    cells = [(i, j) for i in range(q) for j in range(q)]
+    counts = np.zeros((len(cells), q))
+    for row, (i, j) in enumerate(cells):
+        counts[row, i] += 1
+        counts[row, j] += 1
+    sub = c[np.ix_(present, present)]
+    weights = np.array([sub[i, j] for i, j in cells], dtype=float)
+    return gwet_ac(ValuePatterns(np.arange(q, dtype=float), counts, weights))
+
+
+def ac1_stack(c: np.ndarray) -> np.ndarray:
+    """AC1 of each confusion matrix of a stack (B, 3, 3) (nan where undefined)."""
+    out = np.full(len(c), np.nan)
+    for b, cb in enumerate(c):
+        s = ac1_point(cb)
+        if s.value is not None:
+            out[b] = s.value
+    return out
+
+
 def macro_f1_stack(c: np.ndarray) -> np.ndarray:
     """Macro F1 of a stack of confusion matrices (B, 3, 3), vectorised; same definition as sklearn."""
     tp = np.diagonal(c, axis1=1, axis2=2)
@@ -166,22 +231,37 @@ def _boot_stat(value: float | None, reps: np.ndarray, n: int, reason: str) -> St
     return Statistic(float(value), lo, hi, n, method="bootstrap over comparisons (percentile)")
 
 
+MAJORITY_KEYS = (
+    "accuracy_vs_majority",
+    "macro_f1_vs_majority",
+    "macro_precision_vs_majority",
+    "macro_recall_vs_majority",
+    "cohen_kappa_vs_majority",
+    "gwet_ac1_vs_majority",
+)
+
+
+def accuracy(p: Patterns) -> Statistic:
+    """Share of the judge's verdicts equal to the strict majority; clustered by comparison when a
+    comparison holds more than one judge verdict (module docstring)."""
+    maj = p.subset(p.majority >= 0)
+    m = maj.majority
+    hits = maj.j[np.arange(len(m)), m] if len(m) else np.zeros(0)
+    return clustered_proportion(hits, maj.j.sum(1), maj.n, what="accuracy vs majority")
+
+
 def majority_metrics(p: Patterns, *, n_boot: int, seed: int) -> dict[str, Any]:
-    """accuracy / macro F1 / Cohen's kappa vs the strict human majority, and the confusion matrix."""
+    """accuracy / macro F1, precision, recall / Cohen's kappa / Gwet's AC1 vs the strict human
+    majority, and the confusion matrix."""
     maj = p.subset(p.majority >= 0)
     c = confusion(maj)
     n_verdicts = int(c.sum())
     n_items = int(maj.n.sum())
     if n_verdicts == 0:
         why = "no comparison with both judge verdicts and a strict human majority"
-        none = Statistic.not_computable(why)
-        return {
-            "accuracy_vs_majority": none,
-            "macro_f1_vs_majority": none,
-            "cohen_kappa_vs_majority": none,
-            "confusion": _confusion_dict(c),
-            "n_majority_comparisons": 0,
-        }
+        out: dict[str, Any] = {k: Statistic.not_computable(why) for k in MAJORITY_KEYS}
+        out.update(confusion=_confusion_dict(c), n_majority_comparisons=0)
+        return out
     w = resample(maj, n_boot, seed)
     m = maj.majority
     stack = np.zeros((len(w), 3, 3))
@@ -189,14 +269,23 @@ def majority_metrics(p: Patterns, *, n_boot: int, seed: int) -> dict[str, Any]:
         sel = m == k
         stack[:, k, :] = w[:, sel] @ maj.j[sel]
     kappa = kappa_point(c)
+    prec, rec = macro_precision_recall_point(c)
+    prec_b, rec_b = macro_precision_recall_stack(stack)
+    ac1 = ac1_point(c)
+    one_label = "the judge and the majority used one and the same label only"
     return {
-        "accuracy_vs_majority": proportion(int(np.trace(c)), n_verdicts, what="accuracy vs majority"),
+        "accuracy_vs_majority": accuracy(p),
         "macro_f1_vs_majority": _boot_stat(macro_f1_point(c), macro_f1_stack(stack), n_verdicts, "no verdicts"),
+        "macro_precision_vs_majority": _boot_stat(prec, prec_b, n_verdicts, "no verdicts"),
+        "macro_recall_vs_majority": _boot_stat(rec, rec_b, n_verdicts, "no verdicts"),
         "cohen_kappa_vs_majority": _boot_stat(
             kappa,
             kappa_stack(stack) if len(stack) else np.array([]),
             n_verdicts,
-            "kappa undefined: the judge and the majority used one and the same label only",
+            "kappa undefined: " + one_label,
+        ),
+        "gwet_ac1_vs_majority": _boot_stat(
+            ac1.value, ac1_stack(stack), n_verdicts, ac1.reason or "AC1 undefined: " + one_label
         ),
         "confusion": _confusion_dict(c),
         "n_majority_comparisons": n_items,
@@ -251,16 +340,15 @@ def mtbench_agreement(p: Patterns, *, n_boot: int, seed: int) -> dict[str, Any]:
 
 
 def by_contested(p: Patterns, *, n_boot: int, seed: int) -> dict[str, Any]:
-    """accuracy_vs_majority (Wilson) and agreement_with_ties (bootstrap) on unanimous vs split items."""
+    """accuracy_vs_majority (Wilson, clustered by comparison when pooled) and agreement_with_ties
+    (bootstrap) on unanimous vs split items."""
     out = {}
     kind = p.contested
     for label in ("unanimous", "split"):
         sub = p.subset(kind == label)
-        maj = sub.subset(sub.majority >= 0)
-        c = confusion(maj)
         out[label] = {
             "n_comparisons": int(sub.n.sum()),
-            "accuracy_vs_majority": proportion(int(np.trace(c)), int(c.sum()), what=f"{label} items"),
+            "accuracy_vs_majority": accuracy(sub),
             "agreement_with_ties": mtbench_agreement(sub, n_boot=n_boot, seed=seed)["agreement_with_ties"],
         }
     return out

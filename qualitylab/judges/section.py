@@ -1,5 +1,6 @@
 """Report section ``judges``: ``{annotator_id: JudgeResult}`` (schema: docs/report-json.md,
-definitions: docs/judges.md). An empty dict when the batch has no judge verdicts."""
+definitions: docs/judges.md), an empty dict when the batch has no judge; and ``judge_runs``: every
+``qualitylab judge`` run of the batch (model, template hash, calls, failures, tokens, cost, latency)."""
 
 from __future__ import annotations
 
@@ -37,8 +38,13 @@ def judges_for(ctx):
     return ctx.memo("judges.results", compute)
 
 
+def judge_runs(store, batch_id: str) -> list[dict[str, Any]]:
+    """One row per judge run (queries/judges/runs.sql), latencies in milliseconds."""
+    return store.rows("judges/runs", {"batch_id": batch_id})
+
+
 def _section(ctx) -> dict[str, Any]:
-    return {"judges": judges_for(ctx)}
+    return {"judges": judges_for(ctx), "judge_runs": judge_runs(ctx.store, ctx.batch_id)}
 
 
 REPORT_SECTIONS = [("judges", _section)]

@@ -17,6 +17,10 @@ READINGS = {
     "cohen_kappa_vs_majority": "Agreement with the majority beyond chance: 1 perfect, 0 chance. Thresholds "
     "depend on context.",
     "macro_f1_vs_majority": "Mean F1 over the labels present: low when the judge misses a label (often tie).",
+    "gwet_ac1_vs_majority": "Gwet's AC1 of judge vs majority: like kappa, but less pulled down when one label "
+    "dominates.",
+    "macro_precision_vs_majority": "Mean over labels of: when the judge says it, how often the majority does.",
+    "macro_recall_vs_majority": "Mean over labels of: when the majority says it, how often the judge does.",
     "agreement_with_ties": "MT-Bench: each judge verdict against each human verdict on the same item.",
     "human_agreement_with_ties": "The ceiling: the same rule between two humans on the judge's items.",
     "agreement_without_ties": "The same with pairs where either side says tie dropped.",
@@ -42,7 +46,10 @@ def summary_table(judges: dict) -> pd.DataFrame:
                 "n_comparisons": j.n_comparisons,
                 "accuracy_vs_majority": _fmt(j.accuracy_vs_majority),
                 "cohen_kappa_vs_majority": _fmt(j.cohen_kappa_vs_majority),
+                "gwet_ac1_vs_majority": _fmt(j.gwet_ac1_vs_majority),
                 "macro_f1_vs_majority": _fmt(j.macro_f1_vs_majority),
+                "macro_precision_vs_majority": _fmt(j.macro_precision_vs_majority),
+                "macro_recall_vs_majority": _fmt(j.macro_recall_vs_majority),
                 "agreement_with_ties": _fmt(j.agreement_with_ties),
                 "human_agreement_with_ties": _fmt(j.human_agreement_with_ties),
                 "position_consistency": _fmt(j.position_consistency),
@@ -50,9 +57,33 @@ def summary_table(judges: dict) -> pd.DataFrame:
                 "preferred_slot": j.preferred_slot,
                 "p_prefer_longer": _fmt(j.p_prefer_longer),
                 "n_unparsed": j.unparsed["n_unparsed"],
+                "n_failed_calls": j.unparsed["n_failed_calls"],
+                "reason": j.reason or "",
             }
         )
     return pd.DataFrame(rows)
+
+
+def runs_table(runs: list[dict]) -> pd.DataFrame:
+    """Every ``qualitylab judge`` run of the batch (the report's ``judge_runs``)."""
+    cols = [
+        "annotator_id",
+        "mode",
+        "model",
+        "template",
+        "aspect",
+        "n_calls",
+        "n_parsed",
+        "n_unparsed",
+        "n_failed",
+        "prompt_tokens",
+        "completion_tokens",
+        "cost_usd",
+        "latency_ms_p50",
+        "latency_ms_p95",
+    ]
+    rows = [{**r, "template": r["template_sha256"][:12]} for r in runs]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def agreement_chart(judges: dict) -> go.Figure:
@@ -113,7 +144,17 @@ def render() -> None:
     if not batch_id:
         st.info("Choose a batch in the sidebar.")
         return
-    judges = data.sections(batch_id, "judges")["judges"]
+    sec = data.sections(batch_id, "judges")
+    judges, runs = sec["judges"], sec.get("judge_runs", [])
+    if runs:
+        st.subheader("Judge runs")
+        st.caption(
+            "Every `qualitylab judge` run of this batch: the model, the prompt template's SHA-256 (first 12 "
+            "characters), calls made, outputs parsed / unparsed / failed, tokens, estimated cost (when a price "
+            "was given) and the latency of the calls that returned (p50 / p95, ms). Running a judge stays a "
+            "CLI job: it is long and it writes to the store."
+        )
+        widgets.table(runs_table(runs), "judge_runs")
     if not judges:
         st.info(
             f"Batch {batch_id} holds no judge verdicts. Run an LLM judge over it with "
@@ -132,12 +173,20 @@ def render() -> None:
     a = st.selectbox("Judge", list(judges), key="judge_id")
     j = judges[a]
     st.header(a)
+    if j.reason:
+        st.warning(j.reason)
     st.caption(
         f"{j.n_verdicts:,} verdicts on {j.n_comparisons:,} comparisons; {j.n_majority_comparisons:,} "
         f"with a strict human majority; {j.n_both_orders:,} judged in both orders."
     )
     cols = list(st.columns(3))
-    for col, key in zip(cols, ("accuracy_vs_majority", "cohen_kappa_vs_majority", "macro_f1_vs_majority"), strict=True):
+    for col, key in zip(cols, ("accuracy_vs_majority", "cohen_kappa_vs_majority", "gwet_ac1_vs_majority"), strict=True):
+        with col:
+            widgets.statistic(key, getattr(j, key), READINGS[key])
+    cols = list(st.columns(3))
+    for col, key in zip(
+        cols, ("macro_f1_vs_majority", "macro_precision_vs_majority", "macro_recall_vs_majority"), strict=True
+    ):
         with col:
             widgets.statistic(key, getattr(j, key), READINGS[key])
     cols = list(st.columns(3))
@@ -171,10 +220,10 @@ def render() -> None:
     widgets.table(pos, f"position_{a}")
 
     st.subheader("Length")
-    cols = list(st.columns(2))
-    with cols[0]:
+    left, right = st.columns(2)
+    with left:
         widgets.statistic("judge p_prefer_longer", j.p_prefer_longer, READINGS["p_prefer_longer"])
-    with cols[1]:
+    with right:
         widgets.statistic("humans p_prefer_longer", j.human_p_prefer_longer, "All human verdicts of the batch.")
 
     st.subheader("Unanimous vs split items")
