@@ -36,6 +36,8 @@ def cmd_ingest(args) -> int:
         quarantine=args.quarantine,
         mode=mode,
         progress=_progress,
+        labels=args.labels,
+        scale=args.scale or (),
     )
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -171,6 +173,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--quarantine",
         action="store_true",
         help="store the valid rows and keep the invalid ones, with reasons, in quarantine",
+    )
+    sp.add_argument(
+        "--labels",
+        metavar="A,B|A,B,tie",
+        help="the preference labels the protocol offered (default: inferred, no tie anywhere -> A,B)",
+    )
+    sp.add_argument(
+        "--scale",
+        action="append",
+        metavar="[ASPECT=]LOW-HIGH",
+        help="the score range offered, per rating aspect or for all (repeatable; pairwise files: the strength "
+        "range, e.g. strength=0-3); default: inferred from the delivered values",
     )
     g = sp.add_mutually_exclusive_group()
     g.add_argument("--replace", action="store_true", help="replace the batch's rows of this kind")

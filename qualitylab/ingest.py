@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
+from . import __version__, scales
 from .errors import ConflictError, InvalidInputError, NotFoundError, RowProblem, UsageError
 from .readers import FILE_FORMATS, csv_header, format_from_suffix, iter_csv, iter_jsonl, stage_records
 from .schema import KINDS, Kind, detect_kind, quote_ident
@@ -74,8 +74,15 @@ def ingest(
     quarantine: bool = False,
     mode: str = "new",
     progress: Callable[[str], None] | None = None,
+    labels: str | None = None,
+    scale: Sequence[str] = (),
 ) -> IngestResult:
-    """Ingest ``path`` into ``batch_id``. See the module docstring and README "Ingest"."""
+    """Ingest ``path`` into ``batch_id``. See the module docstring and README "Ingest".
+
+    ``labels`` (``"A,B"`` or ``"A,B,tie"``) and ``scale`` (``["[ASPECT=]LOW-HIGH", ...]``) declare the
+    batch's scale (qualitylab/scales.py); without them a public format's adapter may declare the
+    labels, else the scale is inferred from the delivered rows.
+    """
     path = Path(path)
     if not path.is_file():
         raise NotFoundError("No such file", str(path), "check the path")
@@ -91,13 +98,17 @@ def ingest(
     fmt = (fmt or format_from_suffix(path)).lower()
     if fmt not in FILE_FORMATS and fmt not in ADAPTERS:
         raise UsageError("Unknown format", repr(fmt), f"one of {', '.join(FILE_FORMATS + tuple(ADAPTERS))}")
+    adapter = ADAPTERS.get(fmt)
+    decl = scales.declaration(labels, scale, adapter=fmt, adapter_labels=adapter.labels if adapter else None)
     sha256, size = file_digest(path)
     say = progress or (lambda msg: None)
 
     own = store is None
     store = store or open_store(db)
     try:
-        return _ingest(store, path, batch_id, vendor, delivered_date, kind, fmt, quarantine, mode, sha256, size, say)
+        return _ingest(
+            store, path, batch_id, vendor, delivered_date, kind, fmt, quarantine, mode, sha256, size, say, decl
+        )
     finally:
         store.con.execute("DROP VIEW IF EXISTS _src")
         store.con.execute("DROP VIEW IF EXISTS _file")
@@ -117,7 +128,7 @@ def _parse_date(value) -> dt.date | None:
 
 
 def _ingest(
-    store: Store, path: Path, batch_id: str, vendor, delivered, kind, fmt, quarantine, mode, sha256, size, say
+    store: Store, path: Path, batch_id: str, vendor, delivered, kind, fmt, quarantine, mode, sha256, size, say, decl
 ) -> IngestResult:
     con = store.con
     existing = store.rows("ingest/batch_files", {"batch_id": batch_id})
@@ -211,9 +222,15 @@ def _ingest(
 
         # 3. validate: one row per problem
         say(f"validating {n_rows:,} rows")
-        problems = syntax + [
-            RowProblem(r["source_line"], r["column_name"], r["reason"]) for r in store.rows(f"ingest/validate_{kind}")
-        ]
+        scale_plan, scale_problems = scales.prepare(store, batch_id, kind, decl, mode)
+        problems = (
+            syntax
+            + [
+                RowProblem(r["source_line"], r["column_name"], r["reason"])
+                for r in store.rows(f"ingest/validate_{kind}")
+            ]
+            + scale_problems
+        )
         problems.sort(key=lambda p: (p.line or 0, p.column or ""))
         bad_lines = sorted({p.line for p in problems if p.line is not None})
         if problems and not quarantine:
@@ -269,6 +286,7 @@ def _ingest(
                 "extra_columns": list(extras),
             },
         )
+        scales.record(store, batch_id, scale_plan, file_id)  # after the files row: it infers from delivered files
     return IngestResult(
         batch_id,
         path.name,

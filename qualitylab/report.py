@@ -81,6 +81,13 @@ class ReportContext:
     def overview(self):
         return self.memo("overview", lambda: compute_overview(self.store, self.batch_id))
 
+    @property
+    def scale(self):
+        """The batch's scale (:func:`qualitylab.scales.batch_scale`): labels offered, score ranges."""
+        from .scales import batch_scale
+
+        return self.memo("scale", lambda: batch_scale(self.store, self.batch_id))
+
 
 #: a section: the report context -> a dict of top-level keys to result objects
 Section = Callable[[ReportContext], Any]
@@ -94,6 +101,7 @@ def _overview_section(ctx: ReportContext) -> dict[str, Any]:
         "counts": ov.counts,
         "label_distribution": ov.label_distribution,
         "quarantine": ov.quarantine,
+        "scale": ctx.scale,  # printed in methods.scale (report_document), not as a section
     }
 
 
@@ -161,7 +169,7 @@ def report_document(
     ``build_report`` = ``compute_sections`` + this; the app uses it on the results it has cached.
     """
     doc: dict[str, Any] = {
-        "report_schema_version": 1,
+        "report_schema_version": 2,  # docs/report-json.md "Changed in 2"
         "methods": {
             "qualitylab_version": __version__,
             "duckdb_version": duckdb.__version__,
@@ -172,5 +180,7 @@ def report_document(
             "interval": "95%; Wilson for proportions unless a statistic says otherwise",
         },
     }
-    doc.update(results)
+    if "scale" in results:
+        doc["methods"]["scale"] = results["scale"]
+    doc.update({k: v for k, v in results.items() if k != "scale"})
     return to_jsonable(doc)

@@ -1,7 +1,9 @@
 """Typed result objects shared by every area, and their JSON form.
 
 A statistic is ``{value, ci95_low, ci95_high, n}`` (fractions 0-1, never percent). When it cannot be
-computed, ``value`` is None and ``reason`` says why — never an unexplained NaN.
+computed, ``value`` is None and ``reason`` says why — never an unexplained NaN. A statistic that
+carries a test (the agreement coefficients) adds ``se``, ``z``, ``p_value`` and ``variance_method``
+(and ``se_h0`` when the test's standard error is not the interval's); keys are only ever added.
 """
 
 from __future__ import annotations
@@ -23,6 +25,14 @@ class Statistic:
     n: int = 0
     reason: str | None = None  # why value is None ("not computable: ...")
     method: str | None = None  # how the interval was computed (e.g. "wilson", "bootstrap")
+    # the test of H0: value = 0 (agreement coefficients; None elsewhere). ``se`` is the standard
+    # error the interval uses; ``se_h0`` the one the test uses when that differs (a variance under
+    # H0); ``z`` = value / (se_h0 or se); ``variance_method`` names both formulas.
+    se: float | None = None
+    z: float | None = None
+    p_value: float | None = None
+    variance_method: str | None = None
+    se_h0: float | None = None
 
     @classmethod
     def not_computable(cls, reason: str, n: int = 0) -> Statistic:
@@ -43,6 +53,13 @@ class Statistic:
             d["reason"] = self.reason
         if self.method:
             d["method"] = self.method
+        if self.variance_method is not None:
+            d["se"] = _num(self.se)
+            d["z"] = _num(self.z)
+            d["p_value"] = _num(self.p_value)
+            d["variance_method"] = self.variance_method
+            if self.se_h0 is not None:
+                d["se_h0"] = _num(self.se_h0)
         return d
 
     def fmt(self, digits: int = 3) -> str:

@@ -1,7 +1,8 @@
 """Load the bundled sample data (``sample_data/``) into a store, following ``sample_data/load.json``.
 
-``load.json`` is a list of ``{file, batch, vendor, delivered, format?, kind?, quarantine?}`` in load
-order. Batches already in the store are left alone.
+``load.json`` is a list of ``{file, batch, vendor, delivered, format?, kind?, quarantine?, labels?,
+scale?}`` in load order (``labels`` / ``scale``: the scale the protocol offered, as ``ingest
+--labels`` / ``--scale``). Batches already in the store are left alone.
 """
 
 from __future__ import annotations
@@ -66,5 +67,7 @@ def load_sample(db=None, *, sample_dir: Path = SAMPLE_DIR) -> Iterator[str]:
                 fmt=entry.get("format"),
                 quarantine=entry.get("quarantine", False),
                 mode="append",
+                labels=entry.get("labels"),
+                scale=entry.get("scale", ()),
             )
             yield res.summary()

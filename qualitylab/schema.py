@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 PREFERENCES = ("A", "B", "tie")
 SLOTS = ("A", "B")
@@ -274,5 +274,43 @@ UPDATE verdicts SET pair_hash = hash(coalesce(prompt, ''),
                                      greatest(coalesce(response_a, ''), coalesce(response_b, '')));
 """
 
+_V5_SCALES = """
+-- The scale each batch was collected on (qualitylab/scales.py), per kind and target: the labels
+-- offered (pairwise 'preference': A,B or A,B,tie) or the range LOW-HIGH (pairwise 'strength'; a
+-- rating aspect). declared = from --labels / --scale / a public format's adapter at ingest; else
+-- inferred from the batch's delivered rows. Existing batches get their inferred scale here.
+CREATE TABLE IF NOT EXISTS scales (
+    batch_id VARCHAR NOT NULL,
+    kind     VARCHAR NOT NULL,
+    target   VARCHAR NOT NULL,
+    labels   VARCHAR[],
+    low      DOUBLE,
+    high     DOUBLE,
+    declared BOOLEAN NOT NULL,
+    source   VARCHAR NOT NULL,
+    file_id  INTEGER,
+    PRIMARY KEY (batch_id, kind, target)
+);
+INSERT INTO scales
+SELECT batch_id, 'pairwise', 'preference',
+       CASE WHEN bool_or(preference = 'tie' OR coalesce(gold = 'tie', false))
+            THEN ['A', 'B', 'tie'] ELSE ['A', 'B'] END,
+       NULL, NULL, false,
+       CASE WHEN bool_or(preference = 'tie' OR coalesce(gold = 'tie', false))
+            THEN 'inferred: the delivered verdicts include tie' ELSE 'inferred: no tie in the delivered verdicts' END,
+       NULL
+FROM verdicts WHERE file_id IN (SELECT file_id FROM files WHERE format <> 'judge-run')
+GROUP BY batch_id;
+INSERT INTO scales
+SELECT batch_id, 'pairwise', 'strength', NULL, min(strength), max(strength), false,
+       'inferred: the strengths delivered', NULL
+FROM verdicts WHERE strength IS NOT NULL AND file_id IN (SELECT file_id FROM files WHERE format <> 'judge-run')
+GROUP BY batch_id;
+INSERT INTO scales
+SELECT batch_id, 'rating', aspect, NULL, min(score), max(score), false, 'inferred: the scores delivered', NULL
+FROM ratings WHERE file_id IN (SELECT file_id FROM files WHERE format <> 'judge-run')
+GROUP BY batch_id, aspect;
+"""
+
 #: MIGRATIONS[i] brings a store from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_JUDGE_CALLS, _V3_RESPONSES_IDENTICAL, _V4_PAIR_HASH)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_JUDGE_CALLS, _V3_RESPONSES_IDENTICAL, _V4_PAIR_HASH, _V5_SCALES)

@@ -709,6 +709,10 @@ REAL_DATA = (
 REAL_VENDORS = {"pandalm": "WeOpenML/PandaLM", "llmbar-mtbench": "princeton-nlp/LLMBar"}
 
 
+#: the scale acme's protocol offered (qualitylab ingest --labels / --scale): A, B or tie; Likert 1-7
+SCALES = {"pairwise": {"labels": "A,B,tie"}, "rating": {"scale": ["1-7"]}}
+
+
 def load_plan(files: list[dict]) -> list[dict]:
     weeks = {w.batch: w for w in WEEKS}
     plan = [
@@ -718,6 +722,7 @@ def load_plan(files: list[dict]) -> list[dict]:
             "vendor": VENDOR,
             "delivered": weeks[f["batch"]].delivered,
             "kind": f["kind"],
+            **SCALES.get(f["kind"], {}),
         }
         for f in files
     ]

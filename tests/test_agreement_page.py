@@ -55,6 +55,12 @@ def test_agreement_page_shows_coefficients_heatmap_and_tables(tmp_path, db):
     tables = [df.value for df in at.dataframe]
     assert any("annotator_2" in t.columns for t in tables)
     assert any("agreement_with_majority" in t.columns for t in tables)
+    # the tests of every coefficient and the per-category kappas (issue 14 items 8, 9)
+    tests = next(t for t in tables if "variance_method" in t.columns)
+    assert set(tests["coefficient"]) >= {"Fleiss' kappa", "Gwet's AC1"} and tests["p_value"].notna().all()
+    per = next(t for t in tables if "category" in t.columns)
+    assert list(per["category"]) == ["B", "tie", "A"]
+    assert any("Scale: B, tie, A" in c.value for c in at.caption)
 
 
 def test_agreement_page_explains_a_degenerate_batch(tmp_path, db):
@@ -109,3 +115,7 @@ def test_agreement_page_strength_scale_and_rating_aspects(tmp_path, db):
         metrics = {m.label: m.value for m in at.metric}
         assert metrics[alpha_label] != "—" and metrics["Gwet's AC2 (quadratic)"] != "—"
         assert not any("agreement_with_majority" in df.value.columns for df in at.dataframe)
+    # the rating block shows the ICC forms (one-way and, on the complete r1 x r2 block, two-way)
+    icc = next(df.value for df in at.dataframe if "form" in df.value.columns)
+    assert list(icc["form"]) == ["ICC(1)", "ICC(1,k)", "ICC(A,1)", "ICC(C,1)", "ICC(A,k)", "ICC(C,k)"]
+    assert any("Test-retest" == h.value for h in at.subheader)

@@ -232,3 +232,57 @@ def test_cli_report_json_carries_agreement(tmp_path, db, capsys):
     assert main(["report", "--batch", "w1", "--json", "--db", str(db)]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["agreement"]["preference"]["krippendorff_alpha"]["value"] is not None
+
+
+# -- many annotators: the pair table is bounded and says what it leaves out (issue 13 item 19) ------
+
+
+def _crowd(n_annotators, n_comparisons, seed=0):
+    rng = random.Random(seed)
+    truth = [rng.choice("AB") for _ in range(n_comparisons)]
+    return [
+        {
+            "comparison_id": f"c{c}",
+            "annotator_id": f"h{a:04d}",
+            "preference": truth[c] if rng.random() < 0.7 else rng.choice(["A", "B", "tie"]),
+        }
+        for a in range(n_annotators)
+        for c in range(n_comparisons)
+        if a < 55 or c < 3  # annotators h0055.. judge only the first 3 comparisons
+    ]
+
+
+def test_kappa_pairs_are_bounded_and_say_what_was_left_out(tmp_path):
+    from qualitylab.agreement.compute import MAX_PAIR_ANNOTATORS, MIN_PAIR_ITEMS
+
+    doc = report(tmp_path, _crowd(400, 12), n_boot=0)
+    pref = doc["preference"]
+    left = pref["cohen_kappa_pairs_left_out"]
+    assert doc["max_pair_annotators"] == MAX_PAIR_ANNOTATORS == 50
+    # 55 annotators have 12 items (>= 10): the 50 with the most items (ties by id) are paired
+    pairs = pref["cohen_kappa_pairs"]
+    names = {p["annotator_1"] for p in pairs} | {p["annotator_2"] for p in pairs}
+    assert names == {f"h{a:04d}" for a in range(50)}
+    assert len(pref["cohen_kappa_pairs"]) == 50 * 49 // 2
+    assert left["n_annotators"] == 400 and left["n_annotators_in_pairs"] == 50 and left["n_annotators_left_out"] == 350
+    assert left["n_pairs_possible"] == 400 * 399 // 2 and left["n_pairs_left_out"] == 400 * 399 // 2 - 1225
+    assert f"at least {MIN_PAIR_ITEMS} items" in left["reason"] and "agreement.annotators" in left["reason"]
+    assert len(doc["annotators"]) == 400  # every annotator is still in the per-annotator table
+    # the coefficients are over every annotator's verdicts, not only the paired ones
+    assert pref["n_annotators"] == 400 and pref["n_pairable_values"] == 55 * 12 + 345 * 3
+    assert len(json.dumps(doc)) < 2_000_000
+
+
+def test_few_annotators_list_every_pair_as_before(tmp_path):
+    doc = report(tmp_path, make_rows(8), n_boot=0)
+    pref = doc["preference"]
+    assert pref["cohen_kappa_pairs_left_out"] is None
+    assert len(pref["cohen_kappa_pairs"]) == 10  # 5 annotators: every pair that shares an item
+
+
+def test_a_constant_annotator_pair_says_who(tmp_path):
+    rows = [{"comparison_id": f"c{i}", "annotator_id": "h1", "preference": "A"} for i in range(12)]
+    rows += [{"comparison_id": f"c{i}", "annotator_id": "h2", "preference": "AB"[i % 2]} for i in range(12)]
+    pair = report(tmp_path, rows, n_boot=0)["preference"]["cohen_kappa_pairs"][0]
+    assert pair["kappa"]["value"] is None
+    assert pair["kappa"]["reason"] == "annotator h1 gave one label on all 12 shared items: kappa is not computable"

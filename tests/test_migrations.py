@@ -74,8 +74,18 @@ def _counts(con) -> dict[str, int]:
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in V4_TABLES}
 
 
+def check_v5_scales(con) -> None:
+    """v5: every batch gets its inferred scale (w1 has a tie, w2 does not; w1 rates 'overall' 5-6)."""
+    rows = con.execute("SELECT batch_id, kind, target, labels, low, high, declared FROM scales ORDER BY ALL").fetchall()
+    assert rows == [
+        ("w1", "pairwise", "preference", ["A", "B", "tie"], None, None, False),
+        ("w1", "rating", "overall", None, 5.0, 6.0, False),
+        ("w2", "pairwise", "preference", ["A", "B"], None, None, False),
+    ]
+
+
 #: version -> check run right after the migration to that version (each schema bump adds one)
-CHECKS: dict[int, object] = {}
+CHECKS: dict[int, object] = {5: check_v5_scales}
 
 
 def test_v4_store_steps_through_every_version_keeping_its_rows(tmp_path):

@@ -27,8 +27,10 @@ def test_report_json_schema_for_a_pairwise_batch(tmp_path, db, capsys):
     assert main(["report", "--batch", "w1", "--json", "--db", str(db)]) == 0
     out = capsys.readouterr()
     doc = json.loads(out.out)  # stdout holds exactly one JSON document
-    assert doc["report_schema_version"] == 1
-    assert {"qualitylab_version", "seed", "bootstrap_resamples", "generated_at"} <= set(doc["methods"])
+    assert doc["report_schema_version"] == 2
+    assert {"qualitylab_version", "seed", "bootstrap_resamples", "generated_at", "scale"} <= set(doc["methods"])
+    assert doc["methods"]["scale"]["preference"]["labels"] == ["A", "B", "tie"]  # a tie was delivered
+    assert "scale" not in doc  # printed in methods only
     assert doc["batch"] == {"batch_id": "w1", "vendor": "acme", "delivered": None}
     c = doc["counts"]
     assert (c["n_judgments"], c["n_comparisons"], c["n_annotators"]) == (12, 4, 3)

@@ -22,6 +22,7 @@ class Adapter:
     unit: str  # what a problem's number counts: line | record | row
     read: Callable[[Path], Iterator[Record]]
     doc: str
+    labels: tuple[str, ...] | None = None  # the preference labels the format's protocol offers (qualitylab/scales.py)
 
 
 ADAPTERS: dict[str, Adapter] = {}

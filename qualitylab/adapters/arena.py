@@ -173,6 +173,7 @@ ADAPTER = register(
         kind="pairwise",
         unit="record",
         read=read,
+        labels=("A", "B", "tie"),
         doc="Chatbot Arena battles: chatbot_arena_conversations (conversation_a/b, judge, tstamp, ...) or "
         "arena-human-preference-55k (prompt/response_a/response_b JSON lists, winner_* flags)",
     )

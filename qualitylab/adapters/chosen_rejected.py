@@ -147,6 +147,7 @@ ADAPTER = register(
         kind="pairwise",
         unit="record",
         read=read,
+        labels=("A", "B"),
         doc="chosen/rejected pair sets: HH-RLHF transcripts, UltraFeedback binarized message lists with "
         "scores; the chosen response is placed in A or B by a seeded hash of the id (balanced)",
     )

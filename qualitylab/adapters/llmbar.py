@@ -132,6 +132,7 @@ ADAPTER = register(
         kind="pairwise",
         unit="row",
         read=read,
+        labels=("A", "B"),
         doc="LLMBar dataset.json (one human row per pair) or evaluators/<judge>/<strategy>/result.json "
         "(the judge in both orders, shown_first recorded); null winners are problems, not guesses",
     )

@@ -143,6 +143,7 @@ ADAPTER = register(
         kind="pairwise",
         unit="record",
         read=read,
+        labels=("A", "B", "tie"),
         doc="lmsys MT-Bench human judgments (question_id, model_a, model_b, winner, judge, turn, "
         "conversation_a/b) as a JSON array, JSONL, CSV or Parquet; one verdict per record",
     )

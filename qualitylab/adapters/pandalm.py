@@ -166,6 +166,7 @@ ADAPTER = register(
         kind="pairwise",
         unit="row",
         read=read,
+        labels=("A", "B", "tie"),
         doc="PandaLM test set (testset-v1.json): 3 human verdicts per pair, plus the gpt-3.5-turbo and "
         "pandalm-7b judge files found beside it; 'garbage' judge outputs are problems, not guesses",
     )

@@ -29,19 +29,17 @@ References:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from ..results import Statistic
 
-#: category values of a scale: numbers, or labels where only unweighted agreement is asked for
-Values = Sequence[Any] | np.ndarray
+Array = NDArray[Any]
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 WEIGHTS = ("unweighted", "linear", "quadratic")
@@ -64,9 +62,9 @@ class ValuePatterns:
     of the ``agreement/*_patterns`` queries), :meth:`from_item_counts` or :meth:`from_reliability`.
     """
 
-    values: np.ndarray
-    counts: np.ndarray
-    n_items: np.ndarray
+    values: Array
+    counts: Array
+    n_items: Array
 
     def __post_init__(self) -> None:
         v, c, k = self.values, self.counts, self.n_items
@@ -88,7 +86,7 @@ class ValuePatterns:
         n_items: ArrayLike,
         value: ArrayLike,
         n: ArrayLike,
-        categories: Iterable[float] | None = None,
+        categories: ArrayLike | None = None,
     ) -> ValuePatterns:
         """From long rows (pattern id, items sharing it, value, count); one row per nonzero cell.
 
@@ -99,7 +97,7 @@ class ValuePatterns:
         n_items, n = np.asarray(n_items, dtype=float), np.asarray(n, dtype=float)
         if not (pattern.shape == value.shape == n_items.shape == n.shape) or pattern.ndim != 1:
             raise ValueError("pattern, n_items, value and n must be 1-d arrays of equal length")
-        values = np.unique(value) if categories is None else np.asarray(sorted(categories), dtype=float)
+        values = np.unique(value) if categories is None else np.unique(np.asarray(categories, dtype=float))
         if categories is not None and not np.isin(value, values).all():
             raise ValueError("a value is outside `categories`; pass the full scale")
         pid, first = np.unique(pattern, return_index=True)
@@ -110,30 +108,37 @@ class ValuePatterns:
         return cls(values, counts, n_items[first])
 
     @classmethod
-    def from_item_counts(cls, item_counts: ArrayLike, values: Sequence[float] | np.ndarray) -> ValuePatterns:
+    def from_item_counts(cls, item_counts: ArrayLike, values: ArrayLike) -> ValuePatterns:
         """From an (items, V) matrix of value counts (krippendorff's ``value_counts`` layout)."""
         item_counts = np.asarray(item_counts, dtype=float)
-        if item_counts.ndim != 2 or item_counts.shape[1] != len(values):
+        values = np.asarray(values, dtype=float)
+        if item_counts.ndim != 2 or item_counts.shape[1] != values.size:
             raise ValueError("item_counts must be (items, len(values))")
         rated = item_counts.sum(1) > 0
         uniq, mult = np.unique(item_counts[rated], axis=0, return_counts=True)
-        return cls(np.asarray(values, dtype=float), uniq, mult.astype(float))
+        return cls(values, uniq, mult.astype(float))
 
     @classmethod
-    def from_reliability(cls, data: ArrayLike, categories: Iterable[float] | None = None) -> ValuePatterns:
-        """From a raters x items matrix with NaN for missing (small published examples only)."""
+    def from_reliability(cls, data: ArrayLike, categories: ArrayLike | None = None) -> ValuePatterns:
+        """From a raters x items matrix with NaN for missing (small published examples only).
+
+        ``categories``: the full scale (irrCAC's ``categ.labels``); default the values observed.
+        """
         data = np.asarray(data, dtype=float)
-        values = np.unique(data[~np.isnan(data)]) if categories is None else np.asarray(sorted(categories), dtype=float)
+        values = (
+            np.unique(data[~np.isnan(data)]) if categories is None else np.unique(np.asarray(categories, dtype=float))
+        )
         counts = np.stack([(data == v).sum(0) for v in values], axis=1)
         return cls.from_item_counts(counts, values)
 
     # -- derived --------------------------------------------------------------------------------
     @property
-    def m(self) -> np.ndarray:
-        return self.counts.sum(1)
+    def m(self) -> Array:
+        out: Array = self.counts.sum(1)
+        return out
 
     @property
-    def pairable(self) -> np.ndarray:
+    def pairable(self) -> Array:
         return self.m >= 2
 
     @property
@@ -167,10 +172,28 @@ class ValuePatterns:
         order = np.lexsort([*c.T[::-1], *mn.T[::-1], -self.n_items])
         return ValuePatterns(self.values, c[order], self.n_items[order])
 
-    def marginal(self, pairable_only: bool = True) -> np.ndarray:
+    def marginal(self, pairable_only: bool = True) -> Array:
         """Values per category (V,), over pairable items by default."""
-        keep = self.pairable if pairable_only else slice(None)
-        return self.n_items[keep] @ self.counts[keep]
+        keep = self.pairable if pairable_only else np.ones(self.n_items.shape, bool)
+        out: Array = self.n_items[keep] @ self.counts[keep]
+        return out
+
+    def with_categories(self, categories: ArrayLike) -> ValuePatterns:
+        """The same items on a wider category set (a declared scale: unused categories get count 0).
+
+        Every observed value must be in ``categories``; they count in Gwet's q and in the span of
+        weighted coefficients (AC2, weighted kappa), never in alpha or Fleiss' kappa.
+        """
+        cats = np.unique(np.concatenate([np.asarray(categories, dtype=float), self.values]))
+        idx = np.searchsorted(cats, self.values)
+        counts = np.zeros((self.counts.shape[0], cats.size))
+        counts[:, idx] = self.counts
+        return ValuePatterns(cats, counts, self.n_items)
+
+    def dichotomy(self, index: int) -> ValuePatterns:
+        """Category ``values[index]`` against all others: values (0 = other, 1 = the category)."""
+        c = self.counts[:, index]
+        return ValuePatterns(np.array([0.0, 1.0]), np.column_stack([self.m - c, c]), self.n_items)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,7 +201,7 @@ class ValuePatterns:
 # ---------------------------------------------------------------------------------------------
 
 
-def difference_matrix(values: ArrayLike, level: str, marginal: np.ndarray | None = None) -> np.ndarray:
+def difference_matrix(values: ArrayLike, level: str, marginal: ArrayLike | None = None) -> Array:
     """Krippendorff's squared difference delta^2_ck between category values (V, V).
 
     nominal  1 if c != k else 0
@@ -191,13 +214,14 @@ def difference_matrix(values: ArrayLike, level: str, marginal: np.ndarray | None
     if level == "nominal":
         return 1.0 - np.eye(v.size)
     if level == "interval":
-        return (v[:, None] - v[None, :]) ** 2
+        sq: Array = (v[:, None] - v[None, :]) ** 2
+        return sq
     if level == "ratio":
         if (v < 0).any():
             raise ValueError("the ratio level needs values >= 0; use the interval level for signed scales")
         s = v[:, None] + v[None, :]
         with np.errstate(invalid="ignore", divide="ignore"):
-            d = np.where(s == 0, 0.0, ((v[:, None] - v[None, :]) / np.where(s == 0, 1, s)) ** 2)
+            d: Array = np.where(s == 0, 0.0, ((v[:, None] - v[None, :]) / np.where(s == 0, 1, s)) ** 2)
         return d
     if level == "ordinal":
         if marginal is None:
@@ -207,21 +231,21 @@ def difference_matrix(values: ArrayLike, level: str, marginal: np.ndarray | None
     raise ValueError(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
 
 
-def _ordinal_positions(marginal: np.ndarray) -> np.ndarray:
+def _ordinal_positions(marginal: Array) -> Array:
     """G_c = N_c - n_c / 2 (cumulative count minus half the own count), along the last axis."""
-    return np.cumsum(marginal, axis=-1) - marginal / 2
+    out: Array = np.cumsum(marginal, axis=-1) - marginal / 2
+    return out
 
 
-def coincidences(p: ValuePatterns) -> np.ndarray:
+def coincidences(p: ValuePatterns) -> Array:
     """Krippendorff's coincidence matrix o_ck = sum_u (n_uc n_uk - [c=k] n_uc) / (m_u - 1) (V, V)."""
     keep = p.pairable
     c, w = p.counts[keep], p.n_items[keep] / (p.m[keep] - 1)
-    return (c * w[:, None]).T @ c - np.diag(w @ c)
+    out: Array = (c * w[:, None]).T @ c - np.diag(w @ c)
+    return out
 
 
-def _alpha_parts(
-    p: ValuePatterns, level: str, weights: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _alpha_parts(p: ValuePatterns, level: str, weights: Array | None = None) -> tuple[Array, Array, Array]:
     """(n, observed numerator, expected numerator) of alpha for item weights per pattern.
 
     ``weights`` (B, P') multiplies the pairable patterns' item counts (bootstrap replicates);
@@ -247,9 +271,10 @@ def _alpha_parts(
     return n, obs, exp
 
 
-def _alpha_value(n: np.ndarray, obs: np.ndarray, exp: np.ndarray) -> np.ndarray:
+def _alpha_value(n: Array, obs: Array, exp: Array) -> Array:
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(exp > 0, 1 - (n - 1) * obs / np.where(exp > 0, exp, 1), np.nan)
+        out: Array = np.where(exp > 0, 1 - (n - 1) * obs / np.where(exp > 0, exp, 1), np.nan)
+    return out
 
 
 def krippendorff_alpha(
@@ -285,13 +310,19 @@ def krippendorff_alpha(
             n=n_items,
         )
     value = float(_alpha_value(n, obs, exp)[0])
-    if n_boot <= 0:
-        return Statistic(value, None, None, n_items, method=None)
-    reps = alpha_bootstrap(p, level, n_boot=n_boot, seed=seed)
+    reps = alpha_bootstrap(p, level, n_boot=n_boot, seed=seed) if n_boot > 0 else np.zeros(0)
     ok = reps[~np.isnan(reps)]
+    test = _alpha_test(p, level, value, ok)
+    if n_boot <= 0:
+        return Statistic(value, None, None, n_items, method=None, **test)
     if ok.size < max(10, n_boot // 2):
         return Statistic(
-            value, None, None, n_items, method=f"no interval: too few bootstrap replicates defined ({ok.size}/{n_boot})"
+            value,
+            None,
+            None,
+            n_items,
+            method=f"no interval: too few bootstrap replicates defined ({ok.size}/{n_boot})",
+            **test,
         )
     lo, hi = np.percentile(ok, [2.5, 97.5])
     return Statistic(
@@ -300,10 +331,81 @@ def krippendorff_alpha(
         float(hi),
         n_items,
         method=f"bootstrap over items, percentile, {n_boot} resamples, seed {seed}",
+        **test,
     )
 
 
-def alpha_bootstrap(p: ValuePatterns, level: str, *, n_boot: int, seed: int | None) -> np.ndarray:
+def alpha_linearised_se(p: ValuePatterns, level: str) -> tuple[float, float]:
+    """(alpha, standard error) by Gwet's (2014) linearisation, as irrCAC's krippen.alpha.raw.
+
+    Over the n pairable items, with agreement weights w_kl = 1 - delta_kl / max(delta) (identity
+    for nominal; the interval and ratio differences otherwise — alpha does not depend on the
+    scaling), rbar the mean values per pairable item and eps = 1 / (n rbar):
+        p_a' = (1/n) sum_u sum_k n_uk (n*_uk - 1) / (rbar (m_u - 1)),  p_a = (1 - eps) p_a' + eps,
+        pi_k = (1/n) sum_u n_uk / rbar,  p_e = sum_kl w_kl pi_k pi_l,  alpha = (p_a - p_e)/(1 - p_e),
+    and v = (1/(n(n-1))) sum_u (alpha*_u - alpha')^2 with alpha' = (p_a' - p_e)/(1 - p_e),
+        alpha*_u = (p_a|u - p_e)/(1 - p_e) - 2 (1 - alpha') (p_e|u - p_e)/(1 - p_e),
+        p_a|u = sum_k n_uk (n*_uk - 1)/(rbar (m_u - 1)) - p_a (m_u - rbar)/rbar,
+        p_e|u = sum_k n_uk pibar_k / rbar - p_e (m_u - rbar)/rbar,  pibar = (W pi + W' pi)/2.
+    The ordinal level has marginal-dependent differences (no such linearisation): use the bootstrap.
+    """
+    if level == "ordinal":
+        raise ValueError("the ordinal level has no linearised variance here; use the bootstrap replicates")
+    keep = p.pairable
+    c, k, r = p.counts[keep], p.n_items[keep], p.m[keep]
+    delta = difference_matrix(p.values, level)
+    w = 1 - delta / delta.max() if delta.max() > 0 else np.ones_like(delta)
+    n = float(k.sum())
+    rbar = float((k * r).sum() / n)
+    eps = 1 / float((k * r).sum())
+    raw_i = (c * (c @ w.T - 1)).sum(1) / (rbar * (r - 1))
+    pa_prime = float((k * raw_i).sum() / n)
+    pa = (1 - eps) * pa_prime + eps
+    pi = (k[:, None] * c).sum(0) / (n * rbar)
+    pe = float(pi @ w @ pi)
+    alpha = (pa - pe) / (1 - pe)
+    alpha_prime = (pa_prime - pe) / (1 - pe)
+    pa_i = raw_i - pa * (r - rbar) / rbar
+    pibar = (w @ pi + w.T @ pi) / 2
+    pe_i = (c @ pibar) / rbar - pe * (r - rbar) / rbar
+    a_x = (pa_i - pe) / (1 - pe) - 2 * (1 - alpha_prime) * (pe_i - pe) / (1 - pe)
+    var = float((k * (a_x - alpha_prime) ** 2).sum() / (n * (n - 1))) if n > 1 else float("nan")
+    return float(alpha), float(np.sqrt(var))
+
+
+def _alpha_test(p: ValuePatterns, level: str, value: float, reps: Array) -> dict[str, Any]:
+    """se / z / p_value / variance_method of alpha (H0: alpha = 0), two-sided.
+
+    nominal, interval, ratio: Gwet's linearised se (:func:`alpha_linearised_se`), t(n-1) with n
+    pairable items — irrCAC's krippen.alpha.raw p-value. ordinal: the standard deviation of the
+    same bootstrap replicates as the interval, normal (none without replicates).
+    """
+    n = p.n_pairable_items
+    if level == "ordinal":
+        if reps.size < 10:
+            return dict(variance_method="no test: the ordinal level's standard error is the bootstrap's (no resamples)")
+        se = float(np.std(reps, ddof=1))
+        z, pv = _z_test(value, se)
+        return dict(
+            se=se,
+            z=z,
+            p_value=pv,
+            variance_method=f"standard deviation of the {reps.size} bootstrap replicates over items; normal test",
+        )
+    if n < 2:
+        return dict(variance_method="no test: n < 2")
+    _, se = alpha_linearised_se(p, level)
+    z, pv = _z_test(value, se, df=n - 1)
+    return dict(
+        se=se,
+        z=z,
+        p_value=pv,
+        variance_method=f"test: {GWET_LINEARISED} (irrCAC krippen.alpha.raw), t(n-1); interval: bootstrap percentile"
+        + ("" if z is not None else "; standard error 0: no test"),
+    )
+
+
+def alpha_bootstrap(p: ValuePatterns, level: str, *, n_boot: int, seed: int | None) -> Array:
     """``n_boot`` bootstrap replicates of alpha (NaN where a replicate has one category only)."""
     p = p.canonical()
     keep = p.pairable
@@ -325,34 +427,80 @@ def alpha_bootstrap(p: ValuePatterns, level: str, *, n_boot: int, seed: int | No
 # ---------------------------------------------------------------------------------------------
 
 
-def agreement_weights(values: Values, weights: str = "unweighted") -> np.ndarray:
+def agreement_weights(values: ArrayLike, weights: str = "unweighted") -> Array:
     """Agreement weights w_kl in [0, 1] between category values (V, V).
 
     unweighted identity; linear 1 - |x_k - x_l| / (x_max - x_min);
     quadratic 1 - (x_k - x_l)^2 / (x_max - x_min)^2  (Gwet 2014, ch. 3; irrCAC's weights).
     """
     if weights == "unweighted":
-        return np.eye(len(values))  # any labels, numeric or not
+        return np.eye(len(np.asarray(values)))  # any labels, numeric or not
     v = np.asarray(values, dtype=float)
     if v.size < 2:
         return np.eye(v.size)
     span = v.max() - v.min()
-    d = np.abs(v[:, None] - v[None, :]) / span
+    d: Array = np.abs(v[:, None] - v[None, :]) / span
     if weights == "linear":
         return 1 - d
     if weights == "quadratic":
-        return 1 - d**2
+        return 1 - d * d
     raise ValueError(f"unknown weights {weights!r}; one of {', '.join(WEIGHTS)}")
 
 
-def _t_stat(value: float, se: float, n: int, lo_clip: float, method: str) -> Statistic:
-    """value with a t(n - 1) interval value +/- t * se (irrCAC's convention), clipped to the range."""
+# -- standard errors and tests ------------------------------------------------------------------
+
+#: the formulas named in each statistic's ``variance_method`` (docs/agreement.md "Tests")
+GWET_LINEARISED = "Gwet (2014) linearised variance"
+FNL_H0 = "Fleiss, Nee & Landis (1979) variance under H0 (R irr kappam.fleiss)"
+FCE = "Fleiss, Cohen & Everitt (1969)"
+
+
+def _t_stat(
+    value: float,
+    se: float,
+    n: int,
+    lo_clip: float,
+    method: str,
+    variance_method: str,
+    *,
+    se_h0: float | None = None,
+) -> Statistic:
+    """value with a t(n - 1) interval value +/- t * se (irrCAC's convention), clipped to the range,
+    and the two-sided test of H0: value = 0.
+
+    The test uses ``se`` and t(n - 1) (as irrCAC's p-values) unless ``se_h0`` (a variance under
+    H0) is given: then z = value / se_h0 against the standard normal (as R irr).
+    """
     if n < 2 or not np.isfinite(se):
-        return Statistic(value, None, None, n, method="no interval: fewer than two items")
+        return Statistic(
+            value, None, None, n, method="no interval: fewer than two items", variance_method="no test: n < 2"
+        )
     t = _t975(int(n) - 1)
+    if se_h0 is not None:
+        z, pv = _z_test(value, se_h0)
+    else:
+        z, pv = _z_test(value, se, df=int(n) - 1)
     return Statistic(
-        float(value), float(max(lo_clip, value - t * se)), float(min(1.0, value + t * se)), n, method=method
+        float(value),
+        float(max(lo_clip, value - t * se)),
+        float(min(1.0, value + t * se)),
+        n,
+        method=method,
+        se=float(se),
+        z=z,
+        p_value=pv,
+        variance_method=variance_method if z is not None else variance_method + "; standard error 0: no test",
+        se_h0=None if se_h0 is None else float(se_h0),
     )
+
+
+def _z_test(value: float, se: float, df: int | None = None) -> tuple[float | None, float | None]:
+    """(z, two-sided p) of H0: coefficient = 0; p from t(df) when ``df`` is given, else normal."""
+    if not np.isfinite(se) or se <= 0:
+        return None, None
+    z = float(value / se)
+    p = 2 * (stats.t.sf(abs(z), df) if df is not None else stats.norm.sf(abs(z)))
+    return z, float(p)
 
 
 @lru_cache(maxsize=4096)
@@ -361,21 +509,42 @@ def _t975(df: int) -> float:
     return float(stats.t.ppf(0.975, df))
 
 
-def _gwet_parts(p: ValuePatterns, w: np.ndarray) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class _GwetParts:
     """Per-pattern pieces shared by percent agreement, AC1/AC2 and Fleiss' kappa."""
+
+    c: Array  # (P, V) counts
+    k: Array  # (P,) items per pattern
+    r: Array  # (P,) values per item
+    two: Array  # (P,) pairable
+    n: float  # items rated at least once
+    n2: float  # pairable items
+    pa_i: Array  # (P,) per-item agreement
+    pa: float
+    pi: Array  # (V,) classification probabilities over every rated item
+
+
+def _gwet_parts(p: ValuePatterns, w: Array) -> _GwetParts | None:
     if p.n_pairable_items == 0:
         return None
     c, k, r = p.counts, p.n_items, p.m
     two = r >= 2
-    n = k.sum()  # items rated by at least one annotator
-    n2 = k[two].sum()  # pairable items
+    n = float(k.sum())
+    n2 = float(k[two].sum())
     rstar = c @ w.T  # r*_ik = sum_l w_kl r_il
     sum_q = (c * (rstar - 1)).sum(1)
     with np.errstate(invalid="ignore", divide="ignore"):
         pa_i = np.where(two, sum_q / np.where(two, r * (r - 1), 1), 0.0)
+        pi = (k[:, None] * c / np.where(r > 0, r, 1)[:, None]).sum(0) / n
     pa = float((k * pa_i).sum() / n2)
-    pi = (k[:, None] * c / r[:, None]).sum(0) / n  # classification probabilities, all rated items
-    return dict(c=c, k=k, r=r, two=two, n=n, n2=n2, pa_i=pa_i, pa=pa, pi=pi)
+    return _GwetParts(c, k, r, two, n, n2, pa_i, pa, pi)
+
+
+def _linearised_se(g: _GwetParts, x: Array, coef: float) -> float:
+    """sqrt((1/(n(n-1))) sum_u (x_u - coef)^2) over items (patterns weighted by their items)."""
+    if g.n <= 1:
+        return float("nan")
+    return float(np.sqrt((g.k * (x - coef) ** 2).sum() / (g.n * (g.n - 1))))
 
 
 def percent_agreement(p: ValuePatterns, weights: str = "unweighted") -> Statistic:
@@ -384,16 +553,23 @@ def percent_agreement(p: ValuePatterns, weights: str = "unweighted") -> Statisti
     p_a = (1/n2) sum_{u: m_u>=2} sum_c n_uc (n*_uc - 1) / (m_u (m_u - 1)), n*_uc = sum_l w_cl n_ul
     (identity weights: the share of ordered pairs of values that are equal). Range 0-1; no
     correction for chance, so it is high whenever one label dominates (compare with AC1/kappa).
-    Standard error and t interval as irrCAC's pa.coeff.raw (Gwet 2014), n = items rated.
+    Standard error, t interval and the t(n-1) test of H0: p_a = 0 as irrCAC's pa.coeff.raw
+    (Gwet 2014), n = items rated.
     """
     w = agreement_weights(p.values, weights)
     g = _gwet_parts(p, w)
     if g is None:
         return Statistic.not_computable("no item has two or more values (nothing is pairable)")
-    n, pa = g["n"], g["pa"]
-    dev = (n / g["n2"]) * g["pa_i"] * g["two"] - pa
-    se = np.sqrt((g["k"] * dev**2).sum() / (n * (n - 1))) if n > 1 else np.nan
-    return _t_stat(pa, se, int(n), 0.0, "t interval, Gwet (2014) linearisation")
+    dev = (g.n / g.n2) * g.pa_i * g.two
+    se = _linearised_se(g, dev, g.pa)
+    return _t_stat(
+        g.pa,
+        se,
+        int(g.n),
+        0.0,
+        "t interval, Gwet (2014) linearisation",
+        f"{GWET_LINEARISED} (irrCAC pa.coeff.raw); test and interval t(n-1)",
+    )
 
 
 def gwet_ac(p: ValuePatterns, weights: str = "unweighted") -> Statistic:
@@ -402,9 +578,12 @@ def gwet_ac(p: ValuePatterns, weights: str = "unweighted") -> Statistic:
     AC = (p_a - p_e) / (1 - p_e), p_a as :func:`percent_agreement`,
     p_e = T_w / (q (q - 1)) * sum_k pi_k (1 - pi_k), T_w = sum_kl w_kl, q categories,
     pi_k = (1/n) sum_u n_uk / m_u over the n items rated at least once (Gwet 2008; 2014 ch. 4).
+    q counts every category of ``p.values`` — the batch's declared (or inferred) scale, used or not
+    (irrCAC's ``categ.labels``): a tie category that the protocol never offered must not be in it.
     Variance: v = (1/(n(n-1))) sum_u (AC*_u - AC)^2 with
     AC*_u = (n/n2) (p_a|u - p_e [m_u>=2]) / (1 - p_e) - 2 (1 - AC) (p_e|u - p_e) / (1 - p_e),
-    p_e|u = T_w/(q(q-1)) sum_k n_uk (1 - pi_k) / m_u (irrCAC gwet.ac1.raw, f = 0); t(n-1) interval.
+    p_e|u = T_w/(q(q-1)) sum_k n_uk (1 - pi_k) / m_u (irrCAC gwet.ac1.raw, f = 0); t(n-1) interval
+    and t(n-1) test of H0: AC = 0 (irrCAC's p-value).
     Range -1..1; less affected than kappa by skewed label distributions (the "kappa paradox").
     """
     w = agreement_weights(p.values, weights)
@@ -414,15 +593,23 @@ def gwet_ac(p: ValuePatterns, weights: str = "unweighted") -> Statistic:
     g = _gwet_parts(p, w)
     if g is None:
         return Statistic.not_computable("no item has two or more values (nothing is pairable)")
-    n, n2, pi, pa = g["n"], g["n2"], g["pi"], g["pa"]
-    tw = w.sum() / (q * (q - 1))
-    pe = float(tw * (pi * (1 - pi)).sum())
-    ac = (pa - pe) / (1 - pe)
-    pe_i = tw * (g["c"] @ (1 - pi)) / g["r"]
-    ac_i = (n / n2) * (g["pa_i"] - pe * g["two"]) / (1 - pe)
+    tw = float(w.sum() / (q * (q - 1)))
+    pe = float(tw * (g.pi * (1 - g.pi)).sum())
+    ac = (g.pa - pe) / (1 - pe)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pe_i = tw * (g.c @ (1 - g.pi)) / g.r
+    ac_i = (g.n / g.n2) * (g.pa_i - pe * g.two) / (1 - pe)
     ac_x = ac_i - 2 * (1 - ac) * (pe_i - pe) / (1 - pe)
-    se = np.sqrt((g["k"] * (ac_x - ac) ** 2).sum() / (n * (n - 1))) if n > 1 else np.nan
-    return _t_stat(float(ac), se, int(n), -1.0, "t interval, Gwet (2008, 2014) linearisation")
+    se = _linearised_se(g, ac_x, ac)
+    name = "gwet.ac1.raw" if weights == "unweighted" else "gwet.ac1.raw with weights"
+    return _t_stat(
+        float(ac),
+        se,
+        int(g.n),
+        -1.0,
+        "t interval, Gwet (2008, 2014) linearisation",
+        f"{GWET_LINEARISED} (irrCAC {name}); test and interval t(n-1)",
+    )
 
 
 def fleiss_kappa(p: ValuePatterns, weights: str = "unweighted") -> Statistic:
@@ -430,25 +617,76 @@ def fleiss_kappa(p: ValuePatterns, weights: str = "unweighted") -> Statistic:
 
     kappa = (p_a - p_e) / (1 - p_e), p_a as :func:`percent_agreement`,
     p_e = sum_kl w_kl pi_k pi_l with pi_k as in :func:`gwet_ac`. With equal raters per item and
-    identity weights this is Fleiss (1971) (statsmodels' fleiss_kappa). Variance: irrCAC's
-    fleiss.kappa.raw linearisation, p_e|u = sum_k n_uk pibar_k / m_u, pibar = (W pi + W' pi)/2;
-    t(n-1) interval. Range -1..1; not computable when every value is in one category.
+    identity weights this is Fleiss (1971) (statsmodels' fleiss_kappa, R irr's kappam.fleiss).
+
+    Interval: irrCAC's fleiss.kappa.raw linearisation, p_e|u = sum_k n_uk pibar_k / m_u,
+    pibar = (W pi + W' pi)/2; t(n-1). Test of H0: kappa = 0: with m raters on every one of the N
+    items (identity weights) z = kappa / se_0, the variance under H0 of Fleiss, Nee & Landis (1979)
+    that R irr's kappam.fleiss uses,
+        se_0^2 = 2 / (N m (m-1)) * [(sum_j p_j q_j)^2 - sum_j p_j q_j (q_j - p_j)] / (sum_j p_j q_j)^2,
+    p_j = pi_j, q_j = 1 - p_j, against the standard normal (irr: z = 17.65 on Fleiss' diagnoses);
+    otherwise (unequal raters, or weights: no closed form under H0) z = kappa / se and t(n-1), as
+    irrCAC. Range -1..1; not computable when every value is in one category.
     """
     w = agreement_weights(p.values, weights)
     g = _gwet_parts(p, w)
     if g is None:
         return Statistic.not_computable("no item has two or more values (nothing is pairable)")
-    n, n2, pi, pa = g["n"], g["n2"], g["pi"], g["pa"]
-    pe = float(pi @ w @ pi)
+    pe = float(g.pi @ w @ g.pi)
     if pe >= 1 - 1e-12:
-        return Statistic.not_computable("every value is in one category: chance agreement is 1", n=int(n2))
-    kappa = (pa - pe) / (1 - pe)
-    pibar = (w @ pi + w.T @ pi) / 2
-    pe_i = (g["c"] @ pibar) / g["r"]
-    k_i = (n / n2) * (g["pa_i"] - pe * g["two"]) / (1 - pe)
+        return Statistic.not_computable("every value is in one category: chance agreement is 1", n=int(g.n2))
+    kappa = (g.pa - pe) / (1 - pe)
+    pibar = (w @ g.pi + w.T @ g.pi) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pe_i = (g.c @ pibar) / g.r
+    k_i = (g.n / g.n2) * (g.pa_i - pe * g.two) / (1 - pe)
     k_x = k_i - 2 * (1 - kappa) * (pe_i - pe) / (1 - pe)
-    se = np.sqrt((g["k"] * (k_x - kappa) ** 2).sum() / (n * (n - 1))) if n > 1 else np.nan
-    return _t_stat(float(kappa), se, int(n), -1.0, "t interval, Gwet (2014) linearisation")
+    se = _linearised_se(g, k_x, kappa)
+    interval = f"{GWET_LINEARISED} (irrCAC fleiss.kappa.raw), t(n-1)"
+    m = np.unique(g.r[g.k > 0])
+    if weights == "unweighted" and m.size == 1 and m[0] >= 2:
+        pq = g.pi * (1 - g.pi)
+        s = float(pq.sum())
+        var0 = 2 / (g.n * m[0] * (m[0] - 1)) * (s**2 - float((pq * (1 - 2 * g.pi)).sum())) / s**2
+        return _t_stat(
+            float(kappa),
+            se,
+            int(g.n),
+            -1.0,
+            "t interval, Gwet (2014) linearisation",
+            f"test: {FNL_H0}, normal; interval: {interval}",
+            se_h0=float(np.sqrt(var0)),
+        )
+    return _t_stat(
+        float(kappa),
+        se,
+        int(g.n),
+        -1.0,
+        "t interval, Gwet (2014) linearisation",
+        f"{GWET_LINEARISED} (irrCAC fleiss.kappa.raw); test and interval t(n-1)"
+        + ("" if weights != "unweighted" else " (raters per item vary: no closed-form variance under H0)"),
+    )
+
+
+def per_category_kappa(p: ValuePatterns) -> dict[float, Statistic]:
+    """Fleiss' (1971) per-category kappa: is the disagreement about one label or about another?
+
+    kappa_j = 1 - sum_u n_uj (m_u - n_uj) / (m_u - 1) / (N mbar p_j q_j) in Fleiss' equal-rater form
+    (kappa_j = 1 - sum_u n_uj (m - n_uj) / (N m (m-1) p_j q_j)); computed here as Fleiss' kappa
+    (:func:`fleiss_kappa`) of the two-category data "j" vs "any other label", which is the same
+    number with equal raters and generalises it to unequal raters. Interval: the linearised
+    variance of that kappa; test of H0: kappa_j = 0 with equal raters from se_0^2 = 2 / (N m (m-1))
+    (Fleiss, Nee & Landis 1979; R irr kappam.fleiss(detail = TRUE)), normal. A category no one
+    used is not computable (its share p_j is 0): with a declared scale it is still listed.
+    """
+    out: dict[float, Statistic] = {}
+    marg = p.marginal(pairable_only=False)
+    for j, v in enumerate(p.values):
+        if marg[j] == 0:
+            out[float(v)] = Statistic.not_computable(f"no value is {_fmt_value(v)}: nobody used this category")
+            continue
+        out[float(v)] = fleiss_kappa(p.dichotomy(j))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -456,26 +694,38 @@ def fleiss_kappa(p: ValuePatterns, weights: str = "unweighted") -> Statistic:
 # ---------------------------------------------------------------------------------------------
 
 
-def cohen_kappa_tables(
-    tables: ArrayLike, values: Values, weights: str = "unweighted"
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cohen's (weighted) kappa and its standard error for a stack of confusion tables.
+@dataclass(frozen=True)
+class KappaTables:
+    """Cohen's kappa of a stack of P confusion tables (see :func:`cohen_kappa_parts`), all (P,)."""
+
+    kappa: Array  # NaN where p_e = 1
+    se: Array  # asymptotic standard error (Fleiss, Cohen & Everitt 1969)
+    se_h0: Array  # standard error under H0: kappa = 0 (same paper)
+    n: Array  # items per table
+    row_labels: Array  # categories annotator 1 used
+    col_labels: Array  # categories annotator 2 used
+
+
+def cohen_kappa_parts(tables: ArrayLike, values: ArrayLike, weights: str = "unweighted") -> KappaTables:
+    """Cohen's (weighted) kappa, its standard errors, and how many labels each annotator used.
 
     ``tables`` (P, V, V): tables[p, i, j] = items where annotator 1 of pair p gave values[i] and
     annotator 2 gave values[j]. With p_ij = tables/n, row/column marginals p_i., p_.j and
     agreement weights w_ij (:func:`agreement_weights`):
         p_o = sum w_ij p_ij,  p_e = sum w_ij p_i. p_.j,  kappa = (p_o - p_e) / (1 - p_e)
     (identity weights: Cohen 1960; linear / quadratic: Cohen 1968 — sklearn's cohen_kappa_score
-    with weights= gives the same when the labels are equally spaced). Standard error (Fleiss,
-    Cohen & Everitt 1969; Gwet 2014 eq. for kappa2.table):
-        var = [sum_ij p_ij (w_ij - (1 - kappa)(wbar_i. + wbar_.j))^2 - (kappa - p_e (1 - kappa))^2]
-              / (n (1 - p_e)^2),   wbar_i. = sum_j p_.j w_ij,  wbar_.j = sum_i p_i. w_ij.
-    Returns (kappa, se, n) arrays; kappa is NaN where p_e = 1 (both used one same category).
+    with weights= gives the same when the labels are equally spaced). Standard errors (Fleiss,
+    Cohen & Everitt 1969; statsmodels' cohens_kappa std_kappa / std_kappa0; R irr kappa2 uses se_0):
+        var   = [sum_ij p_ij (w_ij - (1 - kappa)(wbar_i. + wbar_.j))^2 - (kappa - p_e (1 - kappa))^2]
+                / (n (1 - p_e)^2),
+        var_0 = [sum_ij p_i. p_.j (w_ij - (wbar_i. + wbar_.j))^2 - p_e^2] / (n (1 - p_e)^2),
+    wbar_i. = sum_j p_.j w_ij,  wbar_.j = sum_i p_i. w_ij.
     """
     t = np.asarray(tables, dtype=float)
-    if t.ndim != 3 or t.shape[1] != t.shape[2] or t.shape[1] != len(values):
+    vals = np.asarray(values)  # numbers for weighted kappa; any labels unweighted
+    if t.ndim != 3 or t.shape[1] != t.shape[2] or t.shape[1] != vals.size:
         raise ValueError("tables must be (pairs, V, V) with V = len(values)")
-    w = agreement_weights(values, weights)
+    w = agreement_weights(vals, weights)
     n = t.sum((1, 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         pr = t / n[:, None, None]
@@ -485,24 +735,81 @@ def cohen_kappa_tables(
         kappa = np.where(pe < 1 - 1e-12, (po - pe) / (1 - pe), np.nan)
         wr = col @ w.T  # wbar_i. = sum_j p_.j w_ij
         wc = row @ w  # wbar_.j = sum_i p_i. w_ij
-        inner = w[None] - (1 - kappa)[:, None, None] * (wr[:, :, None] + wc[:, None, :])
+        both = wr[:, :, None] + wc[:, None, :]
+        inner = w[None] - (1 - kappa)[:, None, None] * both
         var = ((pr * inner**2).sum((1, 2)) - (kappa - pe * (1 - kappa)) ** 2) / (n * (1 - pe) ** 2)
-        se = np.sqrt(np.clip(var, 0, None))
-    return kappa, se, n
+        ind = row[:, :, None] * col[:, None, :]
+        var0 = ((ind * (w[None] - both) ** 2).sum((1, 2)) - pe**2) / (n * (1 - pe) ** 2)
+    return KappaTables(
+        kappa,
+        np.sqrt(np.clip(var, 0, None)),
+        np.sqrt(np.clip(var0, 0, None)),
+        n,
+        (t.sum(2) > 0).sum(1),
+        (t.sum(1) > 0).sum(1),
+    )
 
 
-def cohen_kappa(table: ArrayLike, values: Values, weights: str = "unweighted", *, min_items: int = 1) -> Statistic:
-    """Cohen's kappa of one confusion table as a Statistic with its t(n - 1) interval."""
-    kappa, se, n = cohen_kappa_tables(np.asarray(table, dtype=float)[None], values, weights)
-    return kappa_statistic(float(kappa[0]), float(se[0]), int(n[0]), min_items=min_items)
+def cohen_kappa_tables(tables: ArrayLike, values: ArrayLike, weights: str = "unweighted") -> tuple[Array, Array, Array]:
+    """(kappa, se, n) arrays of :func:`cohen_kappa_parts` (kappa NaN where p_e = 1)."""
+    k = cohen_kappa_parts(tables, values, weights)
+    return k.kappa, k.se, k.n
 
 
-def kappa_statistic(kappa: float, se: float, n: int, *, min_items: int) -> Statistic:
+def cohen_kappa(
+    table: ArrayLike,
+    values: ArrayLike,
+    weights: str = "unweighted",
+    *,
+    min_items: int = 1,
+    names: tuple[str, str] = ("annotator 1", "annotator 2"),
+) -> Statistic:
+    """Cohen's kappa of one confusion table (rows: ``names[0]``) with its t(n - 1) interval and z test."""
+    k = cohen_kappa_parts(np.asarray(table, dtype=float)[None], values, weights)
+    constant = [who for who, used in zip(names, (k.row_labels[0], k.col_labels[0]), strict=True) if used == 1]
+    return kappa_statistic(
+        float(k.kappa[0]), float(k.se[0]), int(k.n[0]), min_items=min_items, se_h0=float(k.se_h0[0]), constant=constant
+    )
+
+
+def kappa_statistic(
+    kappa: float,
+    se: float,
+    n: int,
+    *,
+    min_items: int,
+    se_h0: float | None = None,
+    constant: list[str] | tuple[str, ...] = (),
+) -> Statistic:
+    """One pair's kappa as a Statistic; not computable below ``min_items`` shared items or when an
+    annotator of the pair (``constant``: e.g. ``["annotator h3"]``) gave one label on every shared
+    item — kappa is then 0 by construction with a zero-width interval, which says nothing about
+    agreement."""
     if n < min_items:
         return Statistic.not_computable(f"only {n} shared item(s); kappa needs at least {min_items}", n=n)
+    if constant and not np.isfinite(kappa):
+        return Statistic.not_computable(
+            f"{' and '.join(constant)} used one and the same category only, on all {n} shared items: "
+            "kappa is not computable",
+            n=n,
+        )
+    if constant:
+        who = " and ".join(constant)
+        each = " each" if len(constant) > 1 else ""
+        return Statistic.not_computable(
+            f"{who} gave one label{each} on all {n} shared items: kappa is not computable", n=n
+        )
     if not np.isfinite(kappa):
         return Statistic.not_computable("both annotators used one and the same category only", n=n)
-    return _t_stat(kappa, se, n, -1.0, "t interval, Fleiss-Cohen-Everitt (1969) standard error")
+    return _t_stat(
+        kappa,
+        se,
+        n,
+        -1.0,
+        f"t interval, {FCE} standard error",
+        f"test: {FCE} variance under H0 (R irr kappa2), normal; interval: {FCE} variance, t(n-1)",
+        se_h0=se_h0,
+    )
 
 
 def _fmt_value(v: float) -> str:

@@ -60,7 +60,12 @@ def agreement(ctx):
     return ctx.memo(
         "agreement.result",
         lambda: compute_agreement(
-            ctx.store, ctx.batch_id, seed=ctx.seed, n_boot=ctx.n_boot, annotators=per_annotator(ctx)
+            ctx.store,
+            ctx.batch_id,
+            seed=ctx.seed,
+            n_boot=ctx.n_boot,
+            annotators=per_annotator(ctx),
+            scale=ctx.scale,
         ),
     )
 

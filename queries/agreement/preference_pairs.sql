@@ -4,7 +4,10 @@
 -- value_1 and annotator_2 said value_2; preference coded 0 B / 1 tie / 2 A, and, for the signed
 -- 7-point scale, strength_1 / strength_2 (NULL when either verdict has no strength; see
 -- agreement/strength_patterns). Each annotator's FIRST verdict on a comparison (lowest file_id,
--- source_line) stands for it.  params: $batch_id
+-- source_line) stands for it.
+-- params: $batch_id, $annotators (VARCHAR[]: only pairs of these annotators; NULL: every pair)
+-- Caveat: the pair table grows with the square of the annotators sharing an item (5,000 annotators
+-- on one comparison: 12.5M pairs), so compute.py passes at most MAX_PAIR_ANNOTATORS when there are more.
 WITH firsts AS (
     SELECT comparison_id, annotator_id,
            CASE preference WHEN 'B' THEN 0 WHEN 'tie' THEN 1 ELSE 2 END AS value,
@@ -12,6 +15,7 @@ WITH firsts AS (
                 WHEN preference = 'A' THEN strength ELSE -strength END AS scale
     FROM verdicts
     WHERE batch_id = $batch_id AND annotator_kind = 'human'
+      AND ($annotators IS NULL OR list_contains($annotators, annotator_id))
     QUALIFY row_number() OVER (PARTITION BY comparison_id, annotator_id
                                ORDER BY file_id, source_line) = 1
 )

@@ -103,6 +103,59 @@ def kappa_heatmap(pairs) -> go.Figure | None:
     return fig
 
 
+def tests_frame(coefs) -> pd.DataFrame:
+    """One row per coefficient: value, interval, se, z, two-sided p (H0: 0) and the variance formulas."""
+    rows = []
+    for _, label, s in coefs:
+        rows.append(
+            {
+                "coefficient": label,
+                "value": s.value,
+                "ci95": s.fmt() if s.value is not None else f"not computable: {s.reason}",
+                "se": s.se,
+                "z": s.z,
+                "p_value": s.p_value,
+                "variance_method": s.variance_method,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def per_category_frame(per) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "category": c,
+                "kappa": s.value,
+                "ci95": s.fmt() if s.value is not None else f"not computable: {s.reason}",
+                "z": s.z,
+                "p_value": s.p_value,
+            }
+            for c, s in per.items()
+        ]
+    )
+
+
+def icc_frame(icc) -> pd.DataFrame:
+    rows = []
+    for block in ("oneway", "twoway"):
+        for r in icc.get(block, []):
+            rows.append(
+                {
+                    "form": r["form"],
+                    "what": r["description"],
+                    "value": r["value"],
+                    "ci95_low": r["ci95_low"],
+                    "ci95_high": r["ci95_high"],
+                    "n_items": r["n"],
+                    "k": r["k"],
+                    "F": r["F"],
+                    "p_value": r["p_value"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def pairs_frame(pairs) -> pd.DataFrame:
     rows = []
     for p in pairs:
@@ -175,6 +228,53 @@ def render() -> None:
         with grid[i % len(grid)]:
             widgets.statistic(label, stat, READINGS[key])
     st.plotly_chart(coefficient_chart(coefs), width="stretch")
+    st.caption(
+        "Scale: " + ", ".join(sa.categories) + " (the batch's declared or inferred scale: every chance term "
+        "counts these categories, used or not; see the report's methods.scale)."
+    )
+    with st.expander("Tests: standard error, z and p (H0: coefficient = 0)"):
+        widgets.table(tests_frame(coefs), f"agreement_tests_{choice.split()[0].lower()}")
+
+    st.subheader("Per-category kappa")
+    st.caption(
+        "Fleiss' kappa of each label against all the others: is the disagreement about one label "
+        "(e.g. ties) or about the others?"
+    )
+    widgets.table(per_category_frame(sa.per_category_kappa), f"per_category_kappa_{choice.split()[0].lower()}")
+
+    if sa.icc is not None:
+        st.subheader("Intraclass correlation")
+        block = sa.icc.get("block")
+        st.caption(
+            "One-way ICC(1) / ICC(1,k) over every item with two or more raters (raters may differ by item); "
+            "the two-way forms only on the complete block"
+            + (f" ({block['n_items']} items x {block['n_raters']} raters)" if block else "")
+            + ". F test of H0: ICC = 0."
+        )
+        for key in ("oneway_reason", "twoway_reason"):
+            if sa.icc.get(key):
+                st.caption(f"Not computable: {sa.icc[key]}.")
+        if sa.icc.get("oneway") or sa.icc.get("twoway"):
+            widgets.table(icc_frame(sa.icc), f"icc_{choice.split()[-1].lower()}")
+
+    if sa.test_retest is not None:
+        st.subheader("Test-retest")
+        rt = sa.test_retest
+        if rt.get("reason"):
+            st.caption(f"Not computable: {rt['reason']}.")
+        else:
+            left, right = st.columns(2)
+            with left:
+                widgets.statistic("Same value on both occasions", rt["agreement"])
+            with right:
+                if "kappa" in rt:
+                    widgets.statistic("Cohen's kappa, occasion 1 vs 2", rt["kappa"])
+                elif rt.get("icc"):
+                    st.metric("ICC(A,1), occasion 1 vs 2", f"{rt['icc']['value']:.3f}")
+                    st.caption(
+                        f"95% CI [{rt['icc']['ci95_low']:.3f}, {rt['icc']['ci95_high']:.3f}], n = {rt['icc']['n']:,}"
+                    )
+            st.caption(f"{rt['n_units']:,} repeats by {rt['n_annotators']:,} annotator(s): {rt['definition']}.")
 
     st.subheader("Marginal label distribution")
     st.caption(
@@ -203,6 +303,8 @@ def render() -> None:
         f"{res.min_pair_items} shared items are not computed. Kappa has the same paradox as Fleiss' "
         "kappa; a pair well below the others points at one of the two."
     )
+    if sa.pairs_left_out:
+        st.info(sa.pairs_left_out["reason"])
     heat = kappa_heatmap(sa.cohen_kappa_pairs)
     if heat is not None:
         st.plotly_chart(heat, width="stretch")
