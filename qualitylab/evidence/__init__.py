@@ -8,28 +8,27 @@ for what was flagged, and the vendor's trend up to this batch.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
+from ..escape import write_csv
 from .tables import Table, evidence_tables
 
 __all__ = ["Table", "evidence_tables", "write_evidence", "write_csv_tables", "build_html", "vendor_trend_rows"]
 
 
 def write_csv_tables(tables: list[Table], directory: str | Path) -> list[Path]:
-    """Each table as ``DIR/<name>.csv`` (UTF-8, header row; empty tables keep a header-less file)."""
+    """Each table as ``DIR/<name>.csv`` through the one CSV writer (:func:`qualitylab.escape.write_csv`:
+    formula-like text neutralised, numbers at full precision); UTF-8, a header row when the table
+    has columns (an empty table keeps an empty file)."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     out = []
     for t in tables:
         p = d / f"{t.name}.csv"
         with open(p, "w", newline="", encoding="utf-8") as f:
-            cols = t.columns
-            w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
-            if cols:
-                w.writeheader()
-                w.writerows(t.rows)
+            if t.columns:
+                write_csv(f, t.columns, t.rows)
         out.append(p)
     return out
 

@@ -6,10 +6,11 @@ a figure: plotly.js renders a subset of HTML in labels, so ``<b>`` in an id must
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import plotly.graph_objects as go
+
+from ..escape import html_text
 
 OUTCOME_COLOURS = {
     "PASS": "#1a7f37",
@@ -23,7 +24,7 @@ OUTCOME_COLOURS = {
 
 def label(x: Any) -> str:
     """Delivered text as a plotly label: HTML-escaped so it is shown, never interpreted."""
-    return html.escape(str(x), quote=True)
+    return html_text(x)
 
 
 def _err(rows, key_v="value", lo="ci95_low", hi="ci95_high"):

@@ -1,15 +1,15 @@
 """The self-contained HTML evidence pack: one file, plotly.js inlined once, nothing from the network.
 
-Safety: every text that reaches the page goes through :func:`esc` (``html.escape`` with quotes);
-JSON inside ``<script>`` blocks goes through :func:`script_json`, which writes ``<``, ``>``, ``&``,
-U+2028 and U+2029 as ``\\uXXXX`` escapes, so no delivered text can close the script (``</script>``)
-or open a comment (``<!--``). A Content-Security-Policy with a per-file nonce lets only the pack's
-own scripts run and forbids every network load.
+Safety: every text that reaches the page goes through ``esc`` (:func:`qualitylab.escape.html_text`,
+``html.escape`` with quotes); JSON inside ``<script>`` blocks goes through
+:func:`qualitylab.escape.script_json`, which writes ``<``, ``>``, ``&``, U+2028 and U+2029 as
+``\\uXXXX`` escapes, so no delivered text can close the script (``</script>``) or open a comment
+(``<!--``). A Content-Security-Policy with a per-file nonce lets only the pack's own scripts run and
+forbids every network load.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import secrets
@@ -18,28 +18,15 @@ from importlib import resources
 from string import Template
 from typing import Any
 
+from ..escape import html_text as esc
+from ..escape import script_json
 from .tables import Table
+
+__all__ = ["esc", "script_json", "fmt", "table_html", "render_html"]
 
 HTML_MAX_ROWS = 200  # rows per table in the page; the CSV files hold them all
 OUTCOMES = {"PASS", "WARN", "REVIEW", "REJECT", "INSUFFICIENT_EVIDENCE", "SKIPPED", "ACCEPT"}
 TEXT_COLUMNS = {"prompt", "response_a", "response_b", "response"}  # delivered texts, shown verbatim
-
-
-def esc(x: Any) -> str:
-    """Any value as HTML text (quotes escaped too, so it is safe inside attributes)."""
-    return html.escape("" if x is None else str(x), quote=True)
-
-
-def script_json(obj: Any) -> str:
-    """JSON that is safe inside an HTML ``<script>`` element (no ``</script>``, no ``<!--``)."""
-    s = json.dumps(obj, ensure_ascii=False, default=str, allow_nan=False)
-    return (
-        s.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
 
 
 def fmt(x: Any) -> str:

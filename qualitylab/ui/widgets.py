@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
+from qualitylab.escape import dataframe_csv
 from qualitylab.results import Statistic
 
 #: columns shown with 2 significant digits (p- and q-values span many orders of magnitude)
@@ -12,7 +15,8 @@ SIGNIFICANT_DIGIT_COLUMNS = ("p_value", "q_value")
 
 
 def table(df: pd.DataFrame, name: str, *, height: int | None = None, column_config: dict | None = None) -> None:
-    """A sortable table with a CSV download button (the CSV keeps full precision).
+    """A sortable table with a CSV download button (the one CSV writer, :func:`qualitylab.escape.dataframe_csv`:
+    full precision, formula-like text neutralised).
 
     p- and q-value columns (``*p_value``, ``*q_value``, ``*_p``, ``*_q``) are shown with 2 significant
     digits and stay numeric, so they sort as numbers; ``column_config`` adds or overrides Streamlit
@@ -32,7 +36,7 @@ def table(df: pd.DataFrame, name: str, *, height: int | None = None, column_conf
     st.dataframe(df, width="stretch", hide_index=True, height=height or "auto", column_config=config or None)
     st.download_button(
         f"Download {name}.csv",
-        df.to_csv(index=False).encode("utf-8"),
+        functools.partial(dataframe_csv, df),  # written when clicked, not on every rerun
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"dl-{name}",
