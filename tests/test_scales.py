@@ -108,6 +108,12 @@ def test_declared_rating_range_is_used_by_ac2_and_shown_as_empty_categories(tmp_
     assert help_["gwet_ac2"]["value"] == pytest.approx(ref["value"], abs=1e-12)
     ref1 = REF["irrcac"]["ratings_1_7/identity/declared_1_7"]["gwet"]
     assert help_["gwet_ac1"]["value"] == pytest.approx(ref1["value"], abs=1e-12)
+    # the distributions list the unused scores of the scale too (issue 14 item 1: empty categories)
+    with open_store(db, read_only=True) as st:
+        dist = build_report(st, "w1", sections=["distributions"], n_boot=0)["distributions"]["likert"]
+    counts = dist["by_aspect"][0]["counts"]
+    assert list(counts) == ["1", "2", "3", "4", "5", "6", "7"] and counts["1"] == counts["7"] == 0
+    assert all(list(a["counts"]) == list(counts) for a in dist["by_annotator"])
     # inferred instead: the range the data shows (2-6), as irrCAC without categ.labels
     db2 = tmp_path / "t.duckdb"
     ingest(write_jsonl(tmp_path / "r.jsonl", rows), "w1", db=db2)
@@ -141,6 +147,9 @@ def test_strength_range_declared_and_refused_outside(tmp_path):
     ingest(write_jsonl(tmp_path / "v.jsonl", rows), "w1", db=db, scale=["strength=0-2"])
     doc = _agreement(db)
     assert doc["methods"]["scale"]["strength"]["high"] == 2.0
+    with open_store(db, read_only=True) as st:
+        strength = build_report(st, "w1", sections=["distributions"], n_boot=0)["distributions"]["strength"]
+    assert list(strength["by_kind"]["human"]["shares"]) == ["0", "1", "2"]  # the declared 0-2, not 0-3
     assert doc["agreement"]["preference"]["strength_scale"]["categories"] == ["-2", "-1", "0", "+1", "+2"]
     bad = rows + [{"comparison_id": "c9", "annotator_id": "x", "preference": "B", "strength": 3}]
     with pytest.raises(Exception) as e:

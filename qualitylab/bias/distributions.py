@@ -214,8 +214,10 @@ def model_pair_table(rows: list[dict]) -> list[dict[str, Any]]:
     return out
 
 
-def strength_tables(rows: list[dict]) -> dict[str, Any]:
-    """Strength (0-3) shares per annotator kind, and counts and mean per annotator (pure)."""
+def strength_tables(rows: list[dict], values: Iterable[int] = (0, 1, 2, 3)) -> dict[str, Any]:
+    """Strength shares per annotator kind, and counts and mean per annotator (pure). ``values``: the
+    batch's strength range (qualitylab/scales.py; default the 0-3 vocabulary): every value of it is
+    listed, used or not (an empty category shows as 0)."""
     by_kind: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     by_ann: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
@@ -224,14 +226,14 @@ def strength_tables(rows: list[dict]) -> dict[str, Any]:
     kinds = {}
     for kind, c in sorted(by_kind.items()):
         n = sum(c.values())
-        kinds[kind] = {"n": n, "shares": {str(s): proportion(c.get(s, 0), n) for s in sorted({0, 1, 2, 3, *c})}}
+        kinds[kind] = {"n": n, "shares": {str(s): proportion(c.get(s, 0), n) for s in sorted({*values, *c})}}
     anns = [
         {
             "annotator_kind": k,
             "annotator_id": a,
             "n": sum(c.values()),
             "mean": sum(s * m for s, m in c.items()) / sum(c.values()),
-            "counts": {str(s): c[s] for s in sorted(c)},
+            "counts": {str(s): c.get(s, 0) for s in sorted({*values, *c})},
         }
         for (k, a), c in sorted(by_ann.items())
     ]
@@ -242,9 +244,14 @@ def _score_key(s: float) -> str:
     return str(int(s)) if float(s).is_integer() else str(s)
 
 
-def likert_tables(rows: list[dict], run_rows: list[dict]) -> dict[str, Any]:
+def likert_tables(
+    rows: list[dict], run_rows: list[dict], scales: dict[str, tuple[float, ...]] | None = None
+) -> dict[str, Any]:
     """Likert score distributions per (kind, aspect) and per (kind, aspect, annotator), with each
-    annotator's score entropy and longest run of the same score (pure)."""
+    annotator's score entropy and longest run of the same score (pure). ``scales``: per aspect the
+    values of its declared or inferred scale (qualitylab/scales.py): every one is listed in
+    ``counts``, used or not (an empty category shows as 0; ``_counts``, for the shift tests, keeps
+    the observed scores only)."""
     by_aspect: dict[tuple, dict[float, int]] = defaultdict(lambda: defaultdict(int))
     by_ann: dict[tuple, dict[float, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
@@ -252,12 +259,13 @@ def likert_tables(rows: list[dict], run_rows: list[dict]) -> dict[str, Any]:
         by_ann[(r["annotator_kind"], r["aspect"], r["annotator_id"])][float(r["score"])] += int(r["n"])
     runs = {(r["annotator_kind"], r["aspect"], r["annotator_id"]): r for r in run_rows}
 
-    def summary(c):
+    def summary(c, aspect):
         n = sum(c.values())
         mean = sum(s * m for s, m in c.items()) / n
-        return {"n": n, "mean": mean, "counts": {_score_key(s): c[s] for s in sorted(c)}}
+        keys = sorted({*(scales or {}).get(aspect, ()), *c})
+        return {"n": n, "mean": mean, "counts": {_score_key(s): c.get(s, 0) for s in keys}}
 
-    aspects = [{"annotator_kind": k, "aspect": a, **summary(c)} for (k, a), c in sorted(by_aspect.items())]
+    aspects = [{"annotator_kind": k, "aspect": a, **summary(c, a)} for (k, a), c in sorted(by_aspect.items())]
     anns = []
     for (k, a, ann), c in sorted(by_ann.items()):
         run = runs.get((k, a, ann))
@@ -266,7 +274,7 @@ def likert_tables(rows: list[dict], run_rows: list[dict]) -> dict[str, Any]:
                 "annotator_kind": k,
                 "aspect": a,
                 "annotator_id": ann,
-                **summary(c),
+                **summary(c, a),
                 "entropy_bits": entropy_bits(c.values()),
                 "longest_run": int(run["longest_run"]) if run else None,
             }
@@ -349,8 +357,11 @@ def distributions(
     min_entropy_bits: float = MIN_ENTROPY_BITS,
     min_items: int = 0,
     alpha: float = SHIFT_ALPHA,
+    scale: Any = None,
 ) -> Distributions:
-    """All distributions of the batch (one aggregate query each)."""
+    """All distributions of the batch (one aggregate query each). ``scale``: the batch's
+    :class:`qualitylab.scales.BatchScale`; its strength range and rating scales list their unused
+    categories with count 0 (default: the 0-3 strength vocabulary, the observed scores)."""
     p = {"batch_id": batch_id}
     labels, tie_rate, table, lining = label_tables(
         store.rows("bias/label_counts_by_annotator", p),
@@ -359,9 +370,13 @@ def distributions(
         min_entropy_bits=min_entropy_bits,
         min_items=min_items,
     )
-    strength = strength_tables(store.rows("bias/strength_counts", p))
+    s_values: Iterable[int] = (0, 1, 2, 3)
+    if scale is not None and scale.strength is not None and scale.strength.grid():
+        s_values = [int(v) for v in scale.strength.grid()]
+    strength = strength_tables(store.rows("bias/strength_counts", p), s_values)
     strength.pop("_counts")
-    likert = likert_tables(store.rows("bias/likert_counts", p), store.rows("bias/likert_runs", p))
+    r_scales = {a: r.values() for a, r in scale.ratings.items()} if scale is not None else None
+    likert = likert_tables(store.rows("bias/likert_counts", p), store.rows("bias/likert_runs", p), r_scales)
     likert.pop("_counts")
     return Distributions(
         labels,

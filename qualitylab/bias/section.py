@@ -58,7 +58,9 @@ def length_for(ctx, annotator_kind: str = "human") -> LengthBias:
 def distributions_for(ctx) -> dist.Distributions:
     return ctx.memo(
         "bias.distributions",
-        lambda: dist.distributions(ctx.store, ctx.batch_id, min_items=int(_opt(ctx, "min_items", hyg.MIN_ITEMS))),
+        lambda: dist.distributions(
+            ctx.store, ctx.batch_id, min_items=int(_opt(ctx, "min_items", hyg.MIN_ITEMS)), scale=ctx.scale
+        ),
     )
 
 
