@@ -83,17 +83,24 @@ class InvalidInputError(QualitylabError):
     problems: list[RowProblem] = field(default_factory=list)
     unit: str = "line"
     n_bad_rows: int = 0
+    summary: str = ""  # what was wrong, in place of "N invalid row(s)" (e.g. "no row could be read: ...")
+    whole_file: bool = False  # the file as a whole cannot be read: --quarantine cannot help
 
     exit_code = ExitCode.INVALID_INPUT
 
     def __post_init__(self) -> None:
         n = self.n_bad_rows or len({p.line for p in self.problems if p.line is not None})
-        what = f"{n} invalid row(s)" if n else "; ".join(p.reason for p in self.problems)
+        what = self.summary or (
+            f"{n} invalid row(s)" if n and not self.whole_file else "; ".join(p.reason for p in self.problems)
+        )
         QualitylabError.__init__(
             self,
             "Refused",
             f"{self.file_name}: {what}; nothing was stored",
-            "fix the rows listed above, or ingest with --quarantine to store the valid rows "
+            "fix the file (or ask the vendor for a readable one) and ingest it again; --quarantine cannot help, "
+            "it keeps invalid rows of a file that can be read"
+            if self.whole_file
+            else "fix the rows listed above, or ingest with --quarantine to store the valid rows "
             "and keep the invalid ones with their reasons",
         )
 

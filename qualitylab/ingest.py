@@ -8,17 +8,23 @@ in the ``quarantine`` table.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
+import re
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from . import __version__, scales
-from .errors import ConflictError, InvalidInputError, NotFoundError, RowProblem, UsageError
-from .readers import FILE_FORMATS, csv_header, format_from_suffix, iter_csv, iter_jsonl, stage_records
+from .delivered import Delivered
+from .errors import ConflictError, InvalidInputError, NotFoundError, RowProblem, StoreError, UsageError
+from .parquet import parquet_refusal, parquet_view
+from .readers import FILE_FORMATS, format_from_suffix, iter_csv, iter_jsonl
 from .schema import KINDS, Kind, detect_kind, quote_ident
-from .store import Store, open_store, transaction
+from .staging import EXTRA, stage_records
+from .store import Store, one_writer, open_store, store_error, transaction
 
 MODES = ("new", "replace", "append")
 
@@ -47,18 +53,8 @@ class IngestResult:
         if self.n_quarantined:
             s += f"; {self.n_quarantined} row(s) quarantined with their reasons"
         if self.extra_columns:
-            s += f"; extra columns kept in 'extra': {', '.join(self.extra_columns)}"
+            s += f"; extra columns kept in 'extra': {_names(list(self.extra_columns))}"
         return s
-
-
-def file_digest(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
 
 
 def ingest(
@@ -100,22 +96,46 @@ def ingest(
         raise UsageError("Unknown format", repr(fmt), f"one of {', '.join(FILE_FORMATS + tuple(ADAPTERS))}")
     adapter = ADAPTERS.get(fmt)
     decl = scales.declaration(labels, scale, adapter=fmt, adapter_labels=adapter.labels if adapter else None)
-    sha256, size = file_digest(path)
     say = progress or (lambda msg: None)
+    try:
+        source = Delivered(path)  # size, mtime and inode before the first read
+    except OSError as e:
+        raise NotFoundError("Cannot read the file", f"{path}: {e.strerror}", "check that it is readable") from None
 
     own = store is None
     store = store or open_store(db)
+    ok = False
     try:
-        return _ingest(
-            store, path, batch_id, vendor, delivered_date, kind, fmt, quarantine, mode, sha256, size, say, decl
-        )
+        with one_writer(store.path, lambda: say("waiting for another ingest into this store to finish")):
+            result = _ingest(store, source, batch_id, vendor, delivered_date, kind, fmt, quarantine, mode, say, decl)
+        ok = True
+        return result
+    except (duckdb.Error, StoreError) as e:
+        cause = e.__cause__ if isinstance(e, StoreError) else e
+        if fmt == "parquet" and isinstance(cause, duckdb.Error):  # the file's fault, or the store's?
+            if (refusal := parquet_refusal(source, cause)) is not None:
+                raise refusal from None
+        if isinstance(e, StoreError):
+            raise
+        raise store_error(e, store.path) from e
+    except MemoryError:
+        raise StoreError(
+            "Out of memory",
+            f"reading {path.name}",
+            "free memory or ingest the file on a larger machine; nothing was stored",
+        ) from None
+    except OSError as e:
+        raise NotFoundError("Cannot read the file", f"{path.name}: {e.strerror or e}", "check it is readable") from e
     finally:
-        store.con.execute("DROP VIEW IF EXISTS _src")
-        store.con.execute("DROP VIEW IF EXISTS _file")
-        store.con.execute("DROP TABLE IF EXISTS _staging")
-        store.con.execute("DROP TABLE IF EXISTS _bad")
+        for obj in ("VIEW _src", "VIEW _file", "TABLE _staging", "TABLE _bad", "TABLE _problems"):
+            with suppress(duckdb.Error):  # cleanup never masks the error being raised
+                store.con.execute(f"DROP {obj.split()[0]} IF EXISTS {obj.split()[1]}")
         if own:
-            store.close()
+            if ok:
+                store.close()
+            else:
+                with suppress(duckdb.Error):
+                    store.close()
 
 
 def _parse_date(value) -> dt.date | None:
@@ -127,24 +147,33 @@ def _parse_date(value) -> dt.date | None:
         raise UsageError("Bad date", f"--delivered {value!r}", "use YYYY-MM-DD") from None
 
 
+def _unchanged(existing: list[dict], batch_id: str, source: Delivered, sha256: str) -> IngestResult | None:
+    same = next((f for f in existing if f["sha256"] == sha256), None)
+    if same is None:
+        return None
+    source.check_unchanged()
+    return IngestResult(
+        batch_id,
+        source.name,
+        same["kind"],
+        "unchanged",
+        same["file_id"],
+        same["n_rows"],
+        same["n_stored"],
+        same["n_quarantined"],
+        sha256,
+    )
+
+
 def _ingest(
-    store: Store, path: Path, batch_id: str, vendor, delivered, kind, fmt, quarantine, mode, sha256, size, say, decl
+    store: Store, source: Delivered, batch_id: str, vendor, delivered, kind, fmt, quarantine, mode, say, decl
 ) -> IngestResult:
     con = store.con
+    path = source.path
     existing = store.rows("ingest/batch_files", {"batch_id": batch_id})
-    if any(f["sha256"] == sha256 for f in existing):
-        same = next(f for f in existing if f["sha256"] == sha256)
-        return IngestResult(
-            batch_id,
-            path.name,
-            same["kind"],
-            "unchanged",
-            same["file_id"],
-            same["n_rows"],
-            same["n_stored"],
-            same["n_quarantined"],
-            sha256,
-        )
+    if fmt == "parquet":  # random access: hashed once before DuckDB reads it
+        if (same := _unchanged(existing, batch_id, source, source.digest()[0])) is not None:
+            return same
     batch = store.one("ingest/batch_row", {"batch_id": batch_id})
     if batch and vendor and batch["vendor"] and batch["vendor"] != vendor:
         raise ConflictError(
@@ -152,43 +181,42 @@ def _ingest(
         )
 
     with transaction(store):
-        # 1. read into a staged relation with the file's own column names
+        # 1. read into a staged relation: canonical columns by their canonical names, the rest as extras
         from .adapters import ADAPTERS
 
         unit = "line"
         syntax: list[RowProblem] = []
         if fmt == "parquet":
             unit = "row"
-            rel = con.read_parquet(str(path), file_row_number=True)
-            rel.create_view("_file", replace=True)
-            columns = [c for c in rel.columns if c != "file_row_number"]
+            present, _, n_rows = parquet_view(con, source)
+            found = list(present.values())
             line_expr = "file_row_number + 1"
-            n_rows = con.execute("SELECT count(*) FROM _file").fetchall()[0][0]
         else:
             if fmt == "jsonl":
-                records = iter_jsonl(path)
+                records = iter_jsonl(source)
             elif fmt == "csv":
-                records = iter_csv(path)
+                records = iter_csv(source)
             else:
                 adapter = ADAPTERS[fmt]
                 unit = adapter.unit
                 kind = kind or adapter.kind
-                records = adapter.read(path)
-            columns, syntax, n_rows = stage_records(
-                con, records, progress=lambda n: say(f"read {n:,} rows of {path.name}")
-            )
-            if fmt == "csv" and not columns:
-                columns = csv_header(path)
+                records = adapter.read(source)
+            staged = stage_records(con, records, progress=lambda n: say(f"read {n:,} rows of {path.name}"))
+            if (same := _unchanged(existing, batch_id, source, source.digest()[0])) is not None:
+                return same
+            syntax, n_rows = staged.problems, staged.n_rows
+            if staged.n_staged == 0 and syntax:
+                raise InvalidInputError(path.name, syntax, unit, summary=nothing_read(syntax, unit), whole_file=True)
+            present = {c: c for c in staged.columns}
+            found = [staged.spelling[c] for c in staged.columns] + staged.extras
             con.execute("CREATE OR REPLACE TEMP VIEW _file AS SELECT * FROM _staging")
             line_expr = "source_line"
+        source.check_unchanged()
         if n_rows == 0:
             raise InvalidInputError(path.name, [RowProblem(None, None, "the file holds no rows")], unit)
 
         # 2. the kind, the required columns, the mapping onto canonical names
-        by_lower: dict[str, str] = {}
-        for c in columns:
-            by_lower.setdefault(c.strip().lower(), c)
-        kind = kind or detect_kind(by_lower)
+        kind = kind or detect_kind(present)
         if kind is None:
             raise InvalidInputError(
                 path.name,
@@ -196,14 +224,14 @@ def _ingest(
                     RowProblem(
                         1 if unit == "line" else None,
                         None,
-                        f"cannot tell the kind of rows from the columns {sorted(columns)}; "
+                        f"cannot tell the kind of rows from the columns {_names(sorted(found))}; "
                         f"name it with --kind ({', '.join(KINDS)})",
                     )
                 ],
                 unit,
             )
         spec = KINDS[kind]
-        missing = [c for c in spec.required if c not in by_lower]
+        missing = [c for c in spec.required if c not in present]
         if missing:
             raise InvalidInputError(
                 path.name,
@@ -211,14 +239,19 @@ def _ingest(
                     RowProblem(
                         1 if fmt == "csv" else None,
                         c,
-                        f"required column is missing (columns found: {', '.join(columns)})",
+                        f"required column is missing (columns found: {_names(found)})",
                     )
                     for c in missing
                 ],
                 unit,
             )
-        extras = tuple(c for c in columns if c.strip().lower() not in spec.names)
-        con.execute(_projection(spec, by_lower, extras, line_expr))
+        if fmt == "parquet":
+            extras = tuple(present[c] for c in present if c not in spec.names)
+            con.execute(_projection(spec, present, _struct_json(extras), line_expr))
+        else:
+            other = [c for c in staged.columns if c not in spec.names]  # canonical names of another kind
+            extras = tuple(staged.spelling[c] for c in other) + tuple(staged.extras)
+            con.execute(_projection(spec, present, _merged_extra(other, staged.spelling), line_expr))
 
         # 3. validate: one row per problem
         say(f"validating {n_rows:,} rows")
@@ -264,11 +297,14 @@ def _ingest(
         try:
             store.execute(f"ingest/insert_{kind}", {"batch_id": batch_id, "file_id": file_id})
         finally:
-            con.remove_function(TOKENS_FUNCTION)
+            with suppress(duckdb.Error):
+                con.remove_function(TOKENS_FUNCTION)
         n_stored = store.first(f"ingest/count_file_{kind}", {"file_id": file_id})["n"]
         if problems:
             _quarantine(store, batch_id, file_id, problems)
         n_quarantined = len(bad_lines) + sum(1 for p in problems if p.line is None)
+        source.check_unchanged()  # DuckDB read a Parquet file up to the INSERT
+        sha256, size = source.digest()
         store.execute(
             "ingest/insert_file",
             {
@@ -303,7 +339,23 @@ def _ingest(
     )
 
 
-def _projection(spec: Kind, by_lower: dict[str, str], extras: tuple[str, ...], line_expr: str) -> str:
+def _names(names: list[str], limit: int = 20) -> str:
+    """A list of column names for a message, cut after ``limit``."""
+    shown = ", ".join(names[:limit])
+    return shown + (f", … ({len(names) - limit:,} more)" if len(names) > limit else "") if names else "(none)"
+
+
+def nothing_read(problems: list[RowProblem], unit: str) -> str:
+    """The summary of a file none of whose rows could be read: its kinds of problems, where each starts."""
+    kinds: dict[str, list[RowProblem]] = {}
+    for p in problems:
+        kinds.setdefault(re.split(r"[:(]", p.reason, maxsplit=1)[0].strip(), []).append(p)
+    where = (lambda p: f"line {p.line}") if unit == "line" else (lambda p: f"{unit} {p.line}")
+    parts = [f"{k} ({len(ps):,}x, first at {where(ps[0])})" for k, ps in kinds.items()]
+    return "no row could be read: " + "; ".join(parts)
+
+
+def _projection(spec: Kind, present: dict[str, str], extra_sql: str, line_expr: str) -> str:
     """The temp view ``_src``: every canonical column as VARCHAR (NULL when absent), extras as JSON.
 
     Identifiers come from the delivered file's header and go through :func:`quote_ident`;
@@ -311,16 +363,30 @@ def _projection(spec: Kind, by_lower: dict[str, str], extras: tuple[str, ...], l
     """
     cols = [f"{line_expr} AS source_line"]
     for c in spec.names:
-        if c in by_lower:
-            cols.append(f"CAST({quote_ident(by_lower[c])} AS VARCHAR) AS {quote_ident(c)}")
+        if c in present:
+            cols.append(f"CAST({quote_ident(present[c])} AS VARCHAR) AS {quote_ident(c)}")
         else:
             cols.append(f"CAST(NULL AS VARCHAR) AS {quote_ident(c)}")
-    if extras:
-        pack = ", ".join(f"{quote_ident(e)} := {quote_ident(e)}" for e in extras)
-        cols.append(f"CAST(to_json(struct_pack({pack})) AS JSON) AS extra")
-    else:
-        cols.append("CAST(NULL AS JSON) AS extra")
+    cols.append(f"{extra_sql} AS extra")
     return "CREATE OR REPLACE TEMP VIEW _src AS SELECT " + ", ".join(cols) + " FROM _file"
+
+
+def _struct_json(extras: tuple[str, ...]) -> str:
+    """Parquet: the extra columns, typed, as one JSON object per row."""
+    if not extras:
+        return "CAST(NULL AS JSON)"
+    pack = ", ".join(f"{quote_ident(e)} := {quote_ident(e)}" for e in extras)
+    return f"CAST(to_json(struct_pack({pack})) AS JSON)"
+
+
+def _merged_extra(other: list[str], spelling: dict[str, str]) -> str:
+    """Staged files: the row's ``_extra`` JSON plus the canonical columns of another kind (by the
+    file's spelling), absent values left out; NULL when the row has none."""
+    if not other:
+        return f"CAST({EXTRA} AS JSON)"
+    pack = ", ".join(f"{quote_ident(spelling[c])} := {quote_ident(c)}" for c in other)
+    merged = f"json_merge_patch(coalesce({EXTRA}, '{{}}'), to_json(struct_pack({pack})))"
+    return f"CAST(nullif(CAST({merged} AS VARCHAR), '{{}}') AS JSON)"
 
 
 TOKENS_FUNCTION = "ql_whitespace_tokens"

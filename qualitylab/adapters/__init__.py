@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
+from ..delivered import Delivered
 from ..readers import Record
 
 
@@ -20,7 +20,7 @@ class Adapter:
     name: str
     kind: str  # the canonical kind it produces
     unit: str  # what a problem's number counts: line | record | row
-    read: Callable[[Path], Iterator[Record]]
+    read: Callable[[Delivered], Iterator[Record]]
     doc: str
     labels: tuple[str, ...] | None = None  # the preference labels the format's protocol offers (qualitylab/scales.py)
 

@@ -10,11 +10,11 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from ..errors import RowProblem, UsageError
-from ..readers import iter_csv, iter_jsonl_objects
+from ..delivered import Delivered
+from ..errors import InvalidInputError, RowProblem, UsageError
+from ..readers import iter_csv, iter_json_array, iter_jsonl_objects
 
 #: what a (number, object, problem) triple from :func:`iter_objects` looks like
 SourceRecord = tuple[int, dict | None, RowProblem | None]
@@ -55,6 +55,7 @@ def with_extras(canonical: dict[str, str | None], more: dict[str, Any]) -> dict[
     for k, v in more.items():
         if v is None:
             continue
+        k = text(k) or ""  # a key with a lone surrogate gets U+FFFD like any text
         name = k if k not in PAIRWISE.names and k not in out else f"upstream_{k}"
         out[name] = text(v)
     return out
@@ -93,45 +94,27 @@ def short_hash(*parts: str) -> str:
     return h.hexdigest()[:16]
 
 
-def load_json_array(path: Path) -> list:
-    """A JSON file holding a list (PandaLM, LLMBar). Refuses anything else with a hint."""
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            data = json.load(f)
-    except json.JSONDecodeError as e:
-        raise UsageError(
-            "Not a JSON array",
-            f"{path.name}: malformed JSON at line {e.lineno}: {e.msg}",
-            "give the upstream .json file as published",
-        ) from None
-    if not isinstance(data, list):
-        raise UsageError(
-            "Not a JSON array",
-            f"{path.name} holds a {type(data).__name__}, not a list",
-            "give the upstream .json file as published",
-        )
-    return data
-
-
-def iter_objects(path: Path) -> Iterator[SourceRecord]:
-    """The objects of a public file, by suffix, each with its 1-based position in the file.
+def iter_objects(source: Delivered) -> Iterator[SourceRecord]:
+    """The objects of a public file, by suffix (a ``.gz`` after it is read directly), each with its
+    1-based position in the file.
 
     The number is the record's: element N of a JSON array, line N of a JSONL file, data row N of a
     CSV file (the header not counted; nested values arrive JSON-encoded, see :func:`maybe_json`;
-    empty cells are missing values), row N of a Parquet file.
+    empty cells are missing values), row N of a Parquet file. Keys twice in one object, text that
+    is not UTF-8 and the rest are the canonical readers' problems (:mod:`qualitylab.readers`).
     """
-    suffix = path.suffix.lower()
+    suffix = source.suffix
     if suffix == ".json":
-        for i, obj in enumerate(load_json_array(path), start=1):
-            if isinstance(obj, dict):
-                yield i, obj, None
+        for i, obj, problem in iter_json_array(source):
+            if problem is not None or isinstance(obj, dict):
+                yield i, obj, problem
             else:
                 yield i, None, RowProblem(i, None, f"expected a JSON object, found {type(obj).__name__}", raw=raw(obj))
     elif suffix in (".jsonl", ".ndjson"):
-        yield from iter_jsonl_objects(path)
+        yield from iter_jsonl_objects(source)
     elif suffix == ".csv":
         n = 0
-        for line, obj, problem in iter_csv(path):
+        for line, obj, problem in iter_csv(source):
             n += 1
             if obj is None:
                 why = problem or RowProblem(n, None, "unreadable row")
@@ -139,19 +122,33 @@ def iter_objects(path: Path) -> Iterator[SourceRecord]:
             else:
                 yield n, {k: maybe_json(v) if v != "" else None for k, v in obj.items()}, None
     elif suffix in (".parquet", ".pq"):
-        import pyarrow.parquet as pq
-
-        n = 0
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=5_000):
-            for obj in batch.to_pylist():
-                n += 1
-                yield n, obj, None
+        yield from _parquet_objects(source)
     else:
         raise UsageError(
             "Unknown file type",
-            f"{path.name}: cannot read '{path.suffix}' files for this format",
-            "use a .json (array), .jsonl, .csv or .parquet file",
+            f"{source.name}: cannot read '{source.suffix}' files for this format",
+            "use a .json (array), .jsonl, .csv or .parquet file (.gz read directly)",
         )
+
+
+def _parquet_objects(source: Delivered) -> Iterator[SourceRecord]:
+    """Rows of a Parquet file through pyarrow (random access: hashed apart, see qualitylab.delivered)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n = 0
+    try:
+        for batch in pq.ParquetFile(source.path).iter_batches(batch_size=5_000):
+            for obj in batch.to_pylist():
+                n += 1
+                yield n, obj, None
+    except (pa.ArrowException, OSError, UnicodeDecodeError) as e:
+        raise InvalidInputError(
+            source.name,
+            [RowProblem(None, None, f"cannot read the Parquet file after row {n}: {e}")],
+            "record",
+            whole_file=True,
+        ) from None
 
 
 # ---- chat transcripts as lists of {role, content} -------------------------------------------

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
+from ..delivered import Delivered
 from ..errors import RowProblem
 from ..readers import Record
 from . import Adapter, register
@@ -150,8 +150,9 @@ def _arena55k(n: int, obj: dict, source: str):
     )
 
 
-def read(path: Path) -> Iterator[Record]:
-    for n, obj, problem in iter_objects(path):
+def read(delivered: Delivered) -> Iterator[Record]:
+    path = delivered.path
+    for n, obj, problem in iter_objects(delivered):
         if obj is None:  # a record either parsed or has its problem
             yield n, None, problem
             continue

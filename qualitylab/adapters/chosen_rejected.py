@@ -24,8 +24,8 @@ else ``<id>`` when the source has an ``id``, else ``hh-<16 hex of sha256(chosen,
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
+from ..delivered import Delivered
 from ..errors import RowProblem
 from ..readers import Record
 from . import Adapter, register
@@ -132,8 +132,9 @@ def _map(n: int, obj: dict, source: str):
     )
 
 
-def read(path: Path) -> Iterator[Record]:
-    for n, obj, problem in iter_objects(path):
+def read(delivered: Delivered) -> Iterator[Record]:
+    path = delivered.path
+    for n, obj, problem in iter_objects(delivered):
         if obj is None:  # a record either parsed or has its problem
             yield n, None, problem
             continue

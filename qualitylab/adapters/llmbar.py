@@ -20,10 +20,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..delivered import Delivered
 from ..errors import RowProblem
-from ..readers import Record
+from ..readers import Record, iter_json_array
 from . import Adapter, register
-from ._common import extras, load_json_array, raw, row, with_extras
+from ._common import extras, raw, row, with_extras
 
 LABELS = {"1": "A", "2": "B"}
 ORDERS = (("swap = False", "A"), ("swap = True", "B"))
@@ -51,13 +52,18 @@ def human_annotator(prefix: str) -> str:
     return "mtbench-expert-majority" if re.search(r"mt-?bench", prefix) else "llmbar-author-label"
 
 
-def read(path: Path) -> Iterator[Record]:
-    data = load_json_array(path)
+def read(delivered: Delivered) -> Iterator[Record]:
+    path = delivered.path
     root, judge, strategy = layout(path)
     prefix = prefix_of(root)
     human = human_annotator(prefix)
     n = 0
-    for i, obj in enumerate(data):
+    for pos, obj, problem in iter_json_array(delivered):
+        i = pos - 1
+        if problem is not None:
+            n += 1
+            yield n, None, RowProblem(n, None, f"element {i} of {path.name}: {problem.reason}", raw=problem.raw)
+            continue
         if not isinstance(obj, dict):
             n += 1
             yield n, None, RowProblem(n, None, f"element {i} of {path.name} is not an object", raw=raw(obj))

@@ -16,8 +16,8 @@ the whole conversations too when they hold more than the judged turn. ``shown_fi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
+from ..delivered import Delivered
 from ..errors import RowProblem
 from ..readers import Record
 from . import Adapter, register
@@ -76,8 +76,9 @@ def conversation_turn(obj: dict, turn: int | None, n: int, source: str):
     return "\n\n".join(users_a[:turn]), said_a[turn - 1], said_b[turn - 1], multi
 
 
-def read(path: Path) -> Iterator[Record]:
-    for n, obj, problem in iter_objects(path):
+def read(delivered: Delivered) -> Iterator[Record]:
+    path = delivered.path
+    for n, obj, problem in iter_objects(delivered):
         if obj is None:  # a record either parsed or has its problem
             yield n, None, problem
             continue

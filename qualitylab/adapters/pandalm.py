@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..delivered import Delivered
 from ..errors import RowProblem, UsageError
-from ..readers import Record
+from ..readers import Record, iter_json_array
 from . import Adapter, register
-from ._common import extras, load_json_array, raw, row, with_extras
+from ._common import extras, raw, row, with_extras
 
 HUMANS = ("annotator1", "annotator2", "annotator3")
 HUMAN_LABELS = {"1": "A", "2": "B", "0": "tie"}
@@ -58,18 +59,30 @@ def _pair(obj: dict) -> dict:
     return pair
 
 
-def _judge_files(path: Path) -> dict[str, tuple[Path, dict[int, dict]]]:
-    """The judge files beside the test set, each as {idx: object}."""
+def _judge_files(path: Path) -> dict[str, tuple[Path, dict[int, dict], list[RowProblem]]]:
+    """The judge files beside the test set, each as {idx: object} and the problems of its elements."""
     found = {}
     for judge, (prefix, _key, _labels) in JUDGES.items():
         p = path.with_name(f"{prefix}-{path.name}")
         if p.is_file():
-            found[judge] = (p, {o["idx"]: o for o in load_json_array(p) if isinstance(o, dict) and "idx" in o})
+            by_idx, problems = {}, []
+            for pos, o, problem in iter_json_array(Delivered(p)):
+                if problem is not None:
+                    problems.append(
+                        RowProblem(
+                            None, "preference", f"{judge}: element {pos} of {p.name}: {problem.reason}", raw=problem.raw
+                        )
+                    )
+                elif isinstance(o, dict) and "idx" in o:
+                    by_idx[o["idx"]] = o
+            found[judge] = (p, by_idx, problems)
     return found
 
 
-def read(path: Path) -> Iterator[Record]:
-    data = load_json_array(path)
+def read(delivered: Delivered) -> Iterator[Record]:
+    path = delivered.path
+    records = list(iter_json_array(delivered))
+    data = [obj for _, obj, _ in records]
     if data and isinstance(data[0], dict) and not set(HUMANS) & set(data[0]):
         raise UsageError(
             "Not the PandaLM test set",
@@ -79,7 +92,11 @@ def read(path: Path) -> Iterator[Record]:
     judges = _judge_files(path)
     n = 0
     seen = set()
-    for pos, obj in enumerate(data, start=1):
+    for pos, obj, problem in records:
+        if problem is not None:
+            n += 1
+            yield n, None, RowProblem(n, None, f"record {pos} of {path.name}: {problem.reason}", raw=problem.raw)
+            continue
         if not isinstance(obj, dict) or "idx" not in obj:
             n += 1
             yield n, None, RowProblem(n, "comparison_id", f"record {pos} of {path.name} has no idx", raw=raw(obj))
@@ -110,7 +127,7 @@ def read(path: Path) -> Iterator[Record]:
                 ),
                 None,
             )
-        for judge, (jpath, by_idx) in judges.items():
+        for judge, (jpath, by_idx, _) in judges.items():
             jobj = by_idx.get(obj["idx"])
             if jobj is None:
                 continue
@@ -145,7 +162,10 @@ def read(path: Path) -> Iterator[Record]:
                 ),
                 None,
             )
-    for judge, (jpath, by_idx) in judges.items():
+    for judge, (jpath, by_idx, problems) in judges.items():
+        for p in problems:
+            n += 1
+            yield n, None, RowProblem(n, p.column, p.reason, raw=p.raw)
         for idx in sorted(set(by_idx) - seen, key=str):
             n += 1
             yield (
