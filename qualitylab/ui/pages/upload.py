@@ -189,21 +189,41 @@ def render() -> None:
     )
 
 
+def redact(text: str, tmp: str, name: str) -> str:
+    """``text`` without the server's temporary upload folder (the file is named by its own name)."""
+    return text.replace(str(Path(tmp) / name), name).replace(str(Path(tmp).resolve() / name), name).replace(tmp, "")
+
+
+def internal_error(e: BaseException, tmp: str, name: str) -> QualitylabError:
+    """A failure that is not one of the library's errors (a bug), as an error box: its type and message,
+    no traceback, no server paths."""
+    message = redact(f"{type(e).__name__}: {e}", tmp, name)
+    return QualitylabError("Internal error", f"{name} was not ingested ({message})", "this is a bug; please report it")
+
+
 def ingest_upload(up, batch_id: str, **options) -> None:
-    """Save the upload under its own name in a temporary directory, ingest it, report like the CLI."""
+    """Save the upload under its own name in a temporary directory, ingest it, report like the CLI.
+
+    Every failure ends in an error box (the library's message and hint, or "Internal error" with the
+    exception's message), never a traceback; nothing names the server's temporary folder.
+    """
     name = safe_name(up.name)
+    error: QualitylabError | None = None
     with tempfile.TemporaryDirectory(prefix="qualitylab-upload-") as tmp:
         path = Path(tmp) / name
         with open(path, "wb") as f:
             f.write(up.getbuffer())
-        error: QualitylabError | None = None
         with st.status(f"Ingesting {name} into batch {batch_id}…", expanded=False) as status:
             try:
                 res = run_ingest(path, batch_id, lambda msg: status.update(label=msg), **options)
             except QualitylabError as e:
                 error = e
+                e.message, e.hint = redact(e.message, tmp, name), redact(e.hint, tmp, name)
+            except Exception as e:  # noqa: BLE001 - a bug: shown as an error box, never as a traceback
+                error = internal_error(e, tmp, name)
+            if error is not None:
                 status.update(
-                    label=f"{name} refused" if isinstance(e, InvalidInputError) else f"{name} not ingested",
+                    label=f"{name} refused" if isinstance(error, InvalidInputError) else f"{name} not ingested",
                     state="error",
                 )
             else:
