@@ -43,6 +43,7 @@ class IngestResult:
     extra_columns: tuple[str, ...] = ()
     problems: tuple[RowProblem, ...] = field(default=(), repr=False)
     unit: str = "line"  # what a problem's number counts: line | row | record
+    removed_judge_runs: tuple[str, ...] = ()  # --replace: judge runs computed on the replaced rows
 
     def summary(self) -> str:
         if self.status == "unchanged":
@@ -54,6 +55,12 @@ class IngestResult:
             s += f"; {self.n_quarantined} row(s) quarantined with their reasons"
         if self.extra_columns:
             s += f"; extra columns kept in 'extra': {_names(list(self.extra_columns))}"
+        if self.removed_judge_runs:
+            s += (
+                f"; removed {len(self.removed_judge_runs)} judge run(s) computed on the replaced rows "
+                f"({'; '.join(self.removed_judge_runs)}): rerun `qualitylab judge` to judge the new texts "
+                "(calls whose texts did not change come from the cache)"
+            )
         return s
 
 
@@ -270,6 +277,7 @@ def _ingest(
             raise InvalidInputError(path.name, problems, unit, n_bad_rows=len(bad_lines))
 
         # 4. store
+        removed_runs: tuple[str, ...] = ()
         if batch is None:
             store.execute("ingest/insert_batch", {"batch_id": batch_id, "vendor": vendor, "delivered": delivered})
         else:
@@ -284,10 +292,7 @@ def _ingest(
                     "use --replace to replace the batch's rows of this kind, or --append to add this file",
                 )
             if same_kind and mode == "replace":
-                for f in same_kind:
-                    store.execute(f"ingest/delete_file_{kind}", {"file_id": f["file_id"]})
-                    store.execute("ingest/delete_file_quarantine", {"file_id": f["file_id"]})
-                    store.execute("ingest/delete_file", {"file_id": f["file_id"]})
+                removed_runs = _replace(store, batch_id, kind, same_kind)
         file_id = store.first("ingest/next_file_id")["file_id"]
         con.execute("CREATE OR REPLACE TEMP TABLE _bad (source_line BIGINT)")
         if bad_lines:
@@ -336,6 +341,7 @@ def _ingest(
         extras,
         tuple(problems),
         unit,
+        removed_runs,
     )
 
 
@@ -353,6 +359,26 @@ def nothing_read(problems: list[RowProblem], unit: str) -> str:
     where = (lambda p: f"line {p.line}") if unit == "line" else (lambda p: f"{unit} {p.line}")
     parts = [f"{k} ({len(ps):,}x, first at {where(ps[0])})" for k, ps in kinds.items()]
     return "no row could be read: " + "; ".join(parts)
+
+
+def _replace(store: Store, batch_id: str, kind: str, same_kind: list[dict]) -> tuple[str, ...]:
+    """``--replace``: drop the batch's rows of ``kind`` — its delivered files and the judge runs
+    computed on them (their verdicts or ratings and their provenance rows). The judge cache
+    (``judge_calls``) is kept: it is keyed by what was sent, so a rerun reuses exactly the calls whose
+    texts did not change; the removed runs' calls no longer back any run. Returns the runs' names."""
+    runs = store.rows("ingest/judge_runs_reading", {"batch_id": batch_id, "kind": kind})
+    for f in same_kind:
+        if f["format"] != "judge-run":
+            store.execute(f"ingest/delete_file_{kind}", {"file_id": f["file_id"]})
+            store.execute("ingest/delete_file_quarantine", {"file_id": f["file_id"]})
+            store.execute("ingest/delete_file", {"file_id": f["file_id"]})
+    for r in runs:
+        store.execute(f"ingest/delete_file_{r['kind']}", {"file_id": r["file_id"]})
+        store.execute("judges/detach_run_calls", {"file_id": r["file_id"]})
+        store.execute("ingest/delete_file", {"file_id": r["file_id"]})
+    # a judge run that read the other kind's rows stays (e.g. single-answer grading of the
+    # comparisons' responses when the ratings are replaced)
+    return tuple(r["file_name"] for r in runs)
 
 
 def _projection(spec: Kind, present: dict[str, str], extra_sql: str, line_expr: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 PREFERENCES = ("A", "B", "tie")
 SLOTS = ("A", "B")
@@ -312,5 +312,53 @@ FROM ratings WHERE file_id IN (SELECT file_id FROM files WHERE format <> 'judge-
 GROUP BY batch_id, aspect;
 """
 
+_V6_JUDGE_CALL_SHA256 = """
+-- The judge cache keyed by what was sent (issue 13): call_sha256 = SHA-256 of the request URL and
+-- the exact request body (rendered messages, model, sampling parameters); never the API key. A
+-- cached call is reused only for the same batch, mode, aspect, item, order AND call_sha256, so a
+-- comparison whose texts changed is asked again. file_id = the judge run whose stored rows this
+-- call backs now (NULL: none — its texts changed, the run was replaced, or it was superseded).
+-- Rows written before v6 are kept as they are with legacy = true and call_sha256 NULL: what was
+-- sent is not known, so they are never a cache hit (not re-keyed). The table is rebuilt: the v2
+-- primary key (by comparison id) is dropped, as DuckDB cannot drop a constraint in place.
+CREATE TABLE judge_calls_v6 (
+    batch_id          VARCHAR NOT NULL,
+    mode              VARCHAR NOT NULL,
+    item_id           VARCHAR NOT NULL,
+    shown_first       VARCHAR NOT NULL,
+    aspect            VARCHAR NOT NULL,
+    model             VARCHAR NOT NULL,
+    template_sha256   VARCHAR NOT NULL,
+    annotator_id      VARCHAR NOT NULL,
+    file_id           INTEGER,
+    raw_output        VARCHAR,
+    parsed            BOOLEAN NOT NULL,
+    parse_problem     VARCHAR,
+    preference        VARCHAR,
+    strength          TINYINT,
+    score             DOUBLE,
+    prompt_tokens     BIGINT,
+    completion_tokens BIGINT,
+    latency_ms        DOUBLE,
+    cost_usd          DOUBLE,
+    attempts          INTEGER NOT NULL,
+    error             VARCHAR,
+    created_at        TIMESTAMP NOT NULL,
+    call_sha256       VARCHAR,
+    legacy            BOOLEAN NOT NULL DEFAULT false,
+    CHECK (legacy OR call_sha256 IS NOT NULL)
+);
+INSERT INTO judge_calls_v6 SELECT *, NULL, true FROM judge_calls;
+DROP TABLE judge_calls;
+ALTER TABLE judge_calls_v6 RENAME TO judge_calls;
+"""
+
 #: MIGRATIONS[i] brings a store from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_JUDGE_CALLS, _V3_RESPONSES_IDENTICAL, _V4_PAIR_HASH, _V5_SCALES)
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _V2_JUDGE_CALLS,
+    _V3_RESPONSES_IDENTICAL,
+    _V4_PAIR_HASH,
+    _V5_SCALES,
+    _V6_JUDGE_CALL_SHA256,
+)

@@ -84,8 +84,31 @@ def check_v5_scales(con) -> None:
     ]
 
 
+def check_v6_judge_call_sha256(con) -> None:
+    """v6: the judge cache keyed by what was sent; the v4 row is kept as it was, marked legacy."""
+    cols = [r[0] for r in con.execute("DESCRIBE judge_calls").fetchall()]
+    assert cols[-2:] == ["call_sha256", "legacy"]
+    row = con.execute(
+        "SELECT batch_id, item_id, model, template_sha256, raw_output, preference, call_sha256, legacy FROM judge_calls"
+    ).fetchall()
+    assert row == [("w1", "c1", "gpt-x", "ff", "[[A]]", "A", None, True)]  # not re-keyed
+    # the v2 primary key by comparison id is gone: the same item may hold calls on other texts
+    con.execute(
+        "INSERT INTO judge_calls (batch_id, mode, item_id, shown_first, aspect, model, template_sha256,"
+        " annotator_id, parsed, attempts, created_at, call_sha256) VALUES"
+        " ('w1', 'pairwise', 'c1', 'A', '-', 'gpt-x', 'ff', 'gpt-x', false, 1, TIMESTAMP '2026-10-08 10:00:00', 'ab')"
+    ).fetchall()
+    with pytest.raises(duckdb.ConstraintException):  # a new row must say what was sent
+        con.execute(
+            "INSERT INTO judge_calls (batch_id, mode, item_id, shown_first, aspect, model, template_sha256,"
+            " annotator_id, parsed, attempts, created_at) VALUES"
+            " ('w1', 'pairwise', 'c1', 'A', '-', 'gpt-x', 'ff', 'gpt-x', false, 1, TIMESTAMP '2026-10-08 10:00:00')"
+        ).fetchall()
+    con.execute("DELETE FROM judge_calls WHERE NOT legacy").fetchall()
+
+
 #: version -> check run right after the migration to that version (each schema bump adds one)
-CHECKS: dict[int, object] = {5: check_v5_scales}
+CHECKS: dict[int, object] = {5: check_v5_scales, 6: check_v6_judge_call_sha256}
 
 
 def test_v4_store_steps_through_every_version_keeping_its_rows(tmp_path):

@@ -6,6 +6,7 @@ import os
 import sys
 
 from ..errors import ExitCode, UsageError
+from ..escape import terminal_text
 
 
 def cmd_judge(args) -> int:
@@ -46,7 +47,7 @@ def cmd_judge(args) -> int:
     progress = progress_bar(sys.stderr) if sys.stderr.isatty() else None
     with open_store(args.db) as store:
         result = run_judge(store, args.batch, endpoint, template, options, progress)
-    print(result.summary())
+    print(terminal_text(result.summary()))
     return ExitCode.OK
 
 
@@ -95,7 +96,12 @@ def register(subparsers, db_opt) -> None:
     sp.add_argument(
         "--price-completion", type=float, metavar="USD", help="price per 1k completion tokens (default: --price)"
     )
-    sp.add_argument("--timeout", type=float, default=120.0, help="seconds per attempt (default 120)")
+    sp.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="wall-clock seconds per attempt, the whole reply included (default 120)",
+    )
     sp.add_argument("--max-retries", type=int, default=4, help="retries on timeouts, 429 and 5xx (default 4)")
     sp.add_argument("--backoff", type=float, default=1.0, help="first retry wait in seconds, doubled each time")
     sp.add_argument("--temperature", type=float, default=0.0)

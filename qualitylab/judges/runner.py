@@ -3,19 +3,23 @@
 ``run_judge`` asks the judge about every comparison of the batch (pairwise mode; both orders when
 asked) or every response (single-answer grading), and stores:
 
-- every call in ``judge_calls`` (the cache), keyed by (batch, mode, item, order, aspect, model,
-  template SHA-256): the raw output, the parsed verdict or the reason it could not be parsed,
-  tokens, latency, a cost estimate, the attempts and any error. A rerun makes only the calls that
-  are missing or failed; an unparsed output is the model's answer and is not asked again.
+- every call in ``judge_calls`` (the cache), keyed by what was sent: (batch, mode, aspect, judge
+  annotator_id, item, order) and ``call_sha256``, the SHA-256 of the request URL and body (the rendered messages, the
+  model, the sampling parameters; never the key): the raw output, the parsed verdict or the reason
+  it could not be parsed, tokens, latency, a cost estimate, the attempts and any error. A rerun
+  makes only the calls that are missing or failed for the texts as they are now (a comparison whose
+  texts changed is asked again); an unparsed output is the model's answer and is not asked again.
 - the parsed verdicts as judge rows of the same batch (``verdicts``; single mode: ``ratings``), all
   under one provenance row in ``files`` with ``format = 'judge-run'``, ``kind`` pairwise or rating,
   ``file_name = 'judge-run <mode> <annotator_id> model=<model> template=<sha256[:12]>[ aspect=<a>]'``
-  and ``sha256`` = the template's SHA-256. The run's rows are rebuilt from the cache at the end of
-  every run, so they always equal the cache.
+  and ``sha256`` = the template's SHA-256. At the end of every run (also an interrupted one) the
+  calls of the run's current tasks are marked as backing it (``judge_calls.file_id``) and its rows
+  are rebuilt from them, so they always equal the cache for the texts as they are.
 
 The DuckDB connection is used from the calling thread only; worker threads do HTTP and nothing else.
-The API key is read from the environment by the caller, sent only in a header, and removed from
-every error text before it is stored or printed.
+The API key is read from the environment by the caller, sent only in a header to the endpoint's
+origin, and removed (``Endpoint.redact``) from every output, parse problem and error text before it
+is stored or printed.
 """
 
 from __future__ import annotations
@@ -108,69 +112,74 @@ def run_judge(
     store.require_batch(batch_id)
     annotator_id = options.annotator_id or default_annotator_id(endpoint.model, template, options.mode)
     aspect = options.aspect if options.mode == "single" else ""
-    key = {"batch_id": batch_id, "model": endpoint.model, "template_sha256": template.sha256}
+    key = {"batch_id": batch_id, "mode": options.mode, "aspect": aspect, "annotator_id": annotator_id}
     source = "comparisons"
     if options.mode == "pairwise":
-        orders = ["A", "B"] if options.both_orders else ["A"]
-        pending = store.rows("judges/pending_pairwise", {**key, "orders": orders})
         n_untexted = store.first("judges/count_untexted", {"batch_id": batch_id})["n"]
     else:
         if store.first("judges/count_rated_items", {"batch_id": batch_id})["n"]:
             source = "ratings"
-        pending = store.rows("judges/pending_single", {**key, "source": source, "aspect": aspect})
         n_untexted = 0
+    # pass 1: every task's request fingerprint (what would be sent); the cache answers those it holds
+    tasks = list(_fingerprints(store, batch_id, source, endpoint, template, options))
+    _register_tasks(store, tasks)
+    pending = {(r["item_id"], r["shown_first"]) for r in store.rows("judges/pending_calls", key)}
     file_id = _run_file(store, batch_id, options.mode, annotator_id, endpoint.model, template, aspect)
 
+    redact = endpoint.redact
     fatal: str | None = None
     done = 0
     counts = {"parsed": 0, "unparsed": 0, "failed": 0}
     price_in = options.price_prompt
     price_out = options.price_completion if options.price_completion is not None else price_in
-    with ThreadPoolExecutor(max_workers=options.concurrency) as pool:
-        inflight: dict[Future, dict] = {}
-        tasks = _tasks(store, batch_id, source, options.mode, pending)
-        exhausted = False
-        while inflight or not exhausted:
-            while not exhausted and fatal is None and len(inflight) < options.concurrency * 2:
-                task = next(tasks, None)
-                if task is None:
+    try:
+        with ThreadPoolExecutor(max_workers=options.concurrency) as pool:
+            inflight: dict[Future, dict] = {}
+            todo = _pending_tasks(store, batch_id, source, endpoint, template, options, pending)
+            exhausted = False
+            while inflight or not exhausted:
+                while not exhausted and fatal is None and len(inflight) < options.concurrency * 2:
+                    task = next(todo, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    inflight[pool.submit(_call, endpoint, task["messages"])] = task
+                if fatal is not None:
                     exhausted = True
+                if not inflight:
                     break
-                messages = _messages(template, options, task)
-                inflight[pool.submit(endpoint.complete, messages)] = task
-            if fatal is not None:
-                exhausted = True
-            if not inflight:
-                break
-            finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
-            for fut in finished:
-                task = inflight.pop(fut)
-                try:
-                    reply = fut.result()
-                except FatalEndpointError as e:
-                    fatal = endpoint.redact(str(e))
-                    continue
-                row = _call_row(reply, task, options, aspect, price_in, price_out)
-                counts["failed" if row["error"] else "parsed" if row["parsed"] else "unparsed"] += 1
-                store.execute(
-                    "judges/insert_call",
-                    {
-                        **key,
-                        **row,
-                        "mode": options.mode,
-                        "aspect": aspect,
-                        "annotator_id": annotator_id,
-                        "file_id": file_id,
-                    },
-                )
-                done += 1
-                if progress:
-                    progress(done, len(pending), counts)
-
-    n_stored = _materialise(
-        store, batch_id, file_id, annotator_id, endpoint.model, template, options.mode, aspect, source
-    )
-    s = store.first("judges/run_summary", {**key, "mode": options.mode, "aspect": aspect})
+                finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    task = inflight.pop(fut)
+                    try:
+                        reply = fut.result()
+                    except FatalEndpointError as e:
+                        fatal = redact(str(e))
+                        continue
+                    row = _call_row(reply, task, options, price_in, price_out)
+                    for col in ("raw_output", "error", "parse_problem"):  # nothing stored holds the key
+                        row[col] = redact(row[col])
+                    counts["failed" if row["error"] else "parsed" if row["parsed"] else "unparsed"] += 1
+                    call = {**key, "item_id": task["item_id"], "shown_first": task["shown_first"]}
+                    store.execute("judges/delete_failed_call", {**call, "call_sha256": task["call_sha256"]})
+                    store.execute(
+                        "judges/insert_call",
+                        {
+                            **row,
+                            **call,
+                            "call_sha256": task["call_sha256"],
+                            "model": endpoint.model,
+                            "template_sha256": template.sha256,
+                            "file_id": file_id,
+                        },
+                    )
+                    done += 1
+                    if progress:
+                        progress(done, len(pending), counts)
+    finally:  # also when interrupted: the run's stored rows always equal its cached calls
+        n_stored = _materialise(store, batch_id, file_id, annotator_id, options.mode, aspect, source)
+        store.con.execute("DROP TABLE IF EXISTS _judge_tasks")
+    s = store.first("judges/run_summary", {"file_id": file_id})
     result = RunResult(
         batch_id,
         annotator_id,
@@ -203,6 +212,16 @@ def run_judge(
     return result
 
 
+def _call(endpoint: Endpoint, messages: list[dict[str, str]]) -> Reply:
+    """One call in a worker thread: every failure but a fatal one becomes the call's recorded error."""
+    try:
+        return endpoint.complete(messages)
+    except FatalEndpointError:
+        raise
+    except Exception as e:  # a bug or an unforeseen reply must not abort the run: record it, say what
+        return Reply(None, error=endpoint.redact(f"unexpected {type(e).__name__}: {e}"))
+
+
 def _run_file(
     store: Store, batch_id: str, mode: str, annotator_id: str, model: str, template: Template, aspect: str
 ) -> int:
@@ -233,21 +252,80 @@ def _run_file(
     return file_id
 
 
-def _tasks(store: Store, batch_id: str, source: str, mode: str, pending: list[dict]) -> Iterator[dict]:
-    """Pending calls with their texts, fetched TEXT_CHUNK items at a time."""
-    for i in range(0, len(pending), TEXT_CHUNK):
-        chunk = pending[i : i + TEXT_CHUNK]
-        ids = sorted({p["item_id"] for p in chunk})
+def _items(store: Store, batch_id: str, source: str, mode: str) -> Iterator[dict]:
+    """Every item the judge is shown, with its texts, streamed TEXT_CHUNK rows at a time from a
+    cursor of its own (bounded memory on big batches; the store's connection stays free)."""
+    from ..store import sql
+
+    cur = store.con.cursor()
+    try:
         if mode == "pairwise":
-            texts = {r["item_id"]: r for r in store.rows("judges/comparison_texts", {"batch_id": batch_id, "ids": ids})}
+            res = cur.execute(sql("judges/pairwise_items"), {"batch_id": batch_id})
         else:
-            texts = {
-                r["item_id"]: r
-                for r in store.rows("judges/single_texts", {"batch_id": batch_id, "source": source, "ids": ids})
-            }
-        for p in chunk:
-            if p["item_id"] in texts:
-                yield {**texts[p["item_id"]], "shown_first": p["shown_first"]}
+            res = cur.execute(sql("judges/single_items"), {"batch_id": batch_id, "source": source})
+        cols = [d[0] for d in res.description]
+        while chunk := res.fetchmany(TEXT_CHUNK):
+            for values in chunk:
+                yield dict(zip(cols, values, strict=True))
+    finally:
+        cur.close()
+
+
+def _orders(options: RunOptions) -> list[str]:
+    if options.mode == "single":
+        return ["-"]
+    return ["A", "B"] if options.both_orders else ["A"]
+
+
+def _fingerprints(
+    store: Store, batch_id: str, source: str, endpoint: Endpoint, template: Template, options: RunOptions
+) -> Iterator[tuple[str, str, str]]:
+    """(item_id, shown_first, call_sha256) of every call the run needs."""
+    for item in _items(store, batch_id, source, options.mode):
+        for order in _orders(options):
+            yield (
+                item["item_id"],
+                order,
+                endpoint.call_sha256(_messages(template, options, {**item, "shown_first": order})),
+            )
+
+
+def _register_tasks(store: Store, tasks: list[tuple[str, str, str]]) -> None:
+    import pyarrow as pa
+
+    item_ids, orders, shas = (list(c) for c in zip(*tasks, strict=True)) if tasks else ([], [], [])
+    table = pa.table(
+        {
+            "item_id": pa.array(item_ids, pa.string()),
+            "shown_first": pa.array(orders, pa.string()),
+            "call_sha256": pa.array(shas, pa.string()),
+        }
+    )
+    store.con.register("_judge_tasks_arrow", table)
+    try:
+        store.con.execute("CREATE OR REPLACE TEMP TABLE _judge_tasks AS SELECT * FROM _judge_tasks_arrow").fetchall()
+    finally:
+        store.con.unregister("_judge_tasks_arrow")
+
+
+def _pending_tasks(
+    store: Store,
+    batch_id: str,
+    source: str,
+    endpoint: Endpoint,
+    template: Template,
+    options: RunOptions,
+    pending: set[tuple[str, str]],
+) -> Iterator[dict]:
+    """Pass 2: the calls still to make, with their messages, in item order."""
+    if not pending:
+        return
+    for item in _items(store, batch_id, source, options.mode):
+        for order in _orders(options):
+            if (item["item_id"], order) in pending:
+                task = {**item, "shown_first": order}
+                messages = _messages(template, options, task)
+                yield {**task, "messages": messages, "call_sha256": endpoint.call_sha256(messages)}
 
 
 def _messages(template: Template, options: RunOptions, task: dict) -> list[dict[str, str]]:
@@ -268,10 +346,8 @@ def _messages(template: Template, options: RunOptions, task: dict) -> list[dict[
     )
 
 
-def _call_row(reply: Reply, task: dict, options: RunOptions, aspect: str, price_in, price_out) -> dict:
+def _call_row(reply: Reply, task: dict, options: RunOptions, price_in, price_out) -> dict:
     row = {
-        "item_id": task["item_id"],
-        "shown_first": task["shown_first"],
         "raw_output": reply.text,
         "parsed": False,
         "parse_problem": None,
@@ -287,7 +363,8 @@ def _call_row(reply: Reply, task: dict, options: RunOptions, aspect: str, price_
     }
     if price_in is not None and reply.prompt_tokens is not None:
         row["cost_usd"] = (reply.prompt_tokens * price_in + (reply.completion_tokens or 0) * price_out) / 1000
-    if reply.error:
+    if reply.error or reply.text is None:
+        row["error"] = reply.error or "no output"
         return row
     if options.mode == "pairwise":
         p = parse_pairwise(reply.text)
@@ -306,33 +383,29 @@ def _materialise(
     batch_id: str,
     file_id: int,
     annotator_id: str,
-    model: str,
-    template: Template,
     mode: str,
     aspect: str,
     source: str,
 ) -> int:
-    """Rebuild the run's stored rows from the cache, in one transaction; returns how many."""
-    p = {
-        "batch_id": batch_id,
-        "file_id": file_id,
-        "annotator_id": annotator_id,
-        "model": model,
-        "template_sha256": template.sha256,
-    }
+    """Rebuild the run's stored rows from the calls that back it, in one transaction; returns how many.
+
+    The calls that back the run are those of its current tasks (_judge_tasks): a call made on texts
+    that have since changed no longer backs it, and its verdict is not stored.
+    """
+    call = {"file_id": file_id, "batch_id": batch_id, "mode": mode, "aspect": aspect, "annotator_id": annotator_id}
+    p = {"batch_id": batch_id, "file_id": file_id, "annotator_id": annotator_id}
     with transaction(store):
+        store.execute("judges/detach_run_calls", {"file_id": file_id})
+        store.execute("judges/attach_run_calls", call)
         if mode == "pairwise":
             store.execute("judges/delete_run_verdicts", {"file_id": file_id})
             store.execute("judges/insert_run_verdicts", p)
             n = store.first("ingest/count_file_pairwise", {"file_id": file_id})["n"]
         else:
             store.execute("judges/delete_run_ratings", {"file_id": file_id})
-            store.execute("judges/insert_run_ratings", {**p, "aspect": aspect, "source": source})
+            store.execute("judges/insert_run_ratings", {**p, "source": source})
             n = store.first("ingest/count_file_rating", {"file_id": file_id})["n"]
-        calls = store.first(
-            "judges/run_summary",
-            {"batch_id": batch_id, "mode": mode, "model": model, "template_sha256": template.sha256, "aspect": aspect},
-        )
+        calls = store.first("judges/run_summary", {"file_id": file_id})
         store.execute("judges/update_run_file", {"file_id": file_id, "n_rows": calls["n_calls"], "n_stored": n})
     return int(n)
 

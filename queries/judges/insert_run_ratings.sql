@@ -1,8 +1,9 @@
 -- name: judges/insert_run_ratings
 -- Store a single-answer grading run's parsed scores as judge ratings of the batch: one rating per
--- parsed cached call, with the item's prompt, response and lengths.  Items named
+-- parsed call that backs the run (judge_calls.file_id = $file_id), with the item's prompt, response
+-- and lengths.  Items named
 -- '<comparison_id>/A|B' take response A or B of that comparison when $source = 'comparisons'.
--- params: $batch_id, $file_id, $annotator_id, $model, $template_sha256, $aspect, $source
+-- params: $batch_id, $file_id, $annotator_id, $source
 INSERT INTO ratings (batch_id, file_id, source_line, item_id, annotator_id, annotator_kind, aspect,
                      score, prompt_id, model, prompt, response, created_at, len_chars, len_tokens, extra)
 WITH rated AS (
@@ -28,5 +29,4 @@ SELECT $batch_id, $file_id, row_number() OVER (ORDER BY j.item_id), j.item_id, $
        i.len_tokens,
        CAST(to_json(struct_pack(judge_model := j.model, template_sha256 := j.template_sha256)) AS JSON)
 FROM judge_calls j JOIN items i ON i.item_id = j.item_id
-WHERE j.batch_id = $batch_id AND j.mode = 'single' AND j.model = $model
-  AND j.template_sha256 = $template_sha256 AND j.aspect = $aspect AND j.parsed AND j.error IS NULL
+WHERE j.file_id = $file_id AND j.parsed AND j.error IS NULL

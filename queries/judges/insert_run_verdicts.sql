@@ -1,8 +1,9 @@
 -- name: judges/insert_run_verdicts
 -- Store a pairwise judge run's parsed verdicts as judge rows of the batch: one verdict per parsed
--- cached call, with the comparison's texts, lengths and metadata copied from its first delivered row.
+-- call that backs the run (judge_calls.file_id = $file_id), with the comparison's texts, lengths
+-- and metadata copied from its first delivered row.
 -- source_line numbers the run's verdicts; extra records model, template and raw-output provenance.
--- params: $batch_id, $file_id, $annotator_id, $model, $template_sha256
+-- params: $batch_id, $file_id, $annotator_id
 INSERT INTO verdicts (batch_id, file_id, source_line, comparison_id, annotator_id, annotator_kind,
                       preference, shown_first, shown_first_recorded, strength, gold, category,
                       created_at, prompt_id, model_a, model_b, prompt, response_a, response_b,
@@ -22,5 +23,4 @@ SELECT $batch_id, $file_id, row_number() OVER (ORDER BY j.item_id, j.shown_first
        CAST(to_json(struct_pack(judge_model := j.model, template_sha256 := j.template_sha256)) AS JSON),
        s.responses_identical, s.pair_hash
 FROM judge_calls j JOIN src s ON s.comparison_id = j.item_id
-WHERE j.batch_id = $batch_id AND j.mode = 'pairwise' AND j.model = $model
-  AND j.template_sha256 = $template_sha256 AND j.aspect = '' AND j.parsed AND j.error IS NULL
+WHERE j.file_id = $file_id AND j.parsed AND j.error IS NULL

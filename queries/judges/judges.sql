@@ -1,6 +1,7 @@
 -- name: judges/judges
 -- The batch's judges: one row per judge with its verdict counts. A judge is an annotator_id with
--- annotator_kind = 'judge' verdicts, or with calls of `qualitylab judge` in this batch (judge_calls),
+-- annotator_kind = 'judge' verdicts, or with calls of `qualitylab judge` that back a run of this
+-- batch (judge_calls.file_id set),
 -- or named at the start of a quarantined preference's reason ("<id>: ...; not guessed", the
 -- adapters' form for an upstream judge output that is no verdict) -- so a judge whose every
 -- output was unparsed, failed or quarantined still has a row (with n_verdicts = 0).
@@ -19,7 +20,8 @@ WITH per_cmp AS (
     FROM per_cmp
     GROUP BY annotator_id
 ), others AS (
-    SELECT DISTINCT annotator_id FROM judge_calls WHERE batch_id = $batch_id AND mode = 'pairwise'
+    SELECT DISTINCT annotator_id FROM judge_calls
+    WHERE batch_id = $batch_id AND mode = 'pairwise' AND file_id IS NOT NULL
     UNION
     SELECT DISTINCT regexp_extract(reason, '^([^\s:]+): ', 1)
     FROM quarantine

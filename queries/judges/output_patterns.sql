@@ -1,13 +1,14 @@
 -- name: judges/output_patterns
 -- A judge's outputs per comparison, collapsed into patterns for the clustered p_unparsed interval:
 -- one row per (judge, n_outputs, n_unparsed) with n = the comparisons showing it. Outputs are the
--- runner's pairwise calls that returned (error IS NULL) plus the judge's stored verdicts from other
--- files; a comparison asked in both orders is one cluster of two outputs.  params: $batch_id
+-- runner's pairwise calls that returned (error IS NULL) and back a run (file_id set), plus the
+-- judge's stored verdicts from other files; a comparison asked in both orders is one cluster of two
+-- outputs.  params: $batch_id
 WITH calls AS (
     SELECT annotator_id, item_id AS comparison_id, count(*) AS n_outputs,
            count(*) FILTER (WHERE NOT parsed) AS n_unparsed
     FROM judge_calls
-    WHERE batch_id = $batch_id AND mode = 'pairwise' AND error IS NULL
+    WHERE batch_id = $batch_id AND mode = 'pairwise' AND error IS NULL AND file_id IS NOT NULL
     GROUP BY ALL
 ), runner_files AS (
     SELECT file_id FROM files WHERE batch_id = $batch_id AND format = 'judge-run'

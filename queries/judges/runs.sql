@@ -3,7 +3,9 @@
 -- SHA-256, aspect) with its cached calls, parsed / unparsed / failed counts, tokens, the estimated
 -- cost (NULL when no --price was given for any call) and the latency of the calls that returned
 -- (p50 / p95 over calls, milliseconds; quantile_cont = linear interpolation between order
--- statistics, numpy's default), the first and last call's time.  params: $batch_id
+-- statistics, numpy's default), the first and last call's time. Only the calls that back the run
+-- now count (judge_calls.file_id set): not those on texts since replaced or superseded by a rerun.
+-- params: $batch_id
 SELECT mode, annotator_id, model, template_sha256, aspect,
        count(*) AS n_calls,
        count(*) FILTER (WHERE error IS NULL AND parsed) AS n_parsed,
@@ -17,6 +19,6 @@ SELECT mode, annotator_id, model, template_sha256, aspect,
        min(created_at) AS first_call_at,
        max(created_at) AS last_call_at
 FROM judge_calls
-WHERE batch_id = $batch_id
+WHERE batch_id = $batch_id AND file_id IS NOT NULL
 GROUP BY ALL
 ORDER BY annotator_id, mode, model, template_sha256, aspect
