@@ -1,24 +1,31 @@
 """The ``qualitylab`` command: a thin layer over the library.
 
 Each command parses its options, calls one library function and prints. Library errors become a
-message on stderr and a documented exit code here, at one place (:func:`main`).
+message on stderr and a documented exit code here, at one place (:func:`main`). Everything printed
+goes through :func:`qualitylab.escape.terminal_text` (JSON through ``terminal_json``): names and
+texts from delivered files cannot put control characters on the terminal.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import ExitCode, InvalidInputError, QualitylabError
+from .errors import ExitCode, InvalidInputError, QualitylabError, UsageError
+from .escape import terminal_json, terminal_text
+
+
+def say(text: object = "", *, err: bool = False) -> None:
+    """Print one line (to stderr with ``err``), every non-printable character escaped."""
+    print(terminal_text(text), file=sys.stderr if err else sys.stdout)
 
 
 def _progress(msg: str) -> None:
     if sys.stderr.isatty():
-        print(f"\r\033[K{msg}", end="", file=sys.stderr, flush=True)
+        print(f"\r\033[K{terminal_text(msg)}", end="", file=sys.stderr, flush=True)
 
 
 def cmd_ingest(args) -> int:
@@ -43,8 +50,8 @@ def cmd_ingest(args) -> int:
         print(file=sys.stderr)
     if res.problems:
         for p in res.problems:
-            print("quarantined: " + p.format(res.file_name, res.unit), file=sys.stderr)
-    print(res.summary())
+            say("quarantined: " + p.format(res.file_name, res.unit), err=True)
+    say(res.summary())
     return ExitCode.OK
 
 
@@ -56,10 +63,10 @@ def cmd_batches(args) -> int:
         if args.json:
             from .results import to_jsonable
 
-            print(json.dumps(to_jsonable(rows), indent=2))
+            print(terminal_json(to_jsonable(rows)))
             return ExitCode.OK
         if not rows:
-            print("no batches in the store")
+            say("no batches in the store")
             return ExitCode.OK
         cols = [
             "batch_id",
@@ -71,20 +78,25 @@ def cmd_batches(args) -> int:
             "n_ranking_rows",
             "n_quarantined",
         ]
-        table = [[("" if r[c] is None else str(r[c])) for c in cols] for r in rows]
+        table = [[("" if r[c] is None else terminal_text(r[c])) for c in cols] for r in rows]
         widths = [max(len(c), *(len(t[i]) for t in table)) for i, c in enumerate(cols)]
-        print("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
+        say("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
         for t in table:
-            print("  ".join(v.ljust(w) for v, w in zip(t, widths, strict=True)))
+            say("  ".join(v.ljust(w) for v, w in zip(t, widths, strict=True)))
     return ExitCode.OK
 
 
 def cmd_report(args) -> int:
-    from .report import build_report
+    from .report import build_report, check_report_options
     from .store import open_store
 
     if not (args.json or args.html or args.evidence):
-        raise QualitylabError("Nothing to write", "give --json, --html FILE and/or --evidence DIR")
+        raise UsageError("Nothing to write", "report needs an output", "give --json, --html FILE and/or --evidence DIR")
+    check_report_options(args.seed, args.n_boot)
+    if args.html or args.evidence:
+        from .evidence import check_outputs
+
+        check_outputs(args.html, args.evidence)  # before anything is computed
     with open_store(args.db, read_only=True) as store:
         doc = build_report(
             store, args.batch, seed=args.seed, n_boot=args.n_boot, options={"gates": args.gates} if args.gates else None
@@ -94,8 +106,7 @@ def cmd_report(args) -> int:
 
             write_evidence(store, args.batch, doc, html=args.html, evidence_dir=args.evidence)
     if args.json:
-        json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        print(terminal_json(doc))
     return ExitCode.OK
 
 
@@ -103,7 +114,7 @@ def cmd_sample(args) -> int:
     from .sample import load_sample
 
     for line in load_sample(args.db):
-        print(line, file=sys.stderr)
+        say(line, err=True)
     return ExitCode.OK
 
 
@@ -117,7 +128,7 @@ def cmd_app(args) -> int:
         from .sample import load_sample
 
         for line in load_sample(db):
-            print(line, file=sys.stderr)
+            say(line, err=True)
     env = dict(os.environ, QUALITYLAB_DB=str(db.resolve()))
     script = Path(__file__).parent / "ui" / "streamlit_app.py"
     cmd = [
@@ -140,7 +151,7 @@ def cmd_migrate(args) -> int:
     from .store import open_store
 
     with open_store(args.db) as store:
-        print(f"{store.path}: schema version {store.schema_version()}")
+        say(f"{store.path}: schema version {store.schema_version()}")
     return ExitCode.OK
 
 
@@ -246,17 +257,17 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except InvalidInputError as e:
         for line in e.lines():
-            print(line, file=sys.stderr)
-        print(f"error: {e.title}: {e.message}", file=sys.stderr)
-        print(f"hint: {e.hint}", file=sys.stderr)
+            say(line, err=True)
+        say(f"error: {e.title}: {e.message}", err=True)
+        say(f"hint: {e.hint}", err=True)
         return int(e.exit_code)
     except QualitylabError as e:
-        print(f"error: {e.title}" + (f": {e.message}" if e.message else ""), file=sys.stderr)
+        say(f"error: {e.title}" + (f": {e.message}" if e.message else ""), err=True)
         if e.hint:
-            print(f"hint: {e.hint}", file=sys.stderr)
+            say(f"hint: {e.hint}", err=True)
         return int(e.exit_code)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        say("interrupted", err=True)
         return 130
 
 

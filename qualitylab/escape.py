@@ -83,7 +83,18 @@ def _visible(ch: str) -> str:
     return f"\\U{o:08x}"
 
 
-_ASCII_PRINTABLE = re.compile(r"[ -~]*\Z")
+_NOT_PRINTABLE_ASCII = re.compile(r"[^ -~]")  # candidates: anything but printable ASCII
+_NOT_PRINTABLE_ASCII_OR_NL = re.compile(r"[^ -~\n]")
+
+
+def _escape_match(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    return _visible(ch) if _nonprintable(ch) else ch
+
+
+def _json_escape_match(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    return _json_escape(ch) if _nonprintable(ch) else ch
 
 
 def terminal_text(x: object) -> str:
@@ -95,10 +106,7 @@ def terminal_text(x: object) -> str:
     >>> terminal_text("acme\\x1b]0;pwned\\x07 \\u202egnp.exe")
     'acme\\\\x1b]0;pwned\\\\x07 \\\\u202egnp.exe'
     """
-    s = "" if x is None else str(x)
-    if _ASCII_PRINTABLE.match(s):
-        return s
-    return "".join(_visible(ch) if _nonprintable(ch) else ch for ch in s)
+    return _NOT_PRINTABLE_ASCII.sub(_escape_match, "" if x is None else str(x))
 
 
 def terminal_lines(text: object) -> str:
@@ -119,9 +127,7 @@ def terminal_json(obj: object, *, indent: int | None = 2) -> str:
     escapes inside their strings (JSON's structure is ASCII, so only strings can hold them), so
     the document parses to the same value."""
     s = json.dumps(obj, indent=indent, ensure_ascii=False, default=str)
-    if _ASCII_PRINTABLE.match(s.replace("\n", "")):
-        return s
-    return "".join(_json_escape(ch) if ch != "\n" and _nonprintable(ch) else ch for ch in s)
+    return _NOT_PRINTABLE_ASCII_OR_NL.sub(_json_escape_match, s)
 
 
 # ---------------------------------------------------------------------------------------------

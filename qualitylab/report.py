@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from . import __version__
+from .errors import UsageError
 from .overview import compute_overview
 from .results import to_jsonable
 from .schema import SCHEMA_VERSION
@@ -23,6 +24,20 @@ from .store import Store
 
 DEFAULT_SEED = 20240601
 DEFAULT_N_BOOT = 1000
+
+
+def check_report_options(seed: object, n_boot: object, *, min_n_boot: int = 1) -> None:
+    """A UsageError (exit 2) unless ``seed`` is a whole number >= 0 (numpy's seeds are) and
+    ``n_boot`` a whole number >= ``min_n_boot``; checked before anything is computed. The CLI asks
+    for 1 or more; library callers may pass 0 to the sections that then skip their bootstrap."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise UsageError("Bad --seed", f"{seed!r}: a seed is a whole number, 0 or more", f"e.g. --seed {DEFAULT_SEED}")
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < min_n_boot:
+        raise UsageError(
+            "Bad --n-boot",
+            f"{n_boot!r}: the number of bootstrap resamples is a whole number, {min_n_boot} or more",
+            f"e.g. --n-boot {DEFAULT_N_BOOT} (the default; fewer gives rougher intervals)",
+        )
 
 
 class ReportStore:
@@ -135,6 +150,7 @@ def compute_sections(
     options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The typed result objects of the named sections (all when None), keyed like the JSON."""
+    check_report_options(seed, n_boot, min_n_boot=0)
     _register_area_sections()
     store.require_batch(batch_id)
     ctx = ReportContext(store, batch_id, seed, n_boot, options or {})

@@ -6,8 +6,7 @@ so a pipeline can stop on anything but ACCEPT.
 
 from __future__ import annotations
 
-import json
-import sys
+from ..escape import terminal_json, terminal_text
 
 
 def _fmt(x) -> str:
@@ -19,17 +18,18 @@ def format_table(gate: dict) -> list[str]:
     (value, interval, n, threshold, outcome) with its reason beneath, then the verdict."""
     header = ["criterion", "severity", "value", "95% CI", "n", "threshold", "outcome"]
     rows = []
+    t = terminal_text  # criterion ids, reasons and gate names may quote delivered names
     for c in gate["criteria"]:
         ci = f"[{_fmt(c['ci95_low'])}, {_fmt(c['ci95_high'])}]" if c["ci95_low"] is not None else "—"
         rows.append(
             [
-                c["id"],
-                c["severity"],
+                t(c["id"]),
+                t(c["severity"]),
                 _fmt(c["value"]),
                 ci,
                 "—" if c["n"] is None else f"{c['n']:,}",
-                f"{c['comparison']} {c['threshold']:g} ({c['decide']})",
-                c["outcome"],
+                t(f"{c['comparison']} {c['threshold']:g} ({c['decide']})"),
+                t(c["outcome"]),
             ]
         )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
@@ -39,19 +39,20 @@ def format_table(gate: dict) -> list[str]:
     ]
     for row, c in zip(rows, gate["criteria"], strict=True):
         out.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-        out.append(f"    {c['metric']}: {c['reason']}")
+        out.append(t(f"    {c['metric']}: {c['reason']}"))
     out.append("")
     deciding = f" — decided by {', '.join(gate['deciding'])}" if gate["deciding"] else ""
-    out.append(f"verdict: {gate['verdict']} (exit {gate['exit_code']}){deciding}")
-    out.append(f"gates: {gate['name']} (gates_version {gate['gates_version']}; {gate['source']})")
+    out.append(t(f"verdict: {gate['verdict']} (exit {gate['exit_code']}){deciding}"))
+    out.append(t(f"gates: {gate['name']} (gates_version {gate['gates_version']}; {gate['source']})"))
     return out
 
 
 def cmd_check(args) -> int:
-    from ..report import build_report
+    from ..report import build_report, check_report_options
     from ..store import open_store
     from .config import load_gates
 
+    check_report_options(args.seed, args.n_boot)
     load_gates(args.gates)  # a bad gate file fails before any computation
     with open_store(args.db, read_only=True) as store:
         doc = build_report(
@@ -67,10 +68,9 @@ def cmd_check(args) -> int:
             "methods": doc["methods"],
             "gate": gate,
         }
-        json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        print(terminal_json(out))
     else:
-        print(f"batch {args.batch}")
+        print(terminal_text(f"batch {args.batch}"))
         for line in format_table(gate):
             print(line)
     return int(gate["exit_code"])
