@@ -134,23 +134,50 @@ def terminal_json(obj: object, *, indent: int | None = 2) -> str:
 # Markdown (Streamlit)
 # ---------------------------------------------------------------------------------------------
 
-#: every ASCII punctuation character (CommonMark lets a backslash escape any of them): covers
-#: emphasis, code, links and images, headings, lists, tables, HTML, LaTeX ($), Streamlit's
-#: ``:color[...]`` directives and ``:emoji:`` / ``:material/icon:`` shortcodes (:) and autolinks.
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+#: the characters that open Markdown syntax anywhere in a line: emphasis and code (* ~ `), links
+#: and images ([ ] !), HTML and autolinks (< >), LaTeX ($), tables (|), headings (#), braces, entity
+#: references (&), escapes (\\) and e-mail autolinks (@); an underscore that is not inside a word
+#: (GFM never reads ``snake_case`` as emphasis); a colon that could start Streamlit's ``:color[...]``
+#: directives and ``:icon:`` / ``:material/icon:`` shortcodes or end a URL scheme (followed by a
+#: letter, digit, ``/``, ``+``, ``-`` or ``_``)
+_MD_ANYWHERE = r"[\\`*~\[\]!<>$|#{}&@]|_(?![A-Za-z0-9])|(?<![A-Za-z0-9])_|:(?=[A-Za-z0-9/+_-])"
+_MD_SPECIAL = re.compile(_MD_ANYWHERE)
+#: ... and what starts a list, a thematic break or a setext heading at the start of the text
+_MD_LINE_START = re.compile(r"\A( {0,3})([-+=]|\d{1,9}[.)])")
+#: GFM autolinks are found in the decoded text after parsing (so no escape stops them): a WORD
+#: JOINER (U+2060, invisible) before ``://``, after ``www`` and before ``@`` breaks the patterns
+_AUTOLINK = re.compile(r"(?=://)|(?i:(?<=www)(?=\.))|(?=@)")
+WORD_JOINER = "\u2060"
+
+
+def _md_reference(m: re.Match[str]) -> str:
+    return f"&#{ord(m.group(0))};"
 
 
 def markdown_text(x: object) -> str:
     """A value shown as its literal text inside Streamlit Markdown (one line).
 
-    Every ASCII punctuation character is backslash-escaped, non-printables are shown as escapes
-    (:func:`terminal_text`) and so are newlines, so ``![x](http://host/leak.png)`` renders as those
-    characters — no image is fetched, no link is made.
+    Every character that can open Markdown syntax is written as a numeric character reference
+    (``!`` as ``&#33;``), which CommonMark always renders as that character and never as syntax.
+    Other punctuation (``( ) . , - /`` mid-text, ``_`` inside a word, ``:`` before a space) cannot
+    start anything once those are written so, and is left as it is. GFM's autolinks (``http://``,
+    ``www.``, ``user@host``) are matched on the text after parsing, so no escape stops them: an
+    invisible WORD JOINER (U+2060) is put before ``://`` and ``@`` and after ``www``. Non-printables
+    are shown as escapes (:func:`terminal_text`), and so are newlines. So
+    ``![x](http://host/leak.png)`` renders as those characters: no image is fetched, no link is made.
+    (Not for use inside a code span, where references are not decoded: show code with ``st.code``.)
 
     >>> markdown_text("![x](http://h/a.png)")
-    '\\\\!\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/h\\\\/a\\\\.png\\\\)'
+    '&#33;&#91;x&#93;(http\u2060&#58;//h/a.png)'
+    >>> markdown_text("- see www.example.com, mail a@b.org")
+    '&#45; see www\u2060.example.com, mail a\u2060&#64;b.org'
     """
-    return _MD_SPECIAL.sub(r"\\\1", terminal_text(x))
+    out = _MD_SPECIAL.sub(_md_reference, _AUTOLINK.sub(WORD_JOINER, terminal_text(x)))
+    m = _MD_LINE_START.match(out)
+    if m:
+        marker = m.group(2)
+        out = m.group(1) + marker[:-1] + f"&#{ord(marker[-1])};" + out[m.end() :]
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -34,6 +36,9 @@ HOSTILE = [
     "right\u202eto-left",
     "$\\frac{1}{2}$ :red[big] :material/home: :smile:",
     "# heading",
+    "123456. an ordered list",
+    "  - a list",
+    "www.example.com and a@b.org",
     "\x85\x9b31m",
 ]
 
@@ -73,19 +78,23 @@ def test_terminal_json_is_the_same_document_with_no_raw_control_character():
 @pytest.mark.parametrize("s", HOSTILE)
 def test_markdown_text_keeps_no_markdown_syntax_unescaped(s):
     out = markdown_text(s)
-    # every ASCII punctuation character is preceded by a backslash (CommonMark renders it literally)
-    i = 0
-    while i < len(out):
-        if out[i] == "\\":
-            i += 2
-            continue
-        assert not (out[i].isascii() and not out[i].isalnum() and out[i] != " "), (s, out, i)
-        i += 1
+    # every character that can open syntax is a numeric character reference (rendered literally)
+    bare = re.sub(r"&#[0-9]+;", "", out)
+    assert not re.search(r"[\\`*~\[\]!<>$|#{}&@]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|:(?=[A-Za-z0-9/+_-])", bare), (
+        s,
+        out,
+    )
+    assert not re.match(r" {0,3}([-+=]|\d{1,9}[.)])", bare)
+    shown = html.unescape(out)
+    assert not re.search(r"(?i)(https?://|www\.)", shown) and "@" not in shown.replace("\u2060@", "")
     assert "\n" not in out and "\x1b" not in out
+    assert shown.replace("\u2060", "") == terminal_text(s)  # what a reader sees: the text itself
 
 
 def test_markdown_text_of_a_plain_name_is_the_name():
     assert markdown_text("h11") == "h11"
+    assert markdown_text("p_first (batch): 0.5") == "p_first (batch): 0.5"  # nothing here starts syntax
+    assert markdown_text("_it_ :smile: :red[x]") == "&#95;it&#95; &#58;smile: &#58;red&#91;x&#93;"
     assert markdown_text("acme labels") == "acme labels"
     assert markdown_text(None) == ""
 

@@ -72,7 +72,7 @@ def test_evidence_page_builds_the_pack(three_weeks):
 def test_overview_shows_the_verdict(three_weeks):
     at = open_page("overview", "w3")
     assert not at.exception
-    assert any(e.value.startswith("Verdict: **REJECT**") and "human\\_agreement" in e.value for e in at.error)
+    assert any(e.value.startswith("Verdict: **REJECT**") and "human_agreement" in e.value for e in at.error)
 
 
 def test_pages_on_an_empty_store_are_helpful(db):
@@ -88,5 +88,5 @@ def test_verdict_badges_name_every_verdict_in_full_and_escape_batch_names():
     line = verdict_badges([("w1", "REVIEW"), ("w_[2]", "INSUFFICIENT_EVIDENCE")])
     assert line == (
         ":orange-badge[:material/visibility: w1 · REVIEW] "
-        ":gray-badge[:material/help: w\\_(2) · INSUFFICIENT\\_EVIDENCE]"
+        ":gray-badge[:material/help: w&#95;(2) · INSUFFICIENT_EVIDENCE]"  # escape.markdown_text
     )

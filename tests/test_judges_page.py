@@ -50,7 +50,8 @@ def test_page_without_judges_says_how_to_get_them(tmp_path, db):
     )
     at = _open(AppTest.from_file(APP, default_timeout=60))
     assert not at.exception
-    assert any("qualitylab judge --batch w1" in i.value for i in at.info)
+    assert any("holds no judge verdicts" in i.value for i in at.info)
+    assert any("qualitylab judge --batch w1 --model MODEL" in c.value for c in at.code)
 
 
 def test_page_on_an_empty_store_is_helpful(db):

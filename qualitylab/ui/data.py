@@ -20,6 +20,7 @@ import duckdb
 import streamlit as st
 
 from qualitylab.errors import StoreError
+from qualitylab.escape import markdown_text as md
 from qualitylab.report import DEFAULT_N_BOOT, DEFAULT_SEED, compute_sections, report_document
 from qualitylab.store import Store, default_db_path, open_store
 
@@ -172,7 +173,7 @@ def retry_busy(fn: Callable[[], T], *, what: str = "the store") -> T:
             note.empty()
     st.warning(
         f"The store is still busy after {BUSY_RETRY_SECONDS:.0f} s: another process is writing to "
-        f"`{db_path()}`. This page will load once it has finished — rerun (R) in a moment.",
+        f"{md(db_path())}. This page will load once it has finished — rerun (R) in a moment.",
         icon="⏳",
     )
     st.stop()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qualitylab.errors import QualitylabError
+from qualitylab.escape import markdown_text as md
 from qualitylab.ui import data
 from qualitylab.ui.pages import PAGES
 
@@ -47,7 +48,7 @@ def sidebar_filters() -> None:
             st.session_state[name] = st.session_state.get(data.persisted_key(name))
     batches = data.query("overview/batches")
     sb = st.sidebar
-    sb.caption(f"Store: `{data.db_path()}` (read-only)")
+    sb.caption(f"Store: {md(data.db_path())} (read-only)")
     if not batches:
         st.session_state["batch_id"] = None
         return
@@ -104,9 +105,9 @@ def all_pages() -> list[tuple]:
 
 def show_error(e: QualitylabError) -> None:
     """A library error as the CLI shows it: title, message, hint (no traceback: it is not a bug)."""
-    st.error(f"**{e.title}**" + (f": {e.message}" if e.message else ""))
+    st.error(f"**{md(e.title)}**" + (f": {md(e.message)}" if e.message else ""))
     if e.hint:
-        st.caption(f"hint: {e.hint}")
+        st.caption(f"hint: {md(e.hint)}")
 
 
 def run() -> None:

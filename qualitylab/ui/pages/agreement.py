@@ -7,6 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from qualitylab.escape import html_text
+from qualitylab.escape import markdown_text as md
 from qualitylab.results import Statistic
 from qualitylab.ui import data, widgets
 
@@ -51,7 +53,7 @@ def coefficient_chart(coefs) -> go.Figure:
     if ok:
         fig.add_scatter(
             x=[s.value for _, s in ok],
-            y=[label for label, _ in ok],
+            y=[html_text(label) for label, _ in ok],
             mode="markers",
             error_x=dict(
                 type="data",
@@ -85,12 +87,12 @@ def kappa_heatmap(pairs) -> go.Figure | None:
         k = p["kappa"]
         if k.value is not None:
             z[i, j] = z[j, i] = k.value
-        text[i, j] = text[j, i] = f"n={p['n']}" + ("" if k.value is not None else f" ({k.reason})")
+        text[i, j] = text[j, i] = html_text(f"n={p['n']}" + ("" if k.value is not None else f" ({k.reason})"))
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=names,
-            y=names,
+            x=[html_text(n) for n in names],
+            y=[html_text(n) for n in names],
             zmin=-1,
             zmax=1,
             colorscale="RdBu",
@@ -206,7 +208,9 @@ def render() -> None:
     )
     aspect = data.current_filters().aspect  # the sidebar's rating aspect picks the default block
     default = f"Ratings: {aspect}" if aspect and f"Ratings: {aspect}" in blocks else list(blocks)[0]
-    choice = st.radio("Data", list(blocks), index=list(blocks).index(default), horizontal=True, key="agreement_block")
+    choice = st.radio(
+        "Data", list(blocks), index=list(blocks).index(default), horizontal=True, key="agreement_block", format_func=md
+    )
     sa = blocks[choice]
     cols = st.columns(4)
     cols[0].metric("Annotators", f"{sa.n_annotators:,}")
@@ -214,7 +218,7 @@ def render() -> None:
     cols[2].metric("Pairable items", f"{sa.n_pairable_items:,}")
     cols[3].metric("Excluded (one value)", f"{sa.n_excluded_items:,}")
     if sa.reason:
-        st.warning(f"Not computable: {sa.reason}.")
+        st.warning(f"Not computable: {md(sa.reason)}.")
         return
 
     st.subheader("Coefficients")
@@ -229,7 +233,7 @@ def render() -> None:
             widgets.statistic(label, stat, READINGS[key])
     st.plotly_chart(coefficient_chart(coefs), width="stretch")
     st.caption(
-        "Scale: " + ", ".join(sa.categories) + " (the batch's declared or inferred scale: every chance term "
+        "Scale: " + md(", ".join(sa.categories)) + " (the batch's declared or inferred scale: every chance term "
         "counts these categories, used or not; see the report's methods.scale)."
     )
     with st.expander("Tests: standard error, z and p (H0: coefficient = 0)"):
@@ -253,7 +257,7 @@ def render() -> None:
         )
         for key in ("oneway_reason", "twoway_reason"):
             if sa.icc.get(key):
-                st.caption(f"Not computable: {sa.icc[key]}.")
+                st.caption(f"Not computable: {md(sa.icc[key])}.")
         if sa.icc.get("oneway") or sa.icc.get("twoway"):
             widgets.table(icc_frame(sa.icc), f"icc_{choice.split()[-1].lower()}")
 
@@ -261,7 +265,7 @@ def render() -> None:
         st.subheader("Test-retest")
         rt = sa.test_retest
         if rt.get("reason"):
-            st.caption(f"Not computable: {rt['reason']}.")
+            st.caption(f"Not computable: {md(rt['reason'])}.")
         else:
             left, right = st.columns(2)
             with left:
@@ -274,7 +278,7 @@ def render() -> None:
                     st.caption(
                         f"95% CI [{rt['icc']['ci95_low']:.3f}, {rt['icc']['ci95_high']:.3f}], n = {rt['icc']['n']:,}"
                     )
-            st.caption(f"{rt['n_units']:,} repeats by {rt['n_annotators']:,} annotator(s): {rt['definition']}.")
+            st.caption(f"{rt['n_units']:,} repeats by {rt['n_annotators']:,} annotator(s): {md(rt['definition'])}.")
 
     st.subheader("Marginal label distribution")
     st.caption(
@@ -284,7 +288,7 @@ def render() -> None:
     dist = sa.label_distribution
     fig = go.Figure(
         go.Bar(
-            x=list(dist),
+            x=[html_text(c) for c in dist],
             y=[s.value for s in dist.values()],
             error_y=dict(
                 type="data",
@@ -304,7 +308,7 @@ def render() -> None:
         "kappa; a pair well below the others points at one of the two."
     )
     if sa.pairs_left_out:
-        st.info(sa.pairs_left_out["reason"])
+        st.info(md(sa.pairs_left_out["reason"]))
     heat = kappa_heatmap(sa.cohen_kappa_pairs)
     if heat is not None:
         st.plotly_chart(heat, width="stretch")

@@ -6,6 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from qualitylab.escape import html_text
+from qualitylab.escape import markdown_text as md
 from qualitylab.ui import data, widgets
 
 
@@ -66,7 +68,7 @@ def quality_chart(rows) -> go.Figure | None:
                 x=[s.value for s in a],
                 y=[s.value for s in g],
                 mode="markers+text",
-                text=[r.annotator_id for r in sel],
+                text=[html_text(r.annotator_id) for r in sel],
                 textposition="top center",
                 name=name,
                 marker=dict(color=color, size=10),
@@ -94,7 +96,7 @@ def render() -> None:
     kind = st.session_state.get("annotator_kind", "human")
     rows = [r for r in rows if kind == "all" or r.annotator_kind == kind]
     if not rows:
-        st.info(f"Batch {batch_id} has no {'' if kind == 'all' else kind + ' '}annotators.")
+        st.info(f"Batch {md(batch_id)} has no {'' if kind == 'all' else md(kind) + ' '}annotators.")
         return
     flagged = [r for r in rows if r.flagged]
     c1, c2 = st.columns(2)
@@ -108,7 +110,7 @@ def render() -> None:
     if flagged:
         st.subheader("Flags")
         for r in flagged:
-            st.markdown(f"**{r.annotator_id}** — " + "; ".join(f"`{f.flag}`: {f.reason}" for f in r.flags))
+            st.markdown(f"**{md(r.annotator_id)}** — " + "; ".join(f"`{md(f.flag)}`: {md(f.reason)}" for f in r.flags))
     fig = quality_chart(rows)
     if fig is not None:
         st.subheader("Agreement and gold accuracy")

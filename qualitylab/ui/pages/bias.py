@@ -9,6 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from qualitylab.escape import html_text
+from qualitylab.escape import markdown_text as md
 from qualitylab.intervals import Z95
 from qualitylab.ui import data, widgets
 
@@ -33,7 +35,7 @@ def funnel(rows, rate: str, title: str) -> go.Figure:
                     x=[r.n for r in sel],
                     y=[r.value for r in sel],
                     mode="markers+text",
-                    text=[r.annotator_id for r in sel],
+                    text=[html_text(r.annotator_id) for r in sel],
                     textposition="top center",
                     marker=dict(color=color, size=10),
                     name=name,
@@ -64,7 +66,7 @@ def render() -> None:
         "annotators with that n fall. Judges' bias is on the judge pages and in Annotators."
     )
     if pos.status == "no verdicts" and lng.status == "no verdicts" and not lng.ratings:
-        st.info(f"Batch {batch_id} holds no human pairwise verdicts: nothing to measure here.")
+        st.info(f"Batch {md(batch_id)} holds no human pairwise verdicts: nothing to measure here.")
         return
 
     st.header("Position bias")
@@ -95,7 +97,7 @@ def render() -> None:
 
     st.header("Length bias")
     if lng.status != "measured":
-        st.info(f"Length bias: {lng.p_prefer_longer.reason}")
+        st.info(f"Length bias: {md(lng.p_prefer_longer.reason)}")
     else:
         widgets.statistic(
             "p_prefer_longer (batch)",

@@ -7,6 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from qualitylab.escape import html_text
+from qualitylab.escape import markdown_text as md
 from qualitylab.intervals import wilson
 from qualitylab.schema import PREFERENCES
 from qualitylab.ui import data, widgets
@@ -14,7 +16,7 @@ from qualitylab.ui import data, widgets
 
 def _share_bars(by_annotator: list[dict]) -> go.Figure:
     fig = go.Figure()
-    ids = [r["annotator_id"] for r in by_annotator]
+    ids = [html_text(r["annotator_id"]) for r in by_annotator]
     for p in PREFERENCES:
         fig.add_bar(name=p, x=ids, y=[r[f"n_{p}"] / r["n"] if r["n"] else 0 for r in by_annotator])
     fig.update_layout(barmode="stack", yaxis_title="share of the annotator's verdicts", yaxis_range=[0, 1], height=360)
@@ -31,7 +33,7 @@ def render() -> None:
     kind = st.session_state.get("annotator_kind", "human")
     has_labels = any(r["n"] for r in d.by_annotator)
     if not has_labels and not d.likert["by_aspect"]:
-        st.info(f"Batch {batch_id} holds no pairwise verdicts and no ratings: no distributions to show.")
+        st.info(f"Batch {md(batch_id)} holds no pairwise verdicts and no ratings: no distributions to show.")
         return
 
     if has_labels:
@@ -94,7 +96,7 @@ def render() -> None:
         ] or d.likert["by_aspect"]
         st.caption(
             "Share of ratings with each score, Wilson 95% intervals"
-            + (f"; aspect {aspect} (sidebar)" if aspect else "")
+            + (f"; aspect {md(aspect)} (sidebar)" if aspect else "")
             + ". A pile-up on one score or on the scale's ends is worth a look at the raters below."
         )
         fig = go.Figure()
@@ -103,8 +105,8 @@ def render() -> None:
             cis = [wilson(v, total) for v in r["counts"].values()]
             ys = [v / total for v in r["counts"].values()]
             fig.add_bar(
-                name=f"{r['aspect']} ({r['annotator_kind']})",
-                x=list(r["counts"]),
+                name=html_text(f"{r['aspect']} ({r['annotator_kind']})"),
+                x=[html_text(c) for c in r["counts"]],
                 y=ys,
                 error_y=dict(
                     type="data",
@@ -126,10 +128,10 @@ def render() -> None:
     st.header("Shift from the previous batch")
     shift = d.shift
     if not shift.get("tests"):
-        st.info(f"No comparison: {shift.get('reason', 'nothing to compare')}.")
+        st.info(f"No comparison: {md(shift.get('reason', 'nothing to compare'))}.")
     else:
         st.caption(
-            f"Against {shift['previous_batch_id']} (the same vendor's previous delivery; a distribution "
+            f"Against {md(shift['previous_batch_id'])} (the same vendor's previous delivery; a distribution "
             "it lacks is compared with the latest earlier batch that has it). Pearson chi-square on the "
             "counts; p < 0.05 marks a shift worth a look, not a defect."
         )

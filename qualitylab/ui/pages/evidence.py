@@ -8,6 +8,7 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
+from qualitylab.escape import markdown_text as md
 from qualitylab.results import to_jsonable
 from qualitylab.ui import data, widgets
 
@@ -50,10 +51,10 @@ def render() -> None:
         st.info("Choose a batch in the sidebar.")
         return
     gate = to_jsonable(data.sections(batch_id, "gate")["gate"])
-    st.subheader(f"Batch {batch_id}: {gate['verdict']}")
+    st.subheader(f"Batch {md(batch_id)}: {md(gate['verdict'])}")
     st.caption(
-        f"Gate file: {gate['name']} ({gate['source']}); exit code of `qualitylab check`: "
-        f"{gate['exit_code']}." + (f" Decided by {', '.join(gate['deciding'])}." if gate["deciding"] else "")
+        f"Gate file: {md(gate['name'])} ({md(gate['source'])}); exit code of `qualitylab check`: "
+        f"{gate['exit_code']}." + (f" Decided by {md(', '.join(gate['deciding']))}." if gate["deciding"] else "")
     )
     widgets.table(
         pd.DataFrame(
@@ -123,7 +124,7 @@ def render() -> None:
     for t in tables:
         if t["name"] == "criteria":
             continue
-        st.markdown(f"**{t['title']}** — {t['description']}")
+        st.markdown(f"**{md(t['title'])}** — {md(t['description'])}")
         if t["n_total"] is not None and t["n_total"] > len(t["rows"]):
             st.caption(f"{t['n_total']:,} rows; the report keeps the first {len(t['rows']):,}.")
         widgets.table(pd.DataFrame(t["rows"]), f"{t['name']}_{batch_id}")

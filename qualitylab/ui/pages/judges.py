@@ -3,10 +3,14 @@ where does it fail, and is it biased by position or length? (results: the report
 
 from __future__ import annotations
 
+import shlex
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from qualitylab.escape import html_text
+from qualitylab.escape import markdown_text as md
 from qualitylab.results import Statistic
 from qualitylab.ui import data, widgets
 
@@ -98,7 +102,7 @@ def agreement_chart(judges: dict) -> go.Figure:
             s = getattr(j, key)
             if s.value is None:
                 continue
-            xs.append(a)
+            xs.append(html_text(a))
             ys.append(s.value)
             hi.append((s.ci95_high or s.value) - s.value)
             lo.append(s.value - (s.ci95_low or s.value))
@@ -157,10 +161,10 @@ def render() -> None:
         widgets.table(runs_table(runs), "judge_runs")
     if not judges:
         st.info(
-            f"Batch {batch_id} holds no judge verdicts. Run an LLM judge over it with "
-            f"`qualitylab judge --batch {batch_id} --model MODEL --both-orders`, or ingest judge rows "
-            "(annotator_kind = judge)."
+            f"Batch {md(batch_id)} holds no judge verdicts. Run an LLM judge over it with the command "
+            "below, or ingest judge rows (annotator_kind = judge)."
         )
+        st.code(f"qualitylab judge --batch {shlex.quote(batch_id)} --model MODEL --both-orders", language="bash")
         return
     st.caption(
         "Every number has its 95% interval. Thresholds depend on context: read each judge "
@@ -172,9 +176,9 @@ def render() -> None:
 
     a = st.selectbox("Judge", list(judges), key="judge_id")
     j = judges[a]
-    st.header(a)
+    st.header(md(a))
     if j.reason:
-        st.warning(j.reason)
+        st.warning(md(j.reason))
     st.caption(
         f"{j.n_verdicts:,} verdicts on {j.n_comparisons:,} comparisons; {j.n_majority_comparisons:,} "
         f"with a strict human majority; {j.n_both_orders:,} judged in both orders."

@@ -6,6 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from qualitylab.escape import html_text
+from qualitylab.escape import markdown_text as md
 from qualitylab.schema import PREFERENCES
 from qualitylab.ui import data, widgets
 
@@ -23,7 +25,7 @@ def render() -> None:
         st.info("Choose a batch in the sidebar.")
         return
     ov = data.sections(batch_id, "overview")
-    st.header(f"Batch {batch_id}")
+    st.header(f"Batch {md(batch_id)}")
     _verdict_line(batch_id)
     c = ov["counts"]
     cols = st.columns(5)
@@ -48,7 +50,7 @@ def render() -> None:
             ys = [stats[p].value or 0 for p in xs]
             err_hi = [(stats[p].ci95_high or 0) - (stats[p].value or 0) for p in xs]
             err_lo = [(stats[p].value or 0) - (stats[p].ci95_low or 0) for p in xs]
-            fig.add_bar(name=group, x=xs, y=ys, error_y=dict(type="data", array=err_hi, arrayminus=err_lo))
+            fig.add_bar(name=html_text(group), x=xs, y=ys, error_y=dict(type="data", array=err_hi, arrayminus=err_lo))
         fig.update_layout(barmode="group", yaxis_title="share of verdicts", yaxis_range=[0, 1], height=360)
         st.plotly_chart(fig, width="stretch")
         rows = [
@@ -70,8 +72,10 @@ def _verdict_line(batch_id: str) -> None:
     """The acceptance verdict under the built-in gates, with what decided it (Evidence page: details)."""
     gate = data.sections(batch_id, "gate")["gate"]
     decided = [r for r in gate.criteria if r.criterion.id in gate.deciding]
-    why = _md_escape("; ".join(f"{r.criterion.id}: {r.reason}" for r in decided))
-    text = f"Verdict: **{gate.verdict}** (`qualitylab check` exit {int(gate.exit_code)})" + (f" — {why}" if why else "")
+    why = md("; ".join(f"{r.criterion.id}: {r.reason}" for r in decided))
+    text = f"Verdict: **{md(gate.verdict)}** (`qualitylab check` exit {int(gate.exit_code)})" + (
+        f" — {why}" if why else ""
+    )
     {"ACCEPT": st.success, "REVIEW": st.warning, "REJECT": st.error}.get(gate.verdict, st.info)(text)
     st.caption(
         "Built-in acceptance gates (docs/gates.md); every criterion and the evidence pack are on the "
@@ -93,7 +97,7 @@ def _against_last_week(batch_id: str, batches: list[dict]) -> None:
     i = [b["batch_id"] for b in mine].index(batch_id)
     st.subheader("Against last week")
     if i == 0:
-        st.caption(f"{batch_id} is the first batch of {me['vendor']}: no previous week to compare with.")
+        st.caption(f"{md(batch_id)} is the first batch of {md(me['vendor'])}: no previous week to compare with.")
         return
     prev = mine[i - 1]
     gates = {b["batch_id"]: to_jsonable(data.sections(b["batch_id"], "gate")["gate"]) for b in (prev, me)}
@@ -101,13 +105,9 @@ def _against_last_week(batch_id: str, batches: list[dict]) -> None:
     step = [r for r in rows if r["batch_id"] == batch_id]
     changed = [r["criterion"] for r in step if r["changed"]]
     st.markdown(
-        f"**{_md_escape(prev['batch_id'])}** ({gates[prev['batch_id']]['verdict']}) → "
-        f"**{_md_escape(batch_id)}** ({gates[batch_id]['verdict']}): "
-        + (
-            f"changed beyond noise: {_md_escape(', '.join(changed))}"
-            if changed
-            else "no gate metric changed beyond noise"
-        )
+        f"**{md(prev['batch_id'])}** ({md(gates[prev['batch_id']]['verdict'])}) → "
+        f"**{md(batch_id)}** ({md(gates[batch_id]['verdict'])}): "
+        + (f"changed beyond noise: {md(', '.join(changed))}" if changed else "no gate metric changed beyond noise")
     )
     st.caption(
         "Each acceptance-gate metric with its 95% interval, against the vendor's previous batch: a "
@@ -142,8 +142,3 @@ def _against_last_week(batch_id: str, batches: list[dict]) -> None:
         ),
         f"against_last_week_{batch_id}",
     )
-
-
-def _md_escape(text: str) -> str:
-    """Markdown-inert text (reasons may quote annotator ids from a delivered file)."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~" else ch for ch in text)

@@ -7,6 +7,8 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from qualitylab.escape import html_text
+from qualitylab.escape import markdown_text as md
 from qualitylab.results import Statistic
 from qualitylab.signals.data import choose_aspect
 from qualitylab.ui import data, widgets
@@ -48,7 +50,7 @@ def leaderboard_chart(lb, signals: list[str] | None = None) -> go.Figure:
     pairwise order, with 95% intervals."""
     signals = shown_signals(lb) if signals is None else signals
     order = sorted(lb.models, key=lambda r: (r["rank_pairwise"].value or 99, r["model"]))
-    names = [r["model"] for r in order]
+    names = [html_text(r["model"]) for r in order]
     fig = make_subplots(
         rows=1, cols=max(1, len(signals)), shared_yaxes=True, subplot_titles=[SIGNAL_LABELS[s] for s in signals]
     )
@@ -105,7 +107,7 @@ def cost_chart(cost, pair: tuple[str, str]) -> go.Figure:
             x=curve["hours"] if use_hours else curve["prompts"],
             y=curve["power"],
             mode="lines",
-            name=f"{SIGNAL_LABELS[r['signal']]} (favours {r['favours']})",
+            name=html_text(f"{SIGNAL_LABELS[r['signal']]} (favours {r['favours']})"),
         )
     fig.add_hline(y=cost.power, line_dash="dot", annotation_text=f"power {cost.power}")
     fig.update_layout(
@@ -189,7 +191,7 @@ def inflation_chart(sr) -> go.Figure:
     fig = go.Figure()
     fig.add_scatter(
         x=[s.value for s in stats],
-        y=[p["annotator_id"] for p in ok],
+        y=[html_text(p["annotator_id"]) for p in ok],
         mode="markers",
         error_x=_err(stats),
         marker=dict(size=10),
@@ -250,12 +252,12 @@ def render() -> None:
     rv, lb, sr = res["ratings_vs_preferences"], res["leaderboard"], res["strength"]
     cov = rv.coverage
     st.caption(
-        f"Annotator kind: **{kind}** (sidebar). {cov['n_verdicts']:,} verdicts, {cov['n_ratings']:,} "
-        f"rating rows, {cov['n_ranking_rows']:,} ranking rows. Linking rule: {rv.linking_rule}."
+        f"Annotator kind: **{md(kind)}** (sidebar). {cov['n_verdicts']:,} verdicts, {cov['n_ratings']:,} "
+        f"rating rows, {cov['n_ranking_rows']:,} ranking rows. Linking rule: {md(rv.linking_rule)}."
     )
     if not (cov["n_verdicts"] or cov["n_ratings"] or cov["n_ranking_rows"]):
         st.info(
-            f"Batch {batch_id} holds no {kind} verdicts, ratings or rankings; choose another batch or "
+            f"Batch {md(batch_id)} holds no {md(kind)} verdicts, ratings or rankings; choose another batch or "
             "annotator kind in the sidebar."
         )
         return
@@ -263,7 +265,7 @@ def render() -> None:
     st.header("Which signal is the better buy?")
     buy = lb.cost.better_buy if lb.cost is not None else {"signal": None, "reason": lb.reason}
     if buy.get("signal"):
-        st.success(buy["reading"] + ".")
+        st.success(md(buy["reading"]) + ".")
         cols = st.columns(len(buy["median_hours"]))
         for c, (sig, h) in zip(cols, buy["median_hours"].items(), strict=True):
             label = f"{SIGNAL_LABELS[sig]}: median hours per pair"
@@ -271,7 +273,7 @@ def render() -> None:
                 with c:
                     widgets.statistic(label, h, f"cheapest in {buy['p_cheapest'][sig]:.0%} of bootstrap replicates")
                 continue
-            c.metric(label, f"{h:.2f}")
+            c.metric(md(label), f"{h:.2f}")
             c.caption(
                 f"point estimate (no interval on the median); cheapest in {buy['p_cheapest'][sig]:.0%} "
                 "of bootstrap replicates"
@@ -282,20 +284,20 @@ def render() -> None:
             '"Cost of a signal" below.'
         )
     else:
-        st.info(buy.get("reason") or "not computable")
+        st.info(md(buy.get("reason") or "not computable"))
     if buy.get("pairs_where_signals_disagree"):
         st.warning(
             "Left out of the answer because the signals order them differently: "
-            + "; ".join(" vs ".join(p) for p in buy["pairs_where_signals_disagree"])
+            + md("; ".join(" vs ".join(p) for p in buy["pairs_where_signals_disagree"]))
             + ". Cheaper does not help if a signal measures something else (e.g. length)."
         )
 
     st.header("Leaderboards")
     if lb.reason:
-        st.info(lb.reason)
+        st.info(md(lb.reason))
     else:
         st.caption(
-            f"95% intervals: {lb.method}. Bradley-Terry counts ties as half a win; a difference of "
+            f"95% intervals: {md(lb.method)}. Bradley-Terry counts ties as half a win; a difference of "
             "1 in log-strength = odds e (2.7) to 1 of one model beating the other."
         )
         shown = shown_signals(lb)
@@ -303,16 +305,18 @@ def render() -> None:
         if missing:
             st.caption(
                 "Not shown: "
-                + "; ".join(f"{SIGNAL_LABELS[sig]} ({missing_signal_reason(lb, cov, sig)})" for sig in missing)
+                + md("; ".join(f"{SIGNAL_LABELS[sig]} ({missing_signal_reason(lb, cov, sig)})" for sig in missing))
                 + "."
             )
         if shown:
             st.plotly_chart(leaderboard_chart(lb, shown), width="stretch")
         for d in lb.disagreements:
             st.warning(
-                f"{d['model_x']} vs {d['model_y']}: "
-                + ", ".join(f"{sig} puts {m} ahead" for sig, m in d["better_by"].items())
-                + " — beyond the 95% intervals."
+                md(
+                    f"{d['model_x']} vs {d['model_y']}: "
+                    + ", ".join(f"{sig} puts {m} ahead" for sig, m in d["better_by"].items())
+                    + " — beyond the 95% intervals."
+                )
             )
         corr = lb.rank_correlation.get("pairwise_vs_ratings")
         cols = list(st.columns(3))
@@ -383,9 +387,9 @@ def render() -> None:
     st.header("Cost of a signal")
     cost = lb.cost
     if cost is None or not cost.pairs:
-        st.info("Not computable: " + ((cost.better_buy.get("reason") if cost else lb.reason) or "no data"))
+        st.info("Not computable: " + md((cost.better_buy.get("reason") if cost else lb.reason) or "no data"))
     else:
-        st.caption(cost.method)
+        st.caption(md(cost.method))
         pairs = sorted({(r["model_x"], r["model_y"]) for r in cost.pairs})
         pair = st.selectbox("Model pair", pairs, format_func=lambda p: f"{p[0]} vs {p[1]}", key="signals_pair")
         st.plotly_chart(cost_chart(cost, pair), width="stretch")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import html
 import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from qualitylab.escape import html_text
+from qualitylab.escape import markdown_text as md
 from qualitylab.gates.trends import iso_week, metric_rows, vendor_vs_vendor, week_over_week
 from qualitylab.results import to_jsonable
 from qualitylab.ui import data, widgets
@@ -23,9 +24,9 @@ VERDICT_BADGES = {
 
 
 def _md_text(text: str) -> str:
-    """``text`` safe inside a Markdown badge: brackets become parentheses, Markdown characters are escaped."""
-    text = str(text).replace("[", "(").replace("]", ")")
-    return "".join("\\" + c if c in "\\*_`$:<>~|" else c for c in text)
+    """``text`` safe inside a Markdown badge: brackets become parentheses (a badge's content cannot
+    hold them), then :func:`qualitylab.escape.markdown_text`."""
+    return md(str(text).replace("[", "(").replace("]", ")"))
 
 
 def verdict_badges(verdicts: list[tuple[str, str]]) -> str:
@@ -57,7 +58,7 @@ def _err(pts, key="value"):
 def _criterion_chart(pts: list[dict], title: str) -> go.Figure:
     fig = go.Figure()
     fig.add_scatter(
-        x=[p["batch_id"] for p in pts],
+        x=[html_text(p["batch_id"]) for p in pts],
         y=[p["value"] for p in pts],
         mode="lines+markers",
         error_y=_err(pts),
@@ -70,9 +71,9 @@ def _criterion_chart(pts: list[dict], title: str) -> go.Figure:
             y=thr,
             line_dash="dash",
             line_color="#57606a",
-            annotation_text=f"threshold {pts[0].get('comparison')} {thr:g}",
+            annotation_text=html_text(f"threshold {pts[0].get('comparison')} {thr:g}"),
         )
-    wrapped = "<br>".join(html.escape(line) for line in textwrap.wrap(title, 70)[:3])  # no clipped titles
+    wrapped = "<br>".join(html_text(line) for line in textwrap.wrap(title, 70)[:3])  # no clipped titles
     fig.update_layout(
         title=dict(text=wrapped, font=dict(size=13)),
         height=300 + 16 * wrapped.count("<br>"),
@@ -122,7 +123,7 @@ def render() -> None:
     for i, cid in enumerate(chosen):
         pts = [r for r in rows if r["criterion"] == cid and r["value"] is not None]
         if not pts:
-            grid[i % 2].caption(f"{cid}: not computable in any batch")
+            grid[i % 2].caption(f"{md(cid)}: not computable in any batch")
             continue
         with grid[i % 2]:
             st.plotly_chart(_criterion_chart(pts, f"{cid}: {pts[0]['title']}"), width="stretch", key=f"tr-{cid}")
@@ -138,8 +139,8 @@ def render() -> None:
     else:
         changed = [r["criterion"] for r in step if r["changed"]]
         st.markdown(
-            f"**{pick}** against **{step[0]['previous_batch_id']}**: "
-            + (f"changed: {', '.join(changed)}" if changed else "no metric changed beyond noise")
+            f"**{md(pick)}** against **{md(step[0]['previous_batch_id'])}**: "
+            + (f"changed: {md(', '.join(changed))}" if changed else "no metric changed beyond noise")
         )
         widgets.table(
             pd.DataFrame(
@@ -193,9 +194,9 @@ def render() -> None:
                 x=[p["week"] for p in pts],
                 y=[p["value"] for p in pts],
                 mode="lines+markers",
-                name=html.escape(v),
+                name=html_text(v),
                 error_y=_err(pts),
             )
-    fig.update_layout(height=360, xaxis_title="ISO week of delivery", yaxis_title=html.escape(crit))
+    fig.update_layout(height=360, xaxis_title="ISO week of delivery", yaxis_title=html_text(crit))
     st.plotly_chart(fig, width="stretch", key="tr-vs")
     widgets.table(pd.DataFrame(vendor_vs_vendor(all_rows)), "vendor_vs_vendor")

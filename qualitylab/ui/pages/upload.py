@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from qualitylab.errors import InvalidInputError, QualitylabError
+from qualitylab.escape import markdown_text as md
 from qualitylab.ui import data, widgets
 
 DEFAULT_MAX_MB = 200  # Streamlit's server.maxUploadSize default
@@ -97,8 +98,8 @@ def show_problems(lines: list[str], frame: pd.DataFrame, name: str) -> None:
 def show_error(e: QualitylabError) -> None:
     """The error as the CLI prints it: every refused row as file:line[:char]: column: reason, then title and hint."""
     if isinstance(e, InvalidInputError):
-        st.error(f"**{e.title}**: {e.message}")
-        st.caption(f"hint: {e.hint}")
+        st.error(f"**{md(e.title)}**: {md(e.message)}")
+        st.caption(f"hint: {md(e.hint)}")
         show_problems(e.lines(), problems_frame(e.problems, e.file_name, e.unit), f"problems_{e.file_name}")
         return
     if data.is_busy_error(e):
@@ -107,20 +108,20 @@ def show_error(e: QualitylabError) -> None:
             f"{WRITE_RETRY_SECONDS:.0f} s; nothing was stored. Try again when it has finished."
         )
     else:
-        st.error(f"**{e.title}**" + (f": {e.message}" if e.message else ""))
+        st.error(f"**{md(e.title)}**" + (f": {md(e.message)}" if e.message else ""))
     if e.hint:
-        st.caption(f"hint: {e.hint}")
+        st.caption(f"hint: {md(e.hint)}")
 
 
 def _show_last() -> None:
     last = st.session_state.get("ingest_last")
     if not last:
         return
-    st.success(last["summary"])
+    st.success(md(last["summary"]))
     if last["quarantined"]:
         st.caption("Quarantined rows, kept in the store with their reasons:")
         st.code("\n".join(last["quarantined"]), language=None, wrap_lines=True)
-    st.caption(f"The sidebar now shows batch **{last['batch_id']}**; its pages compute on first visit.")
+    st.caption(f"The sidebar now shows batch **{md(last['batch_id'])}**; its pages compute on first visit.")
 
 
 def render() -> None:
