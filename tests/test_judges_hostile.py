@@ -225,6 +225,23 @@ def test_replace_of_ratings_keeps_a_pairwise_judge_run(tmp_path, db, serve):
     assert res.removed_judge_runs == () and len(judge_rows(db)) == 4
 
 
+def test_replace_of_the_comparisons_removes_a_single_answer_run_that_graded_them(tmp_path, db, serve):
+    ingest(write_batch(tmp_path / "v1.jsonl"), "b1", db=db)
+    s = serve(lambda req, body: reply(req, body=completion("Rating: [[7]]")))
+    endpoint = Endpoint(s.base, "fake-judge", timeout=5, max_retries=0)
+    with open_store(db) as store:
+        first = run_judge(store, "b1", endpoint, load_template(None, "single"), RunOptions(mode="single"))
+    assert first.n_stored == 8  # each response of each comparison
+    new = dict(TEXTS, c2=("a changed response", "tiny"))
+    res = ingest(write_batch(tmp_path / "v2.jsonl", new), "b1", db=db, mode="replace")
+    assert len(res.removed_judge_runs) == 1 and res.removed_judge_runs[0].startswith("judge-run single")
+    with open_store(db, read_only=True) as st:
+        assert st.con.execute("SELECT count(*) FROM ratings WHERE annotator_kind = 'judge'").fetchall() == [(0,)]
+    with open_store(db) as store:
+        again = run_judge(store, "b1", endpoint, load_template(None, "single"), RunOptions(mode="single"))
+    assert again.n_tasks == 1 and again.n_stored == 8  # only c2's response A was graded again
+
+
 # -- item 6: redirects ----------------------------------------------------------------------------
 
 
