@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
 import tempfile
 import time
 from pathlib import Path
@@ -170,12 +171,14 @@ def render() -> None:
         return
     if up.size > limit * 1024 * 1024:
         st.error(
-            f"Too large: {up.name} is {up.size / 1024 / 1024:.1f} MB, over the {limit} MB upload limit; "
+            f"Too large: {md(up.name)} is {up.size / 1024 / 1024:.1f} MB, over the {limit} MB upload limit; "
             "nothing was stored."
         )
-        st.caption(
-            f"hint: ingest it with the CLI: `qualitylab ingest {safe_name(up.name)} --batch "
-            f"{batch_id.strip()} --db {data.db_path()}`"
+        st.caption("hint: ingest it with the CLI:")
+        st.code(
+            f"qualitylab ingest {shlex.quote(safe_name(up.name))} --batch {shlex.quote(batch_id.strip())} "
+            f"--db {shlex.quote(str(data.db_path()))}",
+            language="bash",
         )
         return
     ingest_upload(
@@ -214,9 +217,9 @@ def ingest_upload(up, batch_id: str, **options) -> None:
         path = Path(tmp) / name
         with open(path, "wb") as f:
             f.write(up.getbuffer())
-        with st.status(f"Ingesting {name} into batch {batch_id}…", expanded=False) as status:
+        with st.status(f"Ingesting {md(name)} into batch {md(batch_id)}…", expanded=False) as status:
             try:
-                res = run_ingest(path, batch_id, lambda msg: status.update(label=msg), **options)
+                res = run_ingest(path, batch_id, lambda msg: status.update(label=md(msg)), **options)
             except QualitylabError as e:
                 error = e
                 e.message, e.hint = redact(e.message, tmp, name), redact(e.hint, tmp, name)
@@ -224,11 +227,11 @@ def ingest_upload(up, batch_id: str, **options) -> None:
                 error = internal_error(e, tmp, name)
             if error is not None:
                 status.update(
-                    label=f"{name} refused" if isinstance(error, InvalidInputError) else f"{name} not ingested",
+                    label=f"{md(name)} refused" if isinstance(error, InvalidInputError) else f"{md(name)} not ingested",
                     state="error",
                 )
             else:
-                status.update(label=res.summary(), state="complete")
+                status.update(label=md(res.summary()), state="complete")
     if error is not None:  # outside the (collapsed) status box, so the reviewer sees it
         show_error(error)
         return
