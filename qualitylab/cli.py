@@ -32,6 +32,7 @@ def cmd_ingest(args) -> int:
     from .ingest import ingest
 
     mode = "replace" if args.replace else "append" if args.append else "new"
+    on_stored = _contract_link(args)
     res = ingest(
         args.file,
         args.batch,
@@ -45,6 +46,7 @@ def cmd_ingest(args) -> int:
         progress=_progress,
         labels=args.labels,
         scale=args.scale or (),
+        on_stored=on_stored,
     )
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -52,7 +54,34 @@ def cmd_ingest(args) -> int:
         for p in res.problems:
             say("quarantined: " + p.format(res.file_name, res.unit), err=True)
     say(res.summary())
+    if on_stored is not None:
+        if res.status == "unchanged":  # the file is in the batch already: link it now
+            from .contract.registry import link_batch
+            from .store import open_store, transaction
+
+            with open_store(args.db) as store, transaction(store):
+                link_batch(store, args.batch, args.contract, args.week)
+        say(f"batch {args.batch!r} delivers week {args.week} of contract {args.contract!r}")
     return ExitCode.OK
+
+
+def _contract_link(args):
+    """``ingest --contract NAME --week N``: check the link before the file is read; the link is
+    written inside the ingest's transaction (nothing is stored when it fails)."""
+    if args.contract is None and args.week is None:
+        return None
+    if args.contract is None or args.week is None:
+        raise UsageError("Incomplete contract link", "--contract and --week go together", "give both, or neither")
+    from .contract.registry import check_link, read_contract
+    from .store import open_store
+
+    with open_store(args.db) as store:
+        check_link(store, read_contract(store, args.contract), args.week, args.batch, vendor=args.vendor)
+
+    def link(store) -> None:
+        store.execute("contract/link", {"batch_id": args.batch, "contract_name": args.contract, "week": args.week})
+
+    return link
 
 
 def cmd_batches(args) -> int:
@@ -200,6 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
     g = sp.add_mutually_exclusive_group()
     g.add_argument("--replace", action="store_true", help="replace the batch's rows of this kind")
     g.add_argument("--append", action="store_true", help="add this file to the batch's rows of this kind")
+    sp.add_argument("--contract", metavar="NAME", help="the contract the batch delivers (with --week)")
+    sp.add_argument("--week", type=int, metavar="N", help="the contract week the batch delivers (with --contract)")
     db_opt(sp)
     sp.set_defaults(func=cmd_ingest)
 
@@ -241,10 +272,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extra_commands():
     """Commands defined by areas: ``register(subparsers, db_opt)`` functions."""
+    from .contract.cli import register as contract
+    from .export.cli import register as export
     from .gates.cli import register as gates
     from .judges.cli import register as judges
 
-    return [gates, judges]
+    return [gates, judges, contract, export]
 
 
 _EXTRA_COMMANDS: list = []

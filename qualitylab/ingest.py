@@ -79,12 +79,17 @@ def ingest(
     progress: Callable[[str], None] | None = None,
     labels: str | None = None,
     scale: Sequence[str] = (),
+    on_stored: Callable[[Store], None] | None = None,
 ) -> IngestResult:
     """Ingest ``path`` into ``batch_id``. See the module docstring and README "Ingest".
 
     ``labels`` (``"A,B"`` or ``"A,B,tie"``) and ``scale`` (``["[ASPECT=]LOW-HIGH", ...]``) declare the
     batch's scale (qualitylab/scales.py); without them a public format's adapter may declare the
     labels, else the scale is inferred from the delivered rows.
+
+    ``on_stored(store)`` runs inside the ingest's transaction after the rows are stored (e.g. the
+    contract link of ``ingest --contract``): if it raises, nothing is stored. A batch whose
+    decision is in force is refused (exit 4) unless the file is already in it.
     """
     path = Path(path)
     if not path.is_file():
@@ -114,7 +119,9 @@ def ingest(
     ok = False
     try:
         with one_writer(store.path, lambda: say("waiting for another ingest into this store to finish")):
-            result = _ingest(store, source, batch_id, vendor, delivered_date, kind, fmt, quarantine, mode, say, decl)
+            result = _ingest(
+                store, source, batch_id, vendor, delivered_date, kind, fmt, quarantine, mode, say, decl, on_stored
+            )
         ok = True
         return result
     except (duckdb.Error, StoreError) as e:
@@ -173,7 +180,18 @@ def _unchanged(existing: list[dict], batch_id: str, source: Delivered, sha256: s
 
 
 def _ingest(
-    store: Store, source: Delivered, batch_id: str, vendor, delivered, kind, fmt, quarantine, mode, say, decl
+    store: Store,
+    source: Delivered,
+    batch_id: str,
+    vendor,
+    delivered,
+    kind,
+    fmt,
+    quarantine,
+    mode,
+    say,
+    decl,
+    on_stored: Callable[[Store], None] | None = None,
 ) -> IngestResult:
     con = store.con
     path = source.path
@@ -182,6 +200,8 @@ def _ingest(
         if (same := _unchanged(existing, batch_id, source, source.digest()[0])) is not None:
             return same
     batch = store.one("ingest/batch_row", {"batch_id": batch_id})
+    if batch is not None:
+        store.require_open_batch(batch_id, f"ingesting {path.name}")
     if batch and vendor and batch["vendor"] and batch["vendor"] != vendor:
         raise ConflictError(
             "Vendor differs", f"batch {batch_id!r} belongs to vendor {batch['vendor']!r}", "use another batch name"
@@ -328,6 +348,8 @@ def _ingest(
             },
         )
         scales.record(store, batch_id, scale_plan, file_id)  # after the files row: it infers from delivered files
+        if on_stored is not None:
+            on_stored(store)
     return IngestResult(
         batch_id,
         path.name,

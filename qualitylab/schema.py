@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 10
 
 PREFERENCES = ("A", "B", "tie")
 SLOTS = ("A", "B")
@@ -351,6 +351,77 @@ CREATE TABLE judge_calls_v6 (
 INSERT INTO judge_calls_v6 SELECT *, NULL, true FROM judge_calls;
 DROP TABLE judge_calls;
 ALTER TABLE judge_calls_v6 RENAME TO judge_calls;
+_V7_CONTRACTS = """
+-- Contract plans (qualitylab contract add; docs/contract.md): one row per contract name and version.
+-- contract_text is the TOML file as added, plan its validated form (weeks resolved to dates) as JSON.
+-- A revision (contract add --revise) is version k + 1; no row is ever changed or deleted.
+CREATE TABLE IF NOT EXISTS contracts (
+    name               VARCHAR NOT NULL,
+    version            INTEGER NOT NULL,
+    sha256             VARCHAR NOT NULL,
+    file_name          VARCHAR NOT NULL,
+    contract_text      VARCHAR NOT NULL,
+    plan               JSON NOT NULL,
+    vendor             VARCHAR,
+    added_at           TIMESTAMP NOT NULL,
+    qualitylab_version VARCHAR NOT NULL,
+    PRIMARY KEY (name, version)
+);
+"""
+
+_V8_CONTRACT_GATE_FILES = """
+-- The contents of the gate files a contract version names, stored with it: a later edit of a file
+-- on disk never changes what a week is judged (or was decided) by. path = as written in the contract.
+CREATE TABLE IF NOT EXISTS contract_gate_files (
+    name       VARCHAR NOT NULL,
+    version    INTEGER NOT NULL,
+    path       VARCHAR NOT NULL,
+    sha256     VARCHAR NOT NULL,
+    gates_text VARCHAR NOT NULL,
+    PRIMARY KEY (name, version, path)
+);
+"""
+
+_V9_CONTRACT_LINKS = """
+-- Which contract week a batch delivers (ingest --contract NAME --week N, contract link): one row per
+-- batch. The batch is judged by that week's gate file of the contract's latest version.
+CREATE TABLE IF NOT EXISTS contract_links (
+    batch_id      VARCHAR PRIMARY KEY,
+    contract_name VARCHAR NOT NULL,
+    week          INTEGER NOT NULL,
+    linked_at     TIMESTAMP NOT NULL
+);
+"""
+
+_V10_DECISIONS = """
+-- The decision of record (qualitylab decide; docs/contract.md): append-only, one row per decision.
+-- A batch's current decision is its row with the highest decision_id; a later row supersedes an
+-- earlier one (supersedes = its id), nothing is edited or deleted. decision: accept | reject |
+-- accept_partial | reopen. gate_verdict = the verdict of the report decided on (report_sha256: its
+-- canonical JSON without methods.generated_at); excluded = annotator ids whose verdicts are not
+-- accepted, with exclusion_reasons [{annotator_id, reason}].
+CREATE TABLE IF NOT EXISTS decisions (
+    decision_id        INTEGER PRIMARY KEY,
+    batch_id           VARCHAR NOT NULL,
+    decision           VARCHAR NOT NULL,
+    gate_verdict       VARCHAR,
+    override_reason    VARCHAR,
+    decided_by         VARCHAR NOT NULL,
+    note               VARCHAR NOT NULL,
+    decided_at         TIMESTAMP NOT NULL,
+    report_sha256      VARCHAR,
+    gates_sha256       VARCHAR,
+    gates_source       VARCHAR,
+    contract_name      VARCHAR,
+    contract_version   INTEGER,
+    contract_sha256    VARCHAR,
+    contract_week      INTEGER,
+    excluded           VARCHAR[] NOT NULL,
+    exclusion_reasons  JSON NOT NULL,
+    exclude_flagged    BOOLEAN NOT NULL,
+    supersedes         INTEGER,
+    qualitylab_version VARCHAR NOT NULL
+);
 """
 
 #: MIGRATIONS[i] brings a store from version i to version i + 1.
@@ -361,4 +432,8 @@ MIGRATIONS: tuple[str, ...] = (
     _V4_PAIR_HASH,
     _V5_SCALES,
     _V6_JUDGE_CALL_SHA256,
+    _V7_CONTRACTS,
+    _V8_CONTRACT_GATE_FILES,
+    _V9_CONTRACT_LINKS,
+    _V10_DECISIONS,
 )

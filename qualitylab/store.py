@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from .errors import NotFoundError, StoreError
+from .errors import ConflictError, NotFoundError, StoreError
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:  # heavy imports, for annotations only
@@ -138,6 +138,21 @@ class Store:
                 "No such batch",
                 f"{batch_id!r} is not in {self.path}",
                 f"known batches: {', '.join(names) or '(none)'}; list them with `qualitylab batches`",
+            )
+
+    def require_open_batch(self, batch_id: str, action: str) -> None:
+        """Refuse (exit 4) to change a batch whose decision is in force (``qualitylab decide``):
+        nothing a decision or an export rests on may vanish until a later decision reopens it."""
+        has = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'decisions'"
+        ).fetchall()[0][0]
+        row = self.one("decisions/protected", {"batch_id": batch_id}) if has else None
+        if row is not None:
+            raise ConflictError(
+                "Batch is decided",
+                f"batch {batch_id!r} has a decision in force ({row['decision']} by {row['decided_by']}, "
+                f"decision #{row['decision_id']}): {action} would change what it rests on",
+                f"reopen it first: `qualitylab decide --batch {batch_id} --reopen --by NAME --note TEXT`",
             )
 
 

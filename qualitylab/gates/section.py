@@ -2,7 +2,9 @@
 
 The gate reads the JSON form of every other section of the same report (computed once, through
 ``ctx.memo``), so it sees exactly what ``qualitylab report --json`` prints. The gate file is
-``ctx.options["gates"]`` (a path) when given, else the built-in defaults.
+``ctx.options["gates_text"]`` (the file's contents, with ``gates_source`` naming it: how
+``qualitylab.snapshots.report_options`` passes a gate file) or ``ctx.options["gates"]`` (a path)
+when given, else the built-in defaults.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..results import to_jsonable
-from .config import load_gates
+from .config import load_gates, parse_gates
 from .engine import evaluate
 
 SECTION = "gate"
@@ -31,7 +33,11 @@ def report_document(ctx) -> dict[str, Any]:
 
 
 def gate_section(ctx) -> dict[str, Any]:
-    gates = load_gates(ctx.options.get("gates"))
+    text = ctx.options.get("gates_text")
+    if text is not None:
+        gates = parse_gates(text, source=ctx.options.get("gates_source") or "gate file")
+    else:
+        gates = load_gates(ctx.options.get("gates"))
     result = evaluate(gates, report_document(ctx))
     return {"verdict": result.verdict, "gate": result}
 

@@ -110,6 +110,7 @@ def run_judge(
         raise UsageError("Bad --concurrency", str(options.concurrency), "give 1 or more")
     template.check(options.mode)
     store.require_batch(batch_id)
+    store.require_open_batch(batch_id, "a judge run")
     annotator_id = options.annotator_id or default_annotator_id(endpoint.model, template, options.mode)
     aspect = options.aspect if options.mode == "single" else ""
     key = {"batch_id": batch_id, "mode": options.mode, "aspect": aspect, "annotator_id": annotator_id}
