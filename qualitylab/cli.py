@@ -144,7 +144,16 @@ def cmd_sample(args) -> int:
 
     for line in load_sample(args.db):
         say(line, err=True)
+    _sample_contract(args.db)
     return ExitCode.OK
+
+
+def _sample_contract(db) -> None:
+    """The sample's contract, links and decisions (after the batches are stored)."""
+    from .contract.sample import load_sample_contract
+
+    for line in load_sample_contract(db):
+        say(line, err=True)
 
 
 def cmd_app(args) -> int:
@@ -158,6 +167,7 @@ def cmd_app(args) -> int:
 
         for line in load_sample(db):
             say(line, err=True)
+        _sample_contract(db)
     env = dict(os.environ, QUALITYLAB_DB=str(db.resolve()))
     script = Path(__file__).parent / "ui" / "streamlit_app.py"
     cmd = [

@@ -345,7 +345,7 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
         planted = {1: [H_FIRST, H_LONGER], 2: [H_FIRST, H_LONGER], 5: [H_FAST]}.get(w.number, [])
         batches[w.batch] = {
             "vendor": VENDOR,
-            "delivered": w.delivered,
+            "delivered": w.received,
             "files": [f["file"] for f in files if f["batch"] == w.batch],
             "n_judgments": len(rows),
             "n_human_verdicts": len(humans),

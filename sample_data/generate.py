@@ -40,6 +40,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import gen_contract  # noqa: E402
 import gen_expected  # noqa: E402
 from gen_texts import CATEGORIES, make_prompt, make_response  # noqa: E402
 
@@ -83,10 +84,16 @@ class Week:
     ratings: bool  # ratings + rankings files this week
     verdict: str  # the intended acceptance verdict
     why: str
+    late_days: int = 0  # the file arrived this many days after `delivered` (the work was done by then)
 
     @property
     def batch(self) -> str:
         return f"acme-w{self.number}"
+
+    @property
+    def received(self) -> str:
+        """The batch's delivery date as stored (load.json): ``delivered`` + ``late_days``."""
+        return (dt.date.fromisoformat(self.delivered) + dt.timedelta(days=self.late_days)).isoformat()
 
 
 WEEKS = (
@@ -117,7 +124,9 @@ WEEKS = (
         0.25,
         True,
         "ACCEPT",
-        "good agreement; 12 comparisons re-delivered from week 2 (4%) to be credited back",
+        "good agreement; 12 comparisons re-delivered from week 2 (4%) to be credited back; the file came "
+        "two days late (contract acme-q4-2026: late and 12 comparisons short)",
+        late_days=2,
     ),
     Week(
         5,
@@ -657,6 +666,7 @@ def generate(out: Path, seed: int = SEED) -> dict:
     manifest = gen_expected.manifest(
         seed=seed, weeks=WEEKS, files=files, sim=sim, config=config(), real_data=gen_expected.real_data(HERE)
     )
+    manifest["contract"] = gen_contract.expected(here=HERE, weeks=WEEKS, files=files, manifest=manifest)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "load.json").write_text(json.dumps(load_plan(files), indent=2) + "\n", encoding="utf-8")
     return manifest
@@ -720,7 +730,7 @@ def load_plan(files: list[dict]) -> list[dict]:
             "file": f["file"],
             "batch": f["batch"],
             "vendor": VENDOR,
-            "delivered": weeks[f["batch"]].delivered,
+            "delivered": weeks[f["batch"]].received,
             "kind": f["kind"],
             **SCALES.get(f["kind"], {}),
         }
