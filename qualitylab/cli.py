@@ -116,7 +116,8 @@ def cmd_batches(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .report import build_report, check_report_options
+    from .report import check_report_options
+    from .snapshots import current_document
     from .store import open_store
 
     if not (args.json or args.html or args.evidence):
@@ -127,9 +128,8 @@ def cmd_report(args) -> int:
 
         check_outputs(args.html, args.evidence)  # before anything is computed
     with open_store(args.db, read_only=True) as store:
-        doc = build_report(
-            store, args.batch, seed=args.seed, n_boot=args.n_boot, options={"gates": args.gates} if args.gates else None
-        )
+        # without --gates a batch linked to a contract week is judged by that week's gate file
+        doc = current_document(store, args.batch, {"seed": args.seed, "n_boot": args.n_boot, "gates": args.gates})
         if args.html or args.evidence:
             from .evidence import write_evidence
 

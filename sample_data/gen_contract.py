@@ -205,7 +205,8 @@ def expected(*, here: Path, weeks, files: list[dict], manifest: dict) -> dict:
                 "excluded": d["excluded"] if d else [],
                 "kinds": kinds,
                 "categories_promised": {
-                    cat: {"n_promised": p, "n_delivered": cats.get(cat, 0)} for cat, p in wk.get("categories", {}).items()
+                    cat: {"n_promised": p, "n_delivered": cats.get(cat, 0)}
+                    for cat, p in wk.get("categories", {}).items()
                 },
                 "gold_share_delivered": round(counts["pairwise"]["n_gold"] / len(delivered_c), 6),
                 "n_gold": counts["pairwise"]["n_gold"],
@@ -281,9 +282,18 @@ def _export(rows: list[dict], copies: set[int], flags: dict[str, str], excl: set
     res = {
         "verdicts": {
             "in": len(rows),
-            "out": {k: out.get(k, 0) for k in (
-                "quarantined", "duplicate_copy", "judge", "excluded_annotator", "redelivered",
-                "identical_responses", "empty_responses")},
+            "out": {
+                k: out.get(k, 0)
+                for k in (
+                    "quarantined",
+                    "duplicate_copy",
+                    "judge",
+                    "excluded_annotator",
+                    "redelivered",
+                    "identical_responses",
+                    "empty_responses",
+                )
+            },
             "retained": len(retained),
         },
         "dpo": {
@@ -301,8 +311,12 @@ def _export(rows: list[dict], copies: set[int], flags: dict[str, str], excl: set
         kept = [r for i, r in enumerate(ratings) if i not in cp and r["annotator_id"] not in excl]
         res["ratings"] = {
             "in": len(ratings),
-            "out": {"duplicate_copy": len(cp), "excluded_annotator": sum(
-                1 for i, r in enumerate(ratings) if i not in cp and r["annotator_id"] in excl)},
+            "out": {
+                "duplicate_copy": len(cp),
+                "excluded_annotator": sum(
+                    1 for i, r in enumerate(ratings) if i not in cp and r["annotator_id"] in excl
+                ),
+            },
             "n_rows": len([r for r in kept if not _blank(r.get("response"))]),
         }
     return res

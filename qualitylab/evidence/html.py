@@ -111,6 +111,33 @@ def _findings(doc: dict[str, Any], tables: dict[str, Table]) -> str:
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
+def _decision(tables: dict[str, Table]) -> str:
+    """The decision of record under the verdict: the current decision in words, its history, and
+    the annotators it excludes with their reasons."""
+    t = tables.get("decision")
+    if t is None or not t.rows:
+        return (
+            '<h2 id="decision">Decision of record</h2><p class="note">No decision recorded yet '
+            "(<code>qualitylab decide</code>).</p>"
+        )
+    cur = t.rows[-1]
+    words = (
+        f"<b>{esc(cur['decision'])}</b> by {esc(cur['decided_by'])} on {esc(str(cur['decided_at'])[:10])} "
+        f"(decision #{esc(cur['decision_id'])}; the gates said {esc(cur['gate_verdict'])})"
+    )
+    out = [
+        '<h2 id="decision">Decision of record</h2>',
+        f"<p>{words}: {esc(cur['note'])}</p>",
+    ]
+    if cur.get("override_reason"):
+        out.append(f"<p>Override reason: {esc(cur['override_reason'])}</p>")
+    out.append(table_html(t))
+    ex = tables.get("decision_exclusions")
+    if ex is not None and ex.rows:
+        out.append(table_html(ex))
+    return "\n".join(out)
+
+
 def _methods(doc: dict[str, Any]) -> str:
     m = doc.get("methods") or {}
     gate = doc.get("gate") or {}
@@ -176,7 +203,7 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
         f'<p class="meta">vendor <b>{esc(batch.get("vendor") or "—")}</b> · delivered '
         f"{esc(batch.get('delivered') or '—')} · generated {esc((doc.get('methods') or {}).get('generated_at'))} "
         f"by qualitylab {esc((doc.get('methods') or {}).get('qualitylab_version'))}</p>",
-        '<nav><a href="#verdict">Verdict</a><a href="#findings">Findings</a><a href="#charts">Charts</a>'
+        '<nav><a href="#verdict">Verdict</a><a href="#decision">Decision</a><a href="#findings">Findings</a><a href="#charts">Charts</a>'
         '<a href="#tables">Evidence tables</a><a href="#methods">Methods</a>'
         '<a href="#provenance">Provenance</a></nav>',
         f'<h2 id="verdict">Verdict</h2><p><span class="verdict {v_cls}">{esc(verdict)}</span> '
@@ -200,6 +227,7 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
                 "reason",
             ],
         ),
+        _decision(by_name),
         '<h2 id="findings">Findings</h2>',
         _findings(doc, by_name),
         '<h2 id="charts">Charts</h2>',
@@ -211,7 +239,7 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
     if not figures:
         body.append('<p class="note">(no chart: the report holds no statistic to draw)</p>')
     body.append('<h2 id="tables">Evidence tables</h2>')
-    skip = {"criteria", "provenance", "quarantine"}
+    skip = {"criteria", "provenance", "quarantine", "decision", "decision_exclusions"}
     body += [table_html(t) for t in tables if t.name not in skip]
     body += [
         '<h2 id="methods">Methods</h2>',

@@ -253,6 +253,62 @@ def trend_table(rows: list[dict[str, Any]]) -> Table:
     )
 
 
+def decision_tables(store, batch_id: str) -> list[Table]:
+    """The decision of record (every decision on the batch, the current one last) and the
+    annotators it excludes, with the reason and how many of their verdicts are left out."""
+    from ..decisions import history
+
+    decisions = history(store, batch_id)
+    rows = [
+        {
+            "decision_id": d.decision_id,
+            "decision": d.decision,
+            "current": d is decisions[-1],
+            "gate_verdict": d.gate_verdict,
+            "decided_by": d.decided_by,
+            "decided_at": d.decided_at,
+            "note": d.note,
+            "override_reason": d.override_reason,
+            "excluded": ", ".join(d.excluded),
+            "report_sha256": d.report_sha256,
+            "gates_sha256": d.gates_sha256,
+            "contract": None
+            if d.contract_name is None
+            else f"{d.contract_name} v{d.contract_version} week {d.contract_week}",
+            "supersedes": d.supersedes,
+        }
+        for d in decisions
+    ]
+    current = decisions[-1] if decisions else None
+    counts = {r["annotator_id"]: r for r in store.rows("decisions/annotator_rows", {"batch_id": batch_id})}
+    excl = [
+        {
+            "annotator_id": r["annotator_id"],
+            "reason": r["reason"],
+            "n_verdicts": int((counts.get(r["annotator_id"]) or {}).get("n_verdicts") or 0),
+            "n_ratings": int((counts.get(r["annotator_id"]) or {}).get("n_ratings") or 0),
+            "n_ranking_rows": int((counts.get(r["annotator_id"]) or {}).get("n_ranking_rows") or 0),
+        }
+        for r in (current.exclusion_reasons if current is not None and current.in_force else ())
+    ]
+    return [
+        Table(
+            "decision",
+            "Decision of record",
+            "one row per decision on the batch (append-only; the last is current): who decided what, on which "
+            "report (sha256) and gate verdict, and why",
+            rows,
+        ),
+        Table(
+            "decision_exclusions",
+            "Annotators excluded by the decision",
+            "one row per excluded annotator: why, and how many of their rows are not accepted (not paid, "
+            "not in the accepted dataset)",
+            excl,
+        ),
+    ]
+
+
 def evidence_tables(
     store, batch_id: str, doc: dict[str, Any], trends: list[dict[str, Any]] | None = None
 ) -> list[Table]:
@@ -262,6 +318,7 @@ def evidence_tables(
     ann_examples, hyg_examples = example_tables(store, batch_id, doc)
     tables = [
         criteria_table(doc),
+        *decision_tables(store, batch_id),
         flagged,
         ann_examples,
         *hygiene_tables(doc),

@@ -48,17 +48,16 @@ def format_table(gate: dict) -> list[str]:
 
 
 def cmd_check(args) -> int:
-    from ..report import build_report, check_report_options
-    from ..store import open_store
-    from .config import load_gates
+    from ..report import check_report_options
+    from ..snapshots import report_snapshot
 
     check_report_options(args.seed, args.n_boot)
-    load_gates(args.gates)  # a bad gate file fails before any computation
-    with open_store(args.db, read_only=True) as store:
-        doc = build_report(
-            store, args.batch, seed=args.seed, n_boot=args.n_boot, options={"gates": args.gates} if args.gates else None
-        )
+    # a bad gate file fails before any computation (snapshots.report_options validates it first);
+    # without --gates a batch linked to a contract week is judged by that week's gate file
+    snap = report_snapshot(args.db, args.batch, {"seed": args.seed, "n_boot": args.n_boot, "gates": args.gates})
+    doc = snap.document
     gate = doc["gate"]
+    decision = _current_decision(args.db, args.batch)
     if args.json:
         out = {
             "report_schema_version": doc["report_schema_version"],
@@ -67,13 +66,25 @@ def cmd_check(args) -> int:
             "batch": doc.get("batch"),
             "methods": doc["methods"],
             "gate": gate,
+            "decision": None if decision is None else decision.to_dict(),
         }
         print(terminal_json(out))
     else:
         print(terminal_text(f"batch {args.batch}"))
         for line in format_table(gate):
             print(line)
+        if decision is not None:
+            print(terminal_text(f"decision of record: {decision.describe()}"))
     return int(gate["exit_code"])
+
+
+def _current_decision(db, batch_id: str):
+    """The batch's current decision (``decide``), or None."""
+    from ..decisions import current_decision
+    from ..store import open_store
+
+    with open_store(db, read_only=True) as store:
+        return current_decision(store, batch_id)
 
 
 def register(subparsers, db_opt) -> None:

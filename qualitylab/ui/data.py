@@ -198,7 +198,16 @@ def query(name: str, **params) -> list[dict[str, Any]]:
 @st.cache_data(show_spinner="Computing…", max_entries=64)
 def _sections(stamp, batch_id: str, names: tuple[str, ...], seed: int, n_boot: int, options: tuple) -> dict[str, Any]:
     with read_store(stamp[0]) as store:
-        return compute_sections(store, batch_id, list(names), seed=seed, n_boot=n_boot, options=dict(options))
+        opts = _options(store, batch_id, options)
+        return compute_sections(store, batch_id, list(names), seed=seed, n_boot=n_boot, options=opts)
+
+
+def _options(store: Store, batch_id: str, options: tuple) -> dict[str, Any]:
+    """The page's section options over the batch's resolved report options (``snapshots.report_options``:
+    a batch linked to a contract week is judged by that week's gate file)."""
+    from qualitylab.snapshots import report_options
+
+    return {**report_options(store, batch_id, None).context_options(), **dict(options)}
 
 
 @st.cache_data(
@@ -206,7 +215,8 @@ def _sections(stamp, batch_id: str, names: tuple[str, ...], seed: int, n_boot: i
 )
 def _report(stamp, batch_id: str, seed: int, n_boot: int, options: tuple) -> dict[str, Any]:
     with read_store(stamp[0]) as store:
-        return compute_sections(store, batch_id, None, seed=seed, n_boot=n_boot, options=dict(options))
+        opts = _options(store, batch_id, options)
+        return compute_sections(store, batch_id, None, seed=seed, n_boot=n_boot, options=opts)
 
 
 @st.cache_resource(show_spinner=False)
@@ -268,3 +278,69 @@ def vendor_trend_rows(doc: dict[str, Any]) -> list[dict[str, Any]] | None:
     for b in mine:
         rows += metric_rows(b, to_jsonable(sections(b["batch_id"], "gate")["gate"]))
     return week_over_week(rows)
+
+
+# -- contract, decisions, export -------------------------------------------------------------------
+@st.cache_data(show_spinner="Reading the contract…", max_entries=16)
+def _contract_status(stamp, name: str, as_of: str):
+    import datetime as dt
+
+    from qualitylab.contract.status import contract_status
+
+    with read_store(stamp[0]) as store:
+        return contract_status(store, name, as_of=dt.date.fromisoformat(as_of))
+
+
+def contract_status(name: str):
+    """The contract's week-by-week status (``qualitylab contract status``), as of today; cached per store state."""
+    import datetime as dt
+
+    stamp = store_stamp()
+    return retry_busy(lambda: _contract_status(stamp, name, dt.date.today().isoformat()))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _decision(stamp, batch_id: str):
+    from qualitylab.decisions import current_decision
+
+    with read_store(stamp[0]) as store:
+        return current_decision(store, batch_id)
+
+
+def decision(batch_id: str):
+    """The batch's current decision of record (``qualitylab decide``), or None."""
+    stamp = store_stamp()
+    if stamp is None:
+        return None
+    return retry_busy(lambda: _decision(stamp, batch_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _decision_history(stamp, batch_id: str):
+    from qualitylab.decisions import history
+
+    with read_store(stamp[0]) as store:
+        return history(store, batch_id)
+
+
+def decision_history(batch_id: str):
+    stamp = store_stamp()
+    return retry_busy(lambda: _decision_history(stamp, batch_id))
+
+
+@st.cache_data(show_spinner="Writing the accepted data…", max_entries=8)
+def _export(stamp, batch: str | None, contract: str | None, fmt: str, suffix: str, keep_ties: bool):
+    import tempfile
+
+    from qualitylab.export.write import ExportRequest, export
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"accepted-{fmt}{suffix}"
+        res = export(stamp[0], ExportRequest(fmt, out, batch=batch, contract=contract, keep_ties=keep_ties))
+        return out.read_bytes(), res.manifest_path.read_bytes(), res.manifest
+
+
+def export_files(*, batch: str | None = None, contract: str | None = None, fmt: str, suffix: str, keep_ties=False):
+    """(file bytes, manifest bytes, manifest) of ``qualitylab export`` (written to a temporary folder)."""
+    stamp = store_stamp()
+    return retry_busy(lambda: _export(stamp, batch, contract, fmt, suffix, keep_ties))

@@ -7,6 +7,7 @@ from qualitylab.ui.pages import (
     agreement,
     annotators,
     bias,
+    contract,
     distributions,
     evidence,
     hygiene,
@@ -18,6 +19,7 @@ from qualitylab.ui.pages import (
 
 PAGES = [
     ("overview", "Overview", ":material/home:", overview.render),
+    ("contract", "Contract", ":material/contract:", contract.render),
     ("agreement", "Agreement", ":material/handshake:", agreement.render),
     ("distributions", "Distributions", ":material/bar_chart:", distributions.render),
     ("bias", "Bias", ":material/balance:", bias.render),

@@ -69,7 +69,7 @@ def render() -> None:
 
 
 def _verdict_line(batch_id: str) -> None:
-    """The acceptance verdict under the built-in gates, with what decided it (Evidence page: details)."""
+    """The acceptance verdict under the batch's gate file (a contract week's, else the built-in), with what decided it."""
     gate = data.sections(batch_id, "gate")["gate"]
     decided = [r for r in gate.criteria if r.criterion.id in gate.deciding]
     why = md("; ".join(f"{r.criterion.id}: {r.reason}" for r in decided))
@@ -78,9 +78,45 @@ def _verdict_line(batch_id: str) -> None:
     )
     {"ACCEPT": st.success, "REVIEW": st.warning, "REJECT": st.error}.get(gate.verdict, st.info)(text)
     st.caption(
-        "Built-in acceptance gates (docs/gates.md); every criterion and the evidence pack are on the "
-        "Evidence page, the week-by-week picture on Trends."
+        f"Gate file: {_md_escape(str(gate.gates.source))} (docs/gates.md); every criterion and the evidence pack "
+        "are on the Evidence page, the week-by-week picture on Trends."
     )
+    _decision_line(batch_id, gate.verdict)
+
+
+def _decision_line(batch_id: str, verdict: str) -> None:
+    """The decision of record beside the verdict, and the contract week the batch delivers."""
+    d = data.decision(batch_id)
+    if d is None:
+        st.info(
+            "No decision of record yet. Record one from the command line: "
+            f"`qualitylab decide --batch {_md_escape(batch_id)} --accept|--reject|--accept-partial --by NAME "
+            "--note TEXT` (it needs a reviewer's name and is taken on this report)."
+        )
+    else:
+        text = f"Decision of record: **{_md_escape(d.describe())}**"
+        if d.gate_verdict and d.gate_verdict != verdict:
+            text += f" — taken on a report whose verdict was {_md_escape(d.gate_verdict)}"
+        text += f". {_md_escape(d.note)}"
+        if d.override_reason:
+            text += f" Override reason: {_md_escape(d.override_reason)}"
+        (st.success if d.accepts else st.error if d.decision == "reject" else st.info)(text)
+    link = data.query("contract/batch_link", batch_id=batch_id)
+    if link:
+        name = link[0]["contract_name"]
+        s = data.contract_status(name)
+        w = next((x for x in s.weeks if x.plan.week == int(link[0]["week"])), None)
+        if w is not None:
+            late = f", {w.days_late} days late" if w.days_late else ""
+            st.markdown(
+                f"Contract **{_md_escape(name)}** week {w.plan.week}"
+                + (" (calibration)" if w.plan.calibration else "")
+                + f": delivered {_md_escape(w.delivery)}{_md_escape(late)}"
+                + (", short" if w.short else "")
+                + f"; payable {w.total('payable')}, withheld {w.total('withheld')}, still due "
+                f"{w.total('still_due')} {_md_escape(s.contract.currency)}. Contract to date: payable "
+                f"{s.total('payable')}, still due {s.total('still_due')} — see the Contract page."
+            )
 
 
 def _against_last_week(batch_id: str, batches: list[dict]) -> None:
