@@ -203,7 +203,8 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
         f'<p class="meta">vendor <b>{esc(batch.get("vendor") or "—")}</b> · delivered '
         f"{esc(batch.get('delivered') or '—')} · generated {esc((doc.get('methods') or {}).get('generated_at'))} "
         f"by qualitylab {esc((doc.get('methods') or {}).get('qualitylab_version'))}</p>",
-        '<nav><a href="#verdict">Verdict</a><a href="#decision">Decision</a><a href="#findings">Findings</a><a href="#charts">Charts</a>'
+        '<nav><a href="#verdict">Verdict</a><a href="#decision">Decision</a><a href="#findings">Findings</a>'
+        '<a href="#charts">Charts</a>'
         '<a href="#tables">Evidence tables</a><a href="#methods">Methods</a>'
         '<a href="#provenance">Provenance</a></nav>',
         f'<h2 id="verdict">Verdict</h2><p><span class="verdict {v_cls}">{esc(verdict)}</span> '

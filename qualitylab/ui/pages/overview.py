@@ -69,7 +69,8 @@ def render() -> None:
 
 
 def _verdict_line(batch_id: str) -> None:
-    """The acceptance verdict under the batch's gate file (a contract week's, else the built-in), with what decided it."""
+    """The acceptance verdict under the batch's gate file (its contract week's, else the built-in gates),
+    with what decided it (Evidence page: details), and the decision of record."""
     gate = data.sections(batch_id, "gate")["gate"]
     decided = [r for r in gate.criteria if r.criterion.id in gate.deciding]
     why = md("; ".join(f"{r.criterion.id}: {r.reason}" for r in decided))
