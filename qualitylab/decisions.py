@@ -67,6 +67,11 @@ class Decision:
     def accepts(self) -> bool:
         return self.decision in ACCEPTING
 
+    @property
+    def overrides(self) -> bool:
+        """Whether the decision differs from the gates' verdict (it then carries an override reason)."""
+        return self.decision != REOPEN and (self.gate_verdict, self.decision) not in AGREES
+
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Decision:
         return cls(
@@ -126,8 +131,8 @@ class Decision:
         s = f"{self.decision} by {self.decided_by} on {self.decided_at[:10]} (decision #{self.decision_id}"
         if self.excluded:
             s += f"; excludes {', '.join(self.excluded)}"
-        if self.override_reason:
-            s += "; overrides the gates"
+        if self.overrides:
+            s += f"; overrides the gates' {self.gate_verdict}"
         return s + ")"
 
 

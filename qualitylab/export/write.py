@@ -2,11 +2,13 @@
 
 ``export`` reads the batches whose current decision accepts them (``--batch X``, or every batch
 of ``--contract NAME``), applies each decision's exclusions and the retained-row rules of
-:mod:`qualitylab.retained`, and streams the rows of one named query into the file in fixed-size
-chunks (memory stays bounded at any size). Beside the file, ``FILE.manifest.json`` says what is in
-it and what was left out, per reason, and which decisions and hashes it came from.
+:mod:`qualitylab.retained`, and streams the rows of one named query into the file, run on one range
+of each delivered file's lines at a time and re-chunked into fixed-size row groups (memory stays
+bounded at any size: no query sorts or holds more than one range of texts). Beside the file,
+``FILE.manifest.json`` says what is in it and what was left out, per reason, and which decisions and
+hashes it came from.
 
-Reruns are byte-identical: a deterministic ORDER BY, a fixed Arrow schema, row groups of exactly
+Reruns are byte-identical: a deterministic order (batch, file, line), a fixed Arrow schema, row groups of exactly
 :data:`ROWS_PER_GROUP` rows, and a manifest without timestamps of its own. Nothing is written
 unless the whole export succeeds (temporary files, renamed at the end).
 """
@@ -203,7 +205,7 @@ def export(db: str | os.PathLike[str] | Path | None, req: ExportRequest) -> Expo
             with scoped(store, scope):
                 counts = _counts(store, req)
                 query, params = _rows_query(store, req)
-                n_rows = _write(store, query, params, req.fmt, tmp)
+                n_rows = _write(store, query, params, _ranges(store, req.fmt), req.fmt, tmp)
         digest = _sha256(tmp)
         manifest = _manifest(req, decisions, left, contract_info, counts, n_rows, digest, out.name)
         mtmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -222,6 +224,19 @@ def _rows_query(store: Store, req: ExportRequest) -> tuple[str, dict[str, Any]]:
     if req.fmt == "ratings":
         return "export/rating_rows", {}
     return "export/dpo_rows", {"keep_ties": req.keep_ties}
+
+
+def _ranges(store: Store, fmt: str) -> Iterator[dict[str, Any]]:
+    """The (batch, file, line range) parameters the rows query is run with, in export order: each
+    delivered file of each batch, its lines in ranges of :data:`ROWS_PER_GROUP`. The file order is
+    the delivery order; no query ever holds more than one range of texts (memory stays bounded)."""
+    files = store.rows("export/rating_files" if fmt == "ratings" else "export/verdict_files")
+    for f in files:
+        lo = int(f["min_line"])
+        while lo <= int(f["max_line"]):
+            hi = lo + ROWS_PER_GROUP - 1
+            yield {"batch_id": f["batch_id"], "file_id": int(f["file_id"]), "lo": lo, "hi": hi}
+            lo = hi + 1
 
 
 def _counts(store: Store, req: ExportRequest) -> dict[str, dict[str, Any]]:
@@ -269,8 +284,10 @@ def _counts(store: Store, req: ExportRequest) -> dict[str, dict[str, Any]]:
     return per
 
 
-def _batches(store: Store, query: str, params: dict[str, Any], size: int) -> Iterator[Any]:
-    yield from store.relation(query, params).to_arrow_reader(size)
+def _batches(store: Store, query: str, params: dict[str, Any], ranges: Iterator[dict[str, Any]]) -> Iterator[Any]:
+    """The rows of ``query`` for each range in turn, as Arrow record batches."""
+    for r in ranges:
+        yield from store.relation(query, {**params, **r}).to_arrow_reader(ROWS_PER_GROUP)
 
 
 def _chunks(batches: Iterator[Any], schema: Any, size: int) -> Iterator[Any]:
@@ -295,10 +312,12 @@ def _chunks(batches: Iterator[Any], schema: Any, size: int) -> Iterator[Any]:
         yield pa.Table.from_batches(buf).cast(schema)
 
 
-def _write(store: Store, query: str, params: dict[str, Any], fmt: str, path: Path) -> int:
+def _write(
+    store: Store, query: str, params: dict[str, Any], ranges: Iterator[dict[str, Any]], fmt: str, path: Path
+) -> int:
     schema = _schema(fmt)
     n = 0
-    chunks = _chunks(_batches(store, query, params, ROWS_PER_GROUP), schema, ROWS_PER_GROUP)
+    chunks = _chunks(_batches(store, query, params, ranges), schema, ROWS_PER_GROUP)
     if path.name.endswith(".parquet.tmp"):
         import pyarrow.parquet as pq
 

@@ -1,0 +1,8 @@
+-- name: export/rating_files
+-- The delivered rating files of the batches in scope: one row per (batch_id, file_id) with the
+-- first and last source_line of its stored ratings, in (batch_id, file_id) order.
+-- params: none
+SELECT batch_id, file_id, min(source_line) AS min_line, max(source_line) AS max_line
+FROM _ql_ratings
+GROUP BY batch_id, file_id
+ORDER BY batch_id, file_id
