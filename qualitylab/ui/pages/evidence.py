@@ -56,6 +56,14 @@ def render() -> None:
         f"Gate file: {md(gate['name'])} ({md(gate['source'])}); exit code of `qualitylab check`: "
         f"{gate['exit_code']}." + (f" Decided by {md(', '.join(gate['deciding']))}." if gate["deciding"] else "")
     )
+    from qualitylab.ui.pages.contract import md
+
+    d = data.decision(batch_id)
+    st.markdown(
+        "Decision of record: "
+        + (f"**{md(d.describe())}** — {md(d.note)}" if d is not None else "none yet (`qualitylab decide`)")
+        + " (the evidence pack names it, with the annotators it excludes and why)."
+    )
     widgets.table(
         pd.DataFrame(
             [
