@@ -9,17 +9,16 @@ is not the batch's current one), 5 not found (contract, batch, file).
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
 from typing import Any
 
 from ..errors import ExitCode, UsageError
 
 
 def _term(x: object) -> str:
-    """A delivered string as one line of terminal text (control characters made visible)."""
-    s = "" if x is None else str(x)
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in s)
+    """A line holding delivered strings, as terminal text (escape.terminal_text)."""
+    from ..escape import terminal_text
+
+    return terminal_text(x)
 
 
 def _as_of(value: str | None) -> dt.date | None:
@@ -75,9 +74,10 @@ def cmd_contract_status(args) -> int:
             return ExitCode.OK
         statuses = [contract_status(store, n, as_of=_as_of(args.as_of), verdict_of=_verdict_of(args.db)) for n in names]
     if args.json:
+        from ..escape import terminal_json
+
         out: Any = statuses[0].to_dict() if args.name else [s.to_dict() for s in statuses]
-        json.dump(out, sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        print(terminal_json(out))
         return ExitCode.OK
     for i, s in enumerate(statuses):
         if i:
@@ -187,8 +187,9 @@ def cmd_decide(args) -> int:
         ),
     )
     if args.json:
-        json.dump(d.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        from ..escape import terminal_json
+
+        print(terminal_json(d.to_dict()))
         return ExitCode.OK
     print(_term(f"batch {d.batch_id!r}: {d.describe()}"))
     print(_term(f"  on report sha256 {d.report_sha256} (gates' verdict {d.gate_verdict}; gates {d.gates_source})"))

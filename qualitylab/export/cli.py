@@ -25,8 +25,10 @@ def cmd_export(args) -> int:
             keep_ties=args.keep_ties,
         ),
     )
+    from ..escape import terminal_text
+
     for line in res.summary():
-        print("".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in line))
+        print(terminal_text(line))
     return ExitCode.OK
 
 

@@ -18,8 +18,10 @@ KIND_LABELS = {"pairwise": "comparisons", "rating": "rated items", "ranking": "r
 
 
 def md(text: object) -> str:
-    """Delivered text, Markdown-inert (ids and names come from delivered files)."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in str(text))
+    """Delivered text, Markdown-inert (ids and names come from delivered files): escape.markdown_text."""
+    from qualitylab.escape import markdown_text
+
+    return markdown_text(text)
 
 
 def _contract_names() -> list[str]:

@@ -71,6 +71,8 @@ def render() -> None:
 def _verdict_line(batch_id: str) -> None:
     """The acceptance verdict under the batch's gate file (its contract week's, else the built-in gates),
     with what decided it (Evidence page: details), and the decision of record."""
+    from qualitylab.escape import markdown_text
+
     gate = data.sections(batch_id, "gate")["gate"]
     decided = [r for r in gate.criteria if r.criterion.id in gate.deciding]
     why = md("; ".join(f"{r.criterion.id}: {r.reason}" for r in decided))
@@ -79,7 +81,7 @@ def _verdict_line(batch_id: str) -> None:
     )
     {"ACCEPT": st.success, "REVIEW": st.warning, "REJECT": st.error}.get(gate.verdict, st.info)(text)
     st.caption(
-        f"Gate file: {_md_escape(str(gate.gates.source))} (docs/gates.md); every criterion and the evidence pack "
+        f"Gate file: {markdown_text(str(gate.gates.source))} (docs/gates.md); every criterion and the evidence pack "
         "are on the Evidence page, the week-by-week picture on Trends."
     )
     _decision_line(batch_id, gate.verdict)
@@ -87,20 +89,22 @@ def _verdict_line(batch_id: str) -> None:
 
 def _decision_line(batch_id: str, verdict: str) -> None:
     """The decision of record beside the verdict, and the contract week the batch delivers."""
+    from qualitylab.escape import markdown_text
+
     d = data.decision(batch_id)
     if d is None:
         st.info(
-            "No decision of record yet. Record one from the command line: "
-            f"`qualitylab decide --batch {_md_escape(batch_id)} --accept|--reject|--accept-partial --by NAME "
-            "--note TEXT` (it needs a reviewer's name and is taken on this report)."
+            "No decision of record yet. Record one from the command line: `qualitylab decide --batch BATCH "
+            "--accept|--reject|--accept-partial --by NAME --note TEXT` (it needs a reviewer's name and is taken "
+            "on this report)."
         )
     else:
-        text = f"Decision of record: **{_md_escape(d.describe())}**"
+        text = f"Decision of record: **{markdown_text(d.describe())}**"
         if d.gate_verdict and d.gate_verdict != verdict:
-            text += f" — taken on a report whose verdict was {_md_escape(d.gate_verdict)}"
-        text += f". {_md_escape(d.note)}"
+            text += f" — taken on a report whose verdict was {markdown_text(d.gate_verdict)}"
+        text += f". {markdown_text(d.note)}"
         if d.override_reason:
-            text += f" Override reason: {_md_escape(d.override_reason)}"
+            text += f" Override reason: {markdown_text(d.override_reason)}"
         (st.success if d.accepts else st.error if d.decision == "reject" else st.info)(text)
     link = data.query("contract/batch_link", batch_id=batch_id)
     if link:
@@ -110,12 +114,12 @@ def _decision_line(batch_id: str, verdict: str) -> None:
         if w is not None:
             late = f", {w.days_late} days late" if w.days_late else ""
             st.markdown(
-                f"Contract **{_md_escape(name)}** week {w.plan.week}"
+                f"Contract **{markdown_text(name)}** week {w.plan.week}"
                 + (" (calibration)" if w.plan.calibration else "")
-                + f": delivered {_md_escape(w.delivery)}{_md_escape(late)}"
+                + f": delivered {markdown_text(w.delivery)}{markdown_text(late)}"
                 + (", short" if w.short else "")
                 + f"; payable {w.total('payable')}, withheld {w.total('withheld')}, still due "
-                f"{w.total('still_due')} {_md_escape(s.contract.currency)}. Contract to date: payable "
+                f"{w.total('still_due')} {markdown_text(s.contract.currency)}. Contract to date: payable "
                 f"{s.total('payable')}, still due {s.total('still_due')} — see the Contract page."
             )
 
