@@ -40,12 +40,17 @@ def _default_contract(names: list[str]) -> str:
 
 def render() -> None:
     st.title("Contract")
+    batches = data.query("overview/batches")
+    if not batches:
+        widgets.empty_store()
+        return
     names = _contract_names()
     if not names:
         st.info(
             "The store holds no contract. Add a plan of weekly deliveries with "
             "`qualitylab contract add FILE` (docs/contract.md), or load the sample with `qualitylab sample`."
         )
+        _decisions_table(batches)
         return
     default = _default_contract(names)
     name = st.selectbox("Contract", names, index=names.index(default), key="contract_name")
@@ -100,6 +105,31 @@ def render() -> None:
 
     st.subheader("The accepted data")
     _export(name, weeks)
+
+
+def _decisions_table(batches: list[dict]) -> None:
+    """Every batch with its current decision of record (decisions need no contract)."""
+    st.subheader("Decisions of record")
+    current = {r["batch_id"]: r for r in data.query("decisions/current_all")}
+    rows = []
+    for b in batches:
+        d = current.get(b["batch_id"])
+        rows.append(
+            {
+                "batch_id": b["batch_id"],
+                "vendor": b["vendor"],
+                "delivered": b["delivered"],
+                "decision": d["decision"] if d else None,
+                "gate_verdict": d["gate_verdict"] if d else None,
+                "decided_by": d["decided_by"] if d else None,
+                "decided_at": d["decided_at"] if d else None,
+                "excluded": ", ".join(d["excluded"] or []) if d else None,
+                "note": d["note"] if d else None,
+            }
+        )
+    widgets.table(pd.DataFrame(rows), "decisions")
+    st.caption("Record a decision from the command line: `qualitylab decide --batch X --accept|--reject|"
+               "--accept-partial --by NAME --note TEXT` (docs/contract.md).")  # fmt: skip
 
 
 def _verdict(batch_id: str) -> str | None:
