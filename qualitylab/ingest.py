@@ -200,7 +200,7 @@ def _ingest(
         if (same := _unchanged(existing, batch_id, source, source.digest()[0])) is not None:
             return same
     batch = store.one("ingest/batch_row", {"batch_id": batch_id})
-    if batch is not None:
+    if batch is not None and fmt == "parquet":  # fail before reading; line files: once the bytes are known
         store.require_open_batch(batch_id, f"ingesting {path.name}")
     if batch and vendor and batch["vendor"] and batch["vendor"] != vendor:
         raise ConflictError(
@@ -239,6 +239,8 @@ def _ingest(
             con.execute("CREATE OR REPLACE TEMP VIEW _file AS SELECT * FROM _staging")
             line_expr = "source_line"
         source.check_unchanged()
+        if batch is not None:  # a decided batch must not change (the same file again returned above)
+            store.require_open_batch(batch_id, f"ingesting {path.name}")
         if n_rows == 0:
             raise InvalidInputError(path.name, [RowProblem(None, None, "the file holds no rows")], unit)
 
