@@ -351,6 +351,8 @@ CREATE TABLE judge_calls_v6 (
 INSERT INTO judge_calls_v6 SELECT *, NULL, true FROM judge_calls;
 DROP TABLE judge_calls;
 ALTER TABLE judge_calls_v6 RENAME TO judge_calls;
+"""
+
 _V7_CONTRACTS = """
 -- Contract plans (qualitylab contract add; docs/contract.md): one row per contract name and version.
 -- contract_text is the TOML file as added, plan its validated form (weeks resolved to dates) as JSON.

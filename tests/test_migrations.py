@@ -153,25 +153,25 @@ def _columns(con, table: str) -> list[str]:
 
 
 def _check_contracts(con) -> None:
-    """v6: contracts (one row per name and version), empty after the migration."""
+    """v7: contracts (one row per name and version), empty after the migration."""
     assert _columns(con, "contracts")[:3] == ["name", "version", "sha256"]
     assert "contract_text" in _columns(con, "contracts") and "plan" in _columns(con, "contracts")
     assert con.execute("SELECT count(*) FROM contracts").fetchall()[0][0] == 0
 
 
 def _check_contract_gate_files(con) -> None:
-    """v7: the gate-file contents stored with each contract version."""
+    """v8: the gate-file contents stored with each contract version."""
     assert _columns(con, "contract_gate_files") == ["name", "version", "path", "sha256", "gates_text"]
 
 
 def _check_contract_links(con) -> None:
-    """v8: contract_links, one row per batch; the v4 batches are unlinked."""
+    """v9: contract_links, one row per batch; the v4 batches are unlinked."""
     assert _columns(con, "contract_links") == ["batch_id", "contract_name", "week", "linked_at"]
     assert con.execute("SELECT count(*) FROM contract_links").fetchall()[0][0] == 0
 
 
 def _check_decisions(con) -> None:
-    """v9: decisions (append-only); the v4 batches are undecided, so none is protected."""
+    """v10: decisions (append-only); the v4 batches are undecided, so none is protected."""
     cols = _columns(con, "decisions")
     assert cols[:4] == ["decision_id", "batch_id", "decision", "gate_verdict"]
     assert {"report_sha256", "gates_sha256", "contract_sha256", "excluded", "exclusion_reasons", "supersedes"} <= set(
@@ -180,4 +180,4 @@ def _check_decisions(con) -> None:
     assert con.execute("SELECT count(*) FROM decisions").fetchall()[0][0] == 0
 
 
-CHECKS.update({6: _check_contracts, 7: _check_contract_gate_files, 8: _check_contract_links, 9: _check_decisions})
+CHECKS.update({7: _check_contracts, 8: _check_contract_gate_files, 9: _check_contract_links, 10: _check_decisions})

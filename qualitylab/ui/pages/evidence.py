@@ -56,8 +56,6 @@ def render() -> None:
         f"Gate file: {md(gate['name'])} ({md(gate['source'])}); exit code of `qualitylab check`: "
         f"{gate['exit_code']}." + (f" Decided by {md(', '.join(gate['deciding']))}." if gate["deciding"] else "")
     )
-    from qualitylab.ui.pages.contract import md
-
     d = data.decision(batch_id)
     st.markdown(
         "Decision of record: "
