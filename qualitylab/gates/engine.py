@@ -89,6 +89,8 @@ class CriterionResult:
         }
         if c.aggregate:
             d["aggregate"], d["where"] = c.aggregate, c.where
+        if c.denominator:
+            d["denominator"] = c.denominator
         if c.why:
             d["why"] = c.why
         if self.matches:
