@@ -285,9 +285,10 @@ def _extra_commands():
     from .contract.cli import register as contract
     from .export.cli import register as export
     from .gates.cli import register as gates
+    from .items.cli import register as items
     from .judges.cli import register as judges
 
-    return [gates, judges, contract, export]
+    return [gates, judges, contract, export, items]
 
 
 _EXTRA_COMMANDS: list = []
