@@ -133,7 +133,12 @@ def cmd_report(args) -> int:
         if args.html or args.evidence:
             from .evidence import write_evidence
 
-            write_evidence(store, args.batch, doc, html=args.html, evidence_dir=args.evidence)
+            written = write_evidence(store, args.batch, doc, html=args.html, evidence_dir=args.evidence)
+            if "html" in written:
+                p = Path(written["html"])
+                say(f"wrote {p} (evidence pack of {args.batch}, {p.stat().st_size:,} bytes)", err=True)
+            if "csv" in written:
+                say(f"wrote {len(written['csv'])} CSV table(s) to {args.evidence}", err=True)
     if args.json:
         print(terminal_json(doc))
     return ExitCode.OK
@@ -157,8 +162,8 @@ def _sample_contract(db) -> None:
 
 
 def cmd_app(args) -> int:
-    import subprocess
-
+    """Serve the app: ``streamlit run`` in a child process bound to ``--host`` (127.0.0.1), the URL
+    printed; SIGTERM / SIGINT to this process stop the child too (and it dies with this process)."""
     from .store import default_db_path
 
     db = Path(args.db) if args.db else default_db_path()
@@ -178,12 +183,61 @@ def cmd_app(args) -> int:
         str(script),
         "--browser.gatherUsageStats",
         "false",
+        "--server.address",
+        args.host,
         "--server.port",
         str(args.port),
+        "--client.toolbarMode",
+        "minimal",  # no Deploy button, no developer menu
     ]
     if args.headless:
         cmd += ["--server.headless", "true"]
-    return subprocess.call(cmd, env=env)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    say(f"qualitylab app: serving {db.resolve()} (read-only) at http://{shown}:{args.port}", err=True)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        say(f"note: --host {args.host} makes the app reachable from other machines; it has no login", err=True)
+    say("stop it with Ctrl+C (or SIGTERM to this process)", err=True)
+    return serve_child(cmd, env)
+
+
+def serve_child(cmd: list[str], env: dict[str, str]) -> int:
+    """Run ``cmd`` until it exits, or until this process gets SIGTERM / SIGINT: then stop the child
+    (SIGTERM, SIGKILL after 10 s) and return 128 + the signal's number. On Linux the child also gets
+    SIGTERM if this process dies without a chance to stop it (``PR_SET_PDEATHSIG``)."""
+    import signal
+    import subprocess
+
+    def die_with_parent() -> None:  # runs in the child, before exec
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):
+            pass
+
+    got: list[int] = []
+    child = subprocess.Popen(cmd, env=env, preexec_fn=die_with_parent if sys.platform == "linux" else None)
+
+    def stop(signum, _frame) -> None:
+        got.append(signum)
+        if child.poll() is None:
+            child.terminate()
+
+    old = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while True:
+            try:
+                rc = child.wait(timeout=10 if got else None)
+                break
+            except subprocess.TimeoutExpired:
+                child.kill()
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    if got:
+        say(f"qualitylab app: stopped ({signal.Signals(got[0]).name})", err=True)
+        return 128 + got[0]
+    return rc
 
 
 def cmd_migrate(args) -> int:
@@ -266,6 +320,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("app", help="start the report app (Streamlit)")
     sp.add_argument("--sample", action="store_true", help="load the sample data first if it is missing")
+    sp.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 = every interface, no login)",
+    )
     sp.add_argument("--port", type=int, default=8501)
     sp.add_argument("--headless", action="store_true", help="do not open a browser")
     db_opt(sp)
