@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import sparse, stats
+from scipy import stats
 
 from ..results import Statistic
-from .data import PairCounts, SignalData
-from .resample import bootstrap_counts
+from .data import SignalData
+from .replicates import PAIR_COLUMNS, RATING_PAIR_COLUMNS, Groups, Replicates, draw_replicates
 
 COST_SIGNALS = ("pairwise", "rankings", "ratings")
 #: no fewer prompts than this: the spread cannot be estimated from one (the formula can give < 1)
@@ -106,44 +106,48 @@ def _ratio_effect(wt, w, g, w2, g2, wg):
     return r - 0.5, spread
 
 
-def _pair_arrays(pc: PairCounts, i: int, j: int):
-    """Per-cluster wins of model i over j (ties half) and games, for the clusters covering the pair."""
-    a = (pc.ix == i) & (pc.iy == j)
-    b = (pc.ix == j) & (pc.iy == i)
-    cl = np.concatenate([pc.cluster[a], pc.cluster[b]])
-    w = np.concatenate([pc.n_x[a] + 0.5 * pc.n_tie[a], pc.n_y[b] + 0.5 * pc.n_tie[b]])
-    g = np.concatenate([(pc.n_x + pc.n_y + pc.n_tie)[a], (pc.n_x + pc.n_y + pc.n_tie)[b]])
-    return cl, w, g
-
-
-def _rating_arrays(data: SignalData, i: int, j: int):
-    """Per-cluster difference of mean scores (i - j) and rating count, for clusters rating both."""
-    r = data.ratings
-    xi, xj = r.model == i, r.model == j
-    ci, cj = r.cluster[xi], r.cluster[xj]
-    common, ai, aj = np.intersect1d(ci, cj, return_indices=True)
-    d = r.sum_score[xi][ai] / r.n[xi][ai] - r.sum_score[xj][aj] / r.n[xj][aj]
-    return common, d, r.n[xi][ai] + r.n[xj][aj]
-
-
-def _evidence(data: SignalData, sig: str, i: int, j: int):
-    """(clusters, stat_a, stat_b, items) for one signal and pair; stat_* are w/g or d/unused."""
-    if sig == "ratings":
-        cl, d, items = _rating_arrays(data, i, j)
-        return cl, d, None, items
-    pc = data.pairwise if sig == "pairwise" else data.rankings
-    cl, w, g = _pair_arrays(pc, i, j)
-    return cl, w, g, (g if sig == "pairwise" else 2 * g)  # a ranking places both responses: 2 rows
-
-
-#: per-cluster features whose weighted sums give everything :func:`_needed` uses
+#: per-cell features whose weighted sums give everything :func:`_needed` uses
 N_FEATURES = 7  # 1, a, b, a^2, b^2, a b, items
 
 
 def _features(a, b, items) -> np.ndarray:
-    """(clusters x 7) feature columns of one signal and pair (b = 0 for ratings)."""
+    """(cells x 7) feature columns of one signal and pair (b = 0 for ratings)."""
     b = np.zeros_like(a) if b is None else b
     return np.column_stack([np.ones_like(a), a, b, a * a, b * b, a * b, items])
+
+
+def _sel(g: Groups, i: int, j: int, sig: str) -> np.ndarray:
+    """The groups (cell kinds) of the model pair i < j in ``g``."""
+    if sig == "ratings":
+        return (g.col("i", RATING_PAIR_COLUMNS) == i) & (g.col("j", RATING_PAIR_COLUMNS) == j)
+    ix, iy = g.col("ix", PAIR_COLUMNS), g.col("iy", PAIR_COLUMNS)
+    return ((ix == i) & (iy == j)) | ((ix == j) & (iy == i))
+
+
+def _evidence_groups(reps: Replicates, k: int) -> dict[tuple[int, int, str], tuple[np.ndarray, Groups, np.ndarray]]:
+    """Per (i, j, signal) covered on two or more prompts: (which groups, the groups, the 7 features of
+    each selected group). A cell is one prompt's evidence on the pair: pairwise / rankings, a = wins
+    of i over j (ties half), b = games, items = verdicts (pairwise) or ranking rows of x and y (2 per
+    ranking); ratings, a = mean score of i - mean score of j on the prompt, items = its ratings of both."""
+    out = {}
+    for i in range(k):
+        for j in range(i + 1, k):
+            for sig in COST_SIGNALS:
+                g = reps.rating_pairs if sig == "ratings" else getattr(reps, sig)
+                sel = _sel(g, i, j, sig)
+                if g.n[sel].sum() < 2:
+                    continue
+                if sig == "ratings":
+                    d, items = g.col("d", RATING_PAIR_COLUMNS)[sel], g.col("items", RATING_PAIR_COLUMNS)[sel]
+                    feats = _features(d, None, items)
+                else:
+                    ix = g.col("ix", PAIR_COLUMNS)[sel]
+                    n_x, n_y, t = (g.col(c, PAIR_COLUMNS)[sel] for c in ("n_x", "n_y", "n_tie"))
+                    w = np.where(ix == i, n_x, n_y) + 0.5 * t
+                    games = n_x + n_y + t
+                    feats = _features(w, games, games if sig == "pairwise" else 2 * games)
+                out[(i, j, sig)] = (sel, g, feats)
+    return out
 
 
 def _needed(sig, sums, confidence, power):
@@ -186,8 +190,11 @@ def compute_cost(
     seed: int,
     confidence: float = 0.95,
     power: float = 0.8,
+    reps: Replicates | None = None,
 ) -> CostOfSignal:
-    """Items and hours each signal needs to separate each model pair (see the module docstring)."""
+    """Items and hours each signal needs to separate each model pair (see the module docstring).
+
+    ``reps``: the replicates shared with the leaderboards (drawn here when None)."""
     method = (
         f"prompts needed m = ((z_(1-alpha/2) + z_power) * sd / |effect|)^2 at confidence "
         f"{confidence}, power {power}; items = m x items per prompt; hours = items x mean "
@@ -209,13 +216,8 @@ def compute_cost(
                 method=f"mean seconds per task; median {r['median_seconds']:.1f}",
             )
     k = len(data.models)
-    ev = {}
-    for i in range(k):
-        for j in range(i + 1, k):
-            for sig in COST_SIGNALS:
-                cl, a, b, items = _evidence(data, sig, i, j)
-                if len(cl) >= 2:
-                    ev[(i, j, sig)] = (cl, a, b, items)
+    reps = reps if reps is not None else draw_replicates(data, n_boot, seed)
+    ev = _evidence_groups(reps, k)
     if not ev:
         return CostOfSignal(
             confidence,
@@ -225,38 +227,22 @@ def compute_cost(
             {"signal": None, "reason": "not computable: no model pair is covered on two or more prompts by any signal"},
             method,
         )
-    n_clusters = len(data.clusters)
-    keys = list(ev)
-    # one sparse (clusters x 7 * keys) matrix, so each bootstrap block is one sparse product
-    rows, cols, vals = [], [], []
-    for k, key in enumerate(keys):
-        cl, a, b, items = ev[key]
-        f = _features(a, b, items)
-        rows.append(np.repeat(cl, N_FEATURES))
-        cols.append(np.tile(np.arange(N_FEATURES) + N_FEATURES * k, len(cl)))
-        vals.append(f.ravel())
-    feats = sparse.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n_clusters, N_FEATURES * len(keys))
-    ).T.tocsr()
-    full = np.asarray(feats.sum(1)).ravel().reshape(len(keys), N_FEATURES)
-    point, spreads = {}, {}
-    for k, key in enumerate(keys):
-        m, eff, spread, per = _needed(key[2], full[k][None, :], confidence, power)
+    if reps.method != "multinomial":
+        method += f"; {reps.description}"
+    point, spreads, boot, n_prompts = {}, {}, {}, {}
+    for key, (sel, g, feats) in ev.items():
+        m, eff, spread, per = _needed(key[2], (g.n[sel] @ feats)[None, :], confidence, power)
         point[key] = (float(m[0]), float(eff[0]), float(per[0]))
         spreads[key] = float(spread[0])
-    boot: dict[Any, list[Any]] = {key: [] for key in ev}
-    for counts in bootstrap_counts(n_clusters, n_boot, seed):
-        sums = np.asarray(feats @ counts.T).T.reshape(len(counts), len(keys), N_FEATURES)
-        for k, key in enumerate(keys):
-            m, _, _, per = _needed(key[2], sums[:, k, :], confidence, power)
-            boot[key].append((m, m * per))
+        n_prompts[key] = int(round(g.n[sel].sum()))
+        m_b, _, _, per_b = _needed(key[2], g.counts[:, sel] @ feats, confidence, power)
+        boot[key] = (m_b, m_b * per_b)
     pairs = []
     hours_point: dict[tuple[int, int], dict[str, float]] = {}
     hours_boot: dict[tuple[int, int], dict[str, np.ndarray]] = {}
     for (i, j, sig), (m_pt, eff, per_prompt) in point.items():
-        m_b = np.concatenate([x[0] for x in boot[(i, j, sig)]])
-        items_b = np.concatenate([x[1] for x in boot[(i, j, sig)]])
-        n_pr = len(ev[(i, j, sig)][0])
+        m_b, items_b = boot[(i, j, sig)]
+        n_pr = n_prompts[(i, j, sig)]
         row: dict[str, Any] = {
             "model_x": data.models[i],
             "model_y": data.models[j],

@@ -20,9 +20,11 @@ from ..results import Statistic
 from .bradley_terry import bradley_terry, strongly_connected, win_matrix, win_rates
 from .correlation import kendall_tau_b_rows, spearman_rows
 from .data import SignalData
-from .resample import bootstrap_counts, percentile_interval
+from .replicates import Replicates, draw_replicates, rating_sums, win_matrices
+from .resample import BLOCK_CELLS, percentile_interval
 
 SIGNALS = ("pairwise", "rankings", "ratings")
+_BT_BLOCK = 100  # replicates per Bradley-Terry fit (stacked matrices)
 #: the per-model score each signal's leaderboard is ordered by
 SCORE_OF = {"pairwise": "pairwise_bt", "rankings": "rankings_bt", "ratings": "rating_mean"}
 
@@ -90,29 +92,30 @@ def point_scores(data: SignalData) -> dict[str, np.ndarray]:
     return out
 
 
-def bootstrap_scores(data: SignalData, n_boot: int, seed: int) -> dict[str, np.ndarray]:
-    """The same scores on ``n_boot`` replicates (rows), each resampling clusters with replacement."""
-    k, c = len(data.models), len(data.clusters)
-    hw = {name: pc.half_wins(c, k).T.tocsr() for name, pc in (("pairwise", data.pairwise), ("rankings", data.rankings))}
-    rn, rs = (m.T.tocsr() for m in data.ratings.matrices(c, k))
+def bootstrap_scores(data: SignalData, n_boot: int, seed: int, reps: Replicates | None = None) -> dict[str, np.ndarray]:
+    """The same scores on ``n_boot`` replicates (rows), each resampling clusters with replacement
+    (``reps``: the report's shared draw, else drawn here; see :mod:`.replicates`)."""
+    k = len(data.models)
+    reps = reps if reps is not None else draw_replicates(data, n_boot, seed)
     base = point_scores(data)
     cov = {name: ~np.isnan(base[f"{name}_win_rate"]) for name in ("pairwise", "rankings")}
-    out: dict[str, list] = {key: [] for key in base if key != "rating_n"}
-    for counts in bootstrap_counts(c, n_boot, seed):
-        ct = counts.T
-        for name in ("pairwise", "rankings"):
-            w = np.asarray(hw[name] @ ct).T.reshape(-1, k, k)
-            out[f"{name}_win_rate"].append(win_rates(w))
-            bt = np.full((len(w), k), np.nan)
-            m = cov[name]
-            if m.sum() >= 2:
-                bt[:, m] = bradley_terry(w[:, m][:, :, m])
-            out[f"{name}_bt"].append(bt)
-        n = np.asarray(rn @ ct).T
-        s = np.asarray(rs @ ct).T
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out["rating_mean"].append(np.where(n > 0, s / np.where(n > 0, n, 1), np.nan))
-    return {key: np.vstack(v) for key, v in out.items()}
+    out: dict[str, np.ndarray] = {}
+    for name, g in (("pairwise", reps.pairwise), ("rankings", reps.rankings)):
+        w = win_matrices(g, k, g.counts)
+        out[f"{name}_win_rate"] = win_rates(w)
+        bt = np.full((len(w), k), np.nan)
+        m = cov[name]
+        if m.sum() >= 2:
+            # fits of stacked matrices stop together (one tolerance for the stack): the stack size
+            # is that of the replicate blocks the bootstrap was drawn in, at least _BT_BLOCK
+            block = max(_BT_BLOCK, min(len(w), BLOCK_CELLS // max(len(data.clusters), 1)))
+            for start in range(0, len(w), block):
+                bt[start : start + block, m] = bradley_terry(w[start : start + block][:, m][:, :, m])
+        out[f"{name}_bt"] = bt
+    n, s = rating_sums(reps.ratings, k, reps.ratings.counts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["rating_mean"] = np.where(n > 0, s / np.where(n > 0, n, 1), np.nan)
+    return out
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
@@ -124,11 +127,17 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
     return np.where(finite, better + 1.0, np.nan)
 
 
-def compute_leaderboard(data: SignalData, *, n_boot: int, seed: int) -> Leaderboard:
-    """Leaderboards from the three signals with joint bootstrap intervals (see module docstring)."""
+def compute_leaderboard(data: SignalData, *, n_boot: int, seed: int, reps: Replicates | None = None) -> Leaderboard:
+    """Leaderboards from the three signals with joint bootstrap intervals (see module docstring).
+
+    ``reps``: the replicates shared with the cost of a signal (drawn here when None)."""
+    if data.models and reps is None:
+        reps = draw_replicates(data, n_boot, seed)
     method = (
         f"percentile bootstrap resampling prompt_id (the cluster) with replacement; {n_boot} replicates, seed {seed}"
     )
+    if reps is not None and reps.method != "multinomial":
+        method += f"; {reps.description}"
     if not data.models:
         return Leaderboard(
             data.annotator_kind,
@@ -143,7 +152,7 @@ def compute_leaderboard(data: SignalData, *, n_boot: int, seed: int) -> Leaderbo
             "that name their models (model_a/model_b, model)",
         )
     point = point_scores(data)
-    boot = bootstrap_scores(data, n_boot, seed)
+    boot = bootstrap_scores(data, n_boot, seed, reps)
     n_clusters = len(data.clusters)
     k = len(data.models)
     games = {

@@ -17,6 +17,7 @@ from .consistency import AcrossTasks, Transitivity, WithinTask
 from .cost import compute_cost
 from .data import SignalData, choose_aspect, load_signal_data
 from .leaderboard import Leaderboard, compute_leaderboard
+from .replicates import draw_replicates
 from .strength import StrengthResult, strength_summary
 
 ANNOTATOR_KINDS = ("human", "judge", "all")
@@ -144,9 +145,10 @@ def ratings_vs_preferences(ctx: ReportContext) -> RatingsVsPreferences:
 
 def leaderboard(ctx: ReportContext) -> Leaderboard:
     data = signal_data(ctx)
-    board = compute_leaderboard(data, n_boot=ctx.n_boot, seed=ctx.seed)
     if not data.models:
-        return board
+        return compute_leaderboard(data, n_boot=ctx.n_boot, seed=ctx.seed)
+    reps = draw_replicates(data, ctx.n_boot, ctx.seed)  # one draw for the leaderboards and the cost
+    board = compute_leaderboard(data, n_boot=ctx.n_boot, seed=ctx.seed, reps=reps)
     seconds = ctx.store.rows("signals/seconds_per_task", _params(ctx))
     cost = compute_cost(
         data,
@@ -155,6 +157,7 @@ def leaderboard(ctx: ReportContext) -> Leaderboard:
         seed=ctx.seed,
         confidence=float(ctx.options.get("cost_confidence", 0.95)),
         power=float(ctx.options.get("cost_power", 0.8)),
+        reps=reps,
     )
     return replace(board, cost=cost)
 
