@@ -13,6 +13,8 @@ peak RSS (``ru_maxrss`` from ``os.wait4``, i.e. what ``/usr/bin/time -f %M`` rep
                   same config as the store (memory_limit 2GB, preserve_insertion_order false)
   ingest ratings / rankings  the two sibling files into the same batch (``--kind`` from the columns)
   import          ``python -c "import qualitylab.cli; register every report section"`` (start-up share)
+  --help, batches ``qualitylab --help`` and ``qualitylab batches`` (start-up of a command that computes nothing)
+  sections        one report in a child, the seconds of each section (ReportContext, in report order)
   report          ``qualitylab report --batch big --json > /dev/null`` (the last repetition writes
                   the JSON into the workdir, to cross-check values)
   check           ``qualitylab check --batch big`` (exit 0/10/11 = ACCEPT/REVIEW/REJECT)
@@ -69,13 +71,21 @@ def measure(cmd: list[str], *, stdout=None, env=None, ok=(0,)) -> dict:
     wall = time.perf_counter() - t
     if p.returncode not in ok:
         raise SystemExit(f"failed ({p.returncode}): {' '.join(map(str, cmd))}\n{err[-3000:]}")
-    return {"s": wall, "rss_mb": usage.ru_maxrss / 1024, "load": load, "rc": p.returncode, "stderr": err}
+    return {
+        "s": wall,
+        "cpu_s": usage.ru_utime + usage.ru_stime,  # CPU seconds of the child: less sensitive to a loaded machine
+        "rss_mb": usage.ru_maxrss / 1024,
+        "load": load,
+        "rc": p.returncode,
+        "stderr": err,
+    }
 
 
 def repeat(n: int, fn) -> dict:
     runs = [fn(i) for i in range(n)]
     return {
         "s": statistics.median(r["s"] for r in runs),
+        "cpu_s": statistics.median(r["cpu_s"] for r in runs),
         "rss_mb": max(r["rss_mb"] for r in runs),
         "runs_s": [round(r["s"], 2) for r in runs],
         "load": runs[0]["load"],
@@ -105,6 +115,23 @@ con.close()
 IMPORTS = """
 import qualitylab.cli, qualitylab.report as r
 r._register_area_sections()
+"""
+
+SECTIONS = """
+import json, sys, time
+from functools import partial
+from qualitylab import report as R
+from qualitylab.store import open_store
+R._register_area_sections()
+out = {}
+with open_store(sys.argv[1], read_only=True) as s:
+    ctx = R.ReportContext(s, sys.argv[2])
+    t0 = time.perf_counter()
+    for name, fn in R.SECTIONS:
+        t = time.perf_counter()
+        ctx.memo(f"section:{name}", partial(fn, ctx))
+        out[name] = time.perf_counter() - t
+print(json.dumps({"sections": out, "work_s": time.perf_counter() - t0}))
 """
 
 QL_HEADLINE = """
@@ -298,6 +325,9 @@ def run_size(n: int, work: Path, reps_small: int, args) -> dict:
 
     say("imports")
     res["imports"] = repeat(reps_small, lambda i: measure(child(IMPORTS)))
+    say("--help, batches")
+    res["help"] = repeat(reps_small, lambda i: measure([*QL, "--help"]))
+    res["batches"] = repeat(reps_small, lambda i: measure([*QL, "batches", "--db", str(db)]))
 
     report_json = work / f"report_{lab}.json"
 
@@ -309,6 +339,9 @@ def run_size(n: int, work: Path, reps_small: int, args) -> dict:
 
     say("report")
     res["report"] = repeat(reps, report)
+
+    say("report sections")
+    res["sections"] = _measure_json(child(SECTIONS, db, "big"))
 
     say("check")
     res["check"] = repeat(reps, lambda i: measure([*QL, "check", "--batch", "big", "--db", str(db)], ok=(0, 10, 11)))
@@ -337,6 +370,7 @@ def run_size(n: int, work: Path, reps_small: int, args) -> dict:
         "cold_s": row["cold_s"],
         "warm_s": row["warm_s"],
         "rss_mb": app["rss_mb"],
+        "cpu_s": app["cpu_s"],
         "load": app["load"],
         "exceptions": row["exceptions"],
     }
@@ -435,8 +469,8 @@ def fmt_s(x):
 def table(results: list[dict]) -> str:
     labs = [r["label"] for r in results]
     lines = [
-        "| step | " + " | ".join(f"{lab}: time (s) | {lab}: peak RSS (MB)" for lab in labs) + " |",
-        "|---|" + "---:|---:|" * len(labs),
+        "| step | " + " | ".join(f"{lab}: time (s) | {lab}: CPU (s) | {lab}: peak RSS (MB)" for lab in labs) + " |",
+        "|---|" + "---:|---:|---:|" * len(labs),
     ]
 
     def row(name, key, sub=None):
@@ -444,11 +478,12 @@ def table(results: list[dict]) -> str:
         for r in results:
             m = r.get(key, {})
             if "skipped" in m or not m:
-                cells += ["skipped", ""]
+                cells += ["skipped", "", ""]
                 continue
             s = m["s"] if sub is None else m[sub]
             cells += [
                 fmt_s(s) + (f" ({', '.join(map(str, m['runs_s']))})" if "runs_s" in m and len(m["runs_s"]) > 1 else ""),
+                fmt_s(m["cpu_s"]) if sub is None and "cpu_s" in m else "",
                 f"{m['rss_mb']:.0f}",
             ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
@@ -458,7 +493,10 @@ def table(results: list[dict]) -> str:
     row("ingest ratings file", "ingest_ratings")
     row("ingest rankings file", "ingest_rankings")
     row("import qualitylab + every area", "imports")
+    row("`qualitylab --help`", "help")
+    row("`qualitylab batches`", "batches")
     row("report --json (full)", "report")
+    row("report sections, one process (sum below)", "sections")
     row("check", "check")
     row("app Overview, cold (AppTest)", "app", "cold_s")
     row("app Overview, warm (AppTest)", "app", "warm_s")
@@ -469,12 +507,41 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def section_table(results: list[dict]) -> str:
+    """Seconds of each report section (the 'sections' step), one column per size."""
+    have = [r for r in results if "out" in r.get("sections", {})]
+    if not have:
+        return ""
+    names = list(have[0]["sections"]["out"]["sections"])
+    lines = ["| section | " + " | ".join(f"{r['label']}: s" for r in have) + " |", "|---|" + "---:|" * len(have)]
+    for n in names:
+        lines.append(f"| {n} | " + " | ".join(fmt_s(r["sections"]["out"]["sections"].get(n, 0.0)) for r in have) + " |")
+    lines.append("| total | " + " | ".join(fmt_s(r["sections"]["out"]["work_s"]) for r in have) + " |")
+    return "\n".join(lines)
+
+
 def ratios(results: list[dict]) -> list[str]:
     out = []
     for r in results:
         L = r["label"]
-        out.append(f"{L}: ingest / bare CTAS = {r['ingest']['s'] / r['bare']['s']:.2f}x (target <= 2x)")
-        out.append(f"{L}: report = {r['report']['s']:.1f} s, of which start-up imports {r['imports']['s']:.1f} s")
+        out.append(
+            f"{L}: ingest / bare CTAS = {r['ingest']['s'] / r['bare']['s']:.2f}x wall, "
+            f"{r['ingest']['cpu_s'] / r['bare']['cpu_s']:.2f}x CPU (target <= 1.5x)"
+        )
+        target = 6 if r["n"] <= 1_000_000 else 30
+        out.append(
+            f"{L}: report = {r['report']['s']:.1f} s wall, {r['report']['cpu_s']:.1f} s CPU (target <= {target} s at "
+            f"1M / 10M), of which start-up imports {r['imports']['s']:.1f} s"
+        )
+        if "help" in r:
+            out.append(
+                f"{L}: --help {r['help']['s']:.2f} s ({r['help']['cpu_s']:.2f} s CPU), "
+                f"batches {r['batches']['s']:.2f} s ({r['batches']['cpu_s']:.2f} s CPU) (target <= 0.3 s)"
+            )
+        steps = [k for k in ("ingest", "bare", "ingest_ratings", "ingest_rankings", "report", "check", "app") if k in r]
+        out.append(
+            f"{L}: peak RSS " + ", ".join(f"{k} {r[k]['rss_mb']:.0f} MB" for k in steps) + " (target <= 2560 MB)"
+        )
         for name, key in (
             ("krippendorff value_counts", "kripp_vc"),
             ("krippendorff dense", "kripp_dense"),
@@ -497,10 +564,6 @@ def ratios(results: list[dict]) -> list[str]:
                 f"{b['label']} / {a['label']} {step}: {b[step]['s'] / a[step]['s']:.1f}x "
                 f"(data {k:.0f}x; target <= {k:.0f}x)"
             )
-        out.append(
-            f"{b['label']} peak RSS: ingest {b['ingest']['rss_mb']:.0f} MB, report "
-            f"{b['report']['rss_mb']:.0f} MB, check {b['check']['rss_mb']:.0f} MB (target <= 4096)"
-        )
     return out
 
 
@@ -535,7 +598,7 @@ def main() -> None:
             f"{r['label']} "
             + ", ".join(
                 f"{k} {r[k]['load']:.1f}"
-                for k in ("ingest", "bare", "report", "check", "app")
+                for k in ("ingest", "bare", "help", "batches", "report", "sections", "check", "app")
                 if "load" in r.get(k, {})
             )
             for r in results
@@ -543,6 +606,8 @@ def main() -> None:
     )
     print()
     print(table(results))
+    print()
+    print(section_table(results))
     print()
     print("\n".join(ratios(results)))
     if args.json:
