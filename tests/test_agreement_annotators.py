@@ -81,3 +81,35 @@ def test_annotator_without_gold_or_majority_says_why(tmp_path, db):
         (r,) = per_annotator(ReportContext(s, "w1"))
     assert r["agreement_with_majority"].value is None and "majority" in r["agreement_with_majority"].reason
     assert r["gold_accuracy"].value is None and "gold" in r["gold_accuracy"].reason
+
+
+def test_exact_duplicate_rows_count_once_in_verdicts_and_gold(tmp_path, db):
+    """A row delivered twice (identical in every column) is one verdict and one gold answer; a
+    near-copy (one column differs) is a second verdict. Same numbers whatever the row order."""
+    base = [
+        {"comparison_id": "c1", "annotator_id": "x", "preference": "A", "gold": "A", "seconds": 5},
+        {"comparison_id": "c1", "annotator_id": "y", "preference": "A", "gold": "A", "seconds": 5},
+        {"comparison_id": "c2", "annotator_id": "x", "preference": "B", "gold": "A", "seconds": 7},
+        {"comparison_id": "c2", "annotator_id": "y", "preference": "B"},
+        {"comparison_id": "c3", "annotator_id": "x", "preference": "tie"},
+        {"comparison_id": "c3", "annotator_id": "y", "preference": "A"},
+    ]
+    rows = [
+        *base,
+        base[0],  # exact copy: gold correct
+        base[0],  # and another
+        base[2],  # exact copy: gold wrong
+        base[5],  # exact copy: no gold
+        dict(base[4], seconds=3),  # near-copy: counts
+    ]
+    # x: c1 three times (1), c2 twice (1), c3 and its near-copy (2); y: c1, c2, c3 twice (1)
+    expected = {"x": (3, 4, 2, 1), "y": (3, 3, 1, 1)}  # n_items, n_verdicts, n_gold, n_gold_correct
+    for name, order in (("fwd", rows), ("rev", rows[::-1])):
+        path = tmp_path / f"{name}.duckdb"
+        ingest(write_jsonl(tmp_path / f"{name}.jsonl", order), "w1", db=path)
+        with open_store(path, read_only=True) as s:
+            got = {
+                r["annotator_id"]: (r["n_items"], r["n_verdicts"], r["n_gold"], r["n_gold_correct"])
+                for r in s.rows("agreement/annotators", {"batch_id": "w1"})
+            }
+        assert got == expected, name
