@@ -62,7 +62,44 @@ def cmd_ingest(args) -> int:
             with open_store(args.db) as store, transaction(store):
                 link_batch(store, args.batch, args.contract, args.week)
         say(f"batch {args.batch!r} delivers week {args.week} of contract {args.contract!r}")
+    if not args.no_report:
+        snapshot_step(args.db, [args.batch])
     return ExitCode.OK
+
+
+def snapshot_step(db, batch_ids: list[str]) -> None:
+    """After a command's data write is committed and released: compute each batch's report on a
+    read-only connection and store it in a short write (``--no-report`` skips this). Progress and
+    the outcome go to stderr; a failure is a warning, never the command's exit code."""
+    from .snapshots import report_snapshot
+
+    for batch_id in batch_ids:
+        try:
+            snap = report_snapshot(db, batch_id, progress=_progress)
+        except QualitylabError as e:
+            _end_progress()
+            say(f"warning: report snapshot of batch {batch_id!r} not computed: {e.title}: {e.message}", err=True)
+            continue
+        except Exception as e:  # a bug in a report section must not fail a committed ingest
+            _end_progress()
+            say(f"warning: report snapshot of batch {batch_id!r} not computed: internal error: {e!r}", err=True)
+            continue
+        _end_progress()
+        if snap.note:
+            say(f"batch {batch_id}: {snap.note}", err=True)
+        elif snap.source == "stored":
+            say(f"batch {batch_id}: report snapshot is current (verdict {snap.verdict})", err=True)
+        else:
+            say(
+                f"batch {batch_id}: report snapshot stored (verdict {snap.verdict}; computed in "
+                f"{snap.compute_seconds:.1f} s)",
+                err=True,
+            )
+
+
+def _end_progress() -> None:
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 def _contract_link(args):
@@ -85,10 +122,14 @@ def _contract_link(args):
 
 
 def cmd_batches(args) -> int:
+    from .snapshots import stored_verdict
     from .store import open_store
 
     with open_store(args.db, read_only=True) as store:
         rows = store.rows("overview/batches")
+        for r in rows:  # from the valid stored snapshot only: nothing is computed here
+            v = stored_verdict(store, r["batch_id"])
+            r["verdict"], r["verdict_reason"] = v.verdict, v.reason
         if args.json:
             from .results import to_jsonable
 
@@ -106,8 +147,12 @@ def cmd_batches(args) -> int:
             "n_ratings",
             "n_ranking_rows",
             "n_quarantined",
+            "verdict",
         ]
         table = [[("" if r[c] is None else terminal_text(r[c])) for c in cols] for r in rows]
+        for t, r in zip(table, rows, strict=True):
+            if r["verdict"] is None:
+                t[-1] = "—"  # no valid stored snapshot (see --json's verdict_reason)
         widths = [max(len(c), *(len(t[i]) for t in table)) for i, c in enumerate(cols)]
         say("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
         for t in table:
@@ -117,7 +162,7 @@ def cmd_batches(args) -> int:
 
 def cmd_report(args) -> int:
     from .report import check_report_options
-    from .snapshots import current_document
+    from .snapshots import report_snapshot
     from .store import open_store
 
     if not (args.json or args.html or args.evidence):
@@ -127,18 +172,24 @@ def cmd_report(args) -> int:
         from .evidence import check_outputs
 
         check_outputs(args.html, args.evidence)  # before anything is computed
-    with open_store(args.db, read_only=True) as store:
-        # without --gates a batch linked to a contract week is judged by that week's gate file
-        doc = current_document(store, args.batch, {"seed": args.seed, "n_boot": args.n_boot, "gates": args.gates})
-        if args.html or args.evidence:
-            from .evidence import write_evidence
+    # the valid stored snapshot, else computed read-only and stored in a short write; without --gates
+    # a batch linked to a contract week is judged by that week's gate file
+    snap = report_snapshot(
+        args.db, args.batch, {"seed": args.seed, "n_boot": args.n_boot, "gates": args.gates}, recompute=args.recompute
+    )
+    if snap.note:
+        say(snap.note, err=True)
+    doc = snap.document
+    if args.html or args.evidence:
+        from .evidence import write_evidence
 
+        with open_store(args.db, read_only=True) as store:
             written = write_evidence(store, args.batch, doc, html=args.html, evidence_dir=args.evidence)
-            if "html" in written:
-                p = Path(written["html"])
-                say(f"wrote {p} (evidence pack of {args.batch}, {p.stat().st_size:,} bytes)", err=True)
-            if "csv" in written:
-                say(f"wrote {len(written['csv'])} CSV table(s) to {args.evidence}", err=True)
+        if "html" in written:
+            p = Path(written["html"])
+            say(f"wrote {p} (evidence pack of {args.batch}, {p.stat().st_size:,} bytes)", err=True)
+        if "csv" in written:
+            say(f"wrote {len(written['csv'])} CSV table(s) to {args.evidence}", err=True)
     if args.json:
         print(terminal_json(doc))
     return ExitCode.OK
@@ -150,6 +201,12 @@ def cmd_sample(args) -> int:
     for line in load_sample(args.db):
         say(line, err=True)
     _sample_contract(args.db)
+    if not args.no_report:
+        from .store import open_store
+
+        with open_store(args.db, read_only=True) as store:
+            names = [r["batch_id"] for r in store.rows("store/batch_names")]
+        snapshot_step(args.db, names)
     return ExitCode.OK
 
 
@@ -164,7 +221,7 @@ def _sample_contract(db) -> None:
 def cmd_app(args) -> int:
     """Serve the app: ``streamlit run`` in a child process bound to ``--host`` (127.0.0.1), the URL
     printed; SIGTERM / SIGINT to this process stop the child too (and it dies with this process)."""
-    from .store import default_db_path
+    from .store import default_db_path, open_store
 
     db = Path(args.db) if args.db else default_db_path()
     if args.sample:
@@ -173,6 +230,9 @@ def cmd_app(args) -> int:
         for line in load_sample(db):
             say(line, err=True)
         _sample_contract(db)
+        with open_store(db, read_only=True) as store:
+            names = [r["batch_id"] for r in store.rows("store/batch_names")]
+        snapshot_step(db, names)  # the app opens each batch from its stored report
     env = dict(os.environ, QUALITYLAB_DB=str(db.resolve()))
     script = Path(__file__).parent / "ui" / "streamlit_app.py"
     cmd = [
@@ -248,6 +308,21 @@ def cmd_migrate(args) -> int:
     return ExitCode.OK
 
 
+def no_report_opt(sp) -> None:
+    sp.add_argument(
+        "--no-report",
+        action="store_true",
+        help="do not compute and store the batch's report snapshot afterwards (report, check and the app "
+        "compute it on their first look)",
+    )
+
+
+def recompute_opt(sp) -> None:
+    sp.add_argument(
+        "--recompute", action="store_true", help="compute the report even when a valid stored snapshot exists"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .readers import FILE_FORMATS
     from .report import DEFAULT_N_BOOT, DEFAULT_SEED
@@ -295,6 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--append", action="store_true", help="add this file to the batch's rows of this kind")
     sp.add_argument("--contract", metavar="NAME", help="the contract the batch delivers (with --week)")
     sp.add_argument("--week", type=int, metavar="N", help="the contract week the batch delivers (with --contract)")
+    no_report_opt(sp)
     db_opt(sp)
     sp.set_defaults(func=cmd_ingest)
 
@@ -311,10 +387,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--gates", metavar="FILE", help="the gate file of the verdict (default: built-in; docs/gates.md)")
     sp.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every random draw (recorded)")
     sp.add_argument("--n-boot", type=int, default=DEFAULT_N_BOOT, help="bootstrap resamples")
+    recompute_opt(sp)
     db_opt(sp)
     sp.set_defaults(func=cmd_report)
 
     sp = sub.add_parser("sample", help="load the bundled sample data into the store")
+    no_report_opt(sp)
     db_opt(sp)
     sp.set_defaults(func=cmd_sample)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 PREFERENCES = ("A", "B", "tie")
 SLOTS = ("A", "B")
@@ -426,6 +426,29 @@ CREATE TABLE IF NOT EXISTS decisions (
 );
 """
 
+_V11_REPORT_SNAPSHOTS = """
+-- Stored reports (qualitylab/snapshots.py; docs/scale.md "Report snapshots"): one row per batch and
+-- request (request_sha256: seed, n_boot, the gate file asked for or the batch's own, section options).
+-- fingerprint = SHA-256 of every input the report read (the named parts: batch row, files of this and
+-- the earlier batches it reads, judge runs, scales, options, contract week, code); parts = {name:
+-- SHA-256 of that part}, so a stale snapshot says which part changed. document = the report JSON as
+-- `qualitylab report --json` prints it; report_sha256 its hash without methods.generated_at. A row is
+-- valid while its fingerprint equals the one computed now; a newer computation replaces it.
+CREATE TABLE IF NOT EXISTS report_snapshots (
+    batch_id           VARCHAR NOT NULL,
+    request_sha256     VARCHAR NOT NULL,
+    fingerprint        VARCHAR NOT NULL,
+    parts              JSON NOT NULL,
+    document           JSON NOT NULL,
+    report_sha256      VARCHAR NOT NULL,
+    verdict            VARCHAR,
+    computed_at        TIMESTAMP NOT NULL,
+    compute_seconds    DOUBLE NOT NULL,
+    qualitylab_version VARCHAR NOT NULL,
+    PRIMARY KEY (batch_id, request_sha256)
+);
+"""
+
 #: MIGRATIONS[i] brings a store from version i to version i + 1.
 MIGRATIONS: tuple[str, ...] = (
     _V1,
@@ -438,4 +461,5 @@ MIGRATIONS: tuple[str, ...] = (
     _V8_CONTRACT_GATE_FILES,
     _V9_CONTRACT_LINKS,
     _V10_DECISIONS,
+    _V11_REPORT_SNAPSHOTS,
 )

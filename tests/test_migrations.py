@@ -181,3 +181,15 @@ def _check_decisions(con) -> None:
 
 
 CHECKS.update({7: _check_contracts, 8: _check_contract_gate_files, 9: _check_contract_links, 10: _check_decisions})
+
+
+def _check_report_snapshots(con) -> None:
+    """v11: report_snapshots, keyed by batch and request; a migrated store holds none (every batch's
+    report is computed on the next look and stored where the store is writable)."""
+    cols = _columns(con, "report_snapshots")
+    assert cols[:4] == ["batch_id", "request_sha256", "fingerprint", "parts"]
+    assert {"document", "report_sha256", "verdict", "computed_at", "compute_seconds"} <= set(cols)
+    assert con.execute("SELECT count(*) FROM report_snapshots").fetchall()[0][0] == 0
+
+
+CHECKS[11] = _check_report_snapshots

@@ -6,6 +6,8 @@ so a pipeline can stop on anything but ACCEPT.
 
 from __future__ import annotations
 
+import sys
+
 from ..escape import terminal_json, terminal_text
 
 
@@ -54,7 +56,11 @@ def cmd_check(args) -> int:
     check_report_options(args.seed, args.n_boot)
     # a bad gate file fails before any computation (snapshots.report_options validates it first);
     # without --gates a batch linked to a contract week is judged by that week's gate file
-    snap = report_snapshot(args.db, args.batch, {"seed": args.seed, "n_boot": args.n_boot, "gates": args.gates})
+    snap = report_snapshot(
+        args.db, args.batch, {"seed": args.seed, "n_boot": args.n_boot, "gates": args.gates}, recompute=args.recompute
+    )
+    if snap.note:
+        print(terminal_text(snap.note), file=sys.stderr)
     doc = snap.document
     gate = doc["gate"]
     decision = _current_decision(args.db, args.batch)
@@ -102,5 +108,8 @@ def register(subparsers, db_opt) -> None:
     sp.add_argument("--json", action="store_true", help="print a JSON document with a top-level 'verdict'")
     sp.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every random draw (recorded)")
     sp.add_argument("--n-boot", type=int, default=DEFAULT_N_BOOT, help="bootstrap resamples")
+    from ..cli import recompute_opt
+
+    recompute_opt(sp)
     db_opt(sp)
     sp.set_defaults(func=cmd_check)

@@ -48,6 +48,10 @@ def cmd_judge(args) -> int:
     with open_store(args.db) as store:
         result = run_judge(store, args.batch, endpoint, template, options, progress)
     print(terminal_text(result.summary()))
+    if not args.no_report:  # the data write is committed and the store closed
+        from ..cli import snapshot_step
+
+        snapshot_step(args.db, [args.batch])
     return ExitCode.OK
 
 
@@ -106,5 +110,8 @@ def register(subparsers, db_opt) -> None:
     sp.add_argument("--backoff", type=float, default=1.0, help="first retry wait in seconds, doubled each time")
     sp.add_argument("--temperature", type=float, default=0.0)
     sp.add_argument("--max-tokens", type=int, default=1024)
+    from ..cli import no_report_opt
+
+    no_report_opt(sp)
     db_opt(sp)
     sp.set_defaults(func=cmd_judge)
