@@ -189,3 +189,22 @@ def test_page_lists_every_judge_run_with_its_costs_and_an_all_unparsed_judge(tmp
     assert "mute-judge" in summary["annotator_id"].tolist()  # no verdict, still listed with its reason
     assert "no parsed verdict" in summary.set_index("annotator_id").loc["mute-judge", "reason"]
     assert "gwet_ac1_vs_majority" in summary.columns
+
+
+def test_ac1_stack_equals_ac1_point_on_every_matrix():
+    """The bootstrap's vectorised AC1 gives each replicate's ac1_point value (degenerate ones nan)."""
+    rng = np.random.default_rng(8)
+    stack = rng.integers(0, 6, size=(300, 3, 3)).astype(float)
+    stack[::7, 2, :] = 0  # a label unused by both ...
+    stack[::7, :, 2] = 0
+    stack[::11] = 0
+    stack[::11, 1, 1] = 5  # ... or one label only: undefined
+    stack[::13] = 0  # nothing at all
+    got = m.ac1_stack(stack)
+    for b, cb in enumerate(stack):
+        s = m.ac1_point(cb)
+        if s.value is None:
+            assert np.isnan(got[b]), b
+        else:
+            assert got[b] == pytest.approx(s.value, abs=1e-13), b
+    assert np.isnan(got).sum() >= 300 // 11

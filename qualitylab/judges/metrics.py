@@ -180,13 +180,23 @@ def ac1_point(c: np.ndarray) -> Statistic:
 
 
 def ac1_stack(c: np.ndarray) -> np.ndarray:
-    """AC1 of each confusion matrix of a stack (B, 3, 3) (nan where undefined)."""
-    out = np.full(len(c), np.nan)
-    for b, cb in enumerate(c):
-        s = ac1_point(cb)
-        if s.value is not None:
-            out[b] = s.value
-    return out
+    """AC1 of each confusion matrix of a stack (B, L, L) (nan where undefined), vectorised.
+
+    The value :func:`ac1_point` gives for each matrix (two ratings per item: judge and majority):
+    over the q labels present, p_a = trace / N, pi_k = (row_k + column_k) / 2N,
+    p_e = sum_k pi_k (1 - pi_k) / (q - 1), AC1 = (p_a - p_e) / (1 - p_e); nan when q < 2.
+    (The bootstrap needs only the value: no standard error or test per replicate.)
+    """
+    c = np.asarray(c, dtype=float)
+    n = c.sum((1, 2))
+    marg = c.sum(1) + c.sum(2)
+    q = (marg > 0).sum(1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pa = np.trace(c, axis1=1, axis2=2) / n
+        pi = marg / (2 * n)[:, None]
+        pe = (pi * (1 - pi)).sum(1) / (q - 1)
+        ac = (pa - pe) / (1 - pe)
+    return np.where((q >= 2) & (n > 0), ac, np.nan)
 
 
 def macro_f1_stack(c: np.ndarray) -> np.ndarray:
