@@ -1,6 +1,7 @@
-"""Fast start: commands that compute nothing (``--help``, ``batches``) import none of the heavy
-numeric / UI libraries. Which modules a command loads is asserted in a fresh interpreter (a
-subprocess), not how long it takes (start-up times are in docs/scale.md)."""
+"""Fast start: commands that compute nothing (``--help``, ``batches``, ``check`` on a stored report
+snapshot) import none of the heavy numeric / UI libraries. Which modules a command loads is
+asserted in a fresh interpreter (a subprocess), not how long it takes (start-up times are in
+docs/scale.md)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 
 from conftest import verdicts, write_jsonl
 
+from qualitylab.cli import main
 from qualitylab.ingest import ingest
 
 HEAVY = ("scipy", "statsmodels", "plotly", "streamlit", "sklearn", "pandas", "krippendorff")
@@ -47,3 +49,17 @@ def test_batches_imports_no_heavy_library(tmp_path):
     rc, heavy, out = _loaded("batches", "--db", str(db))
     assert rc == 0 and "w1" in out
     assert heavy == []
+
+
+def test_check_on_a_stored_snapshot_imports_no_heavy_library(tmp_path, capsys):
+    db = tmp_path / "s.duckdb"
+    rows = verdicts([(f"c{i}", a, "AB"[(i + j) % 3 % 2]) for i in range(40) for j, a in enumerate(("a1", "a2", "a3"))])
+    # ingest stores the batch's report snapshot after its data write
+    assert main(["ingest", str(write_jsonl(tmp_path / "w1.jsonl", rows)), "--batch", "w1", "--db", str(db)]) == 0
+    capsys.readouterr()
+    rc, heavy, out = _loaded("check", "--batch", "w1", "--db", str(db))
+    assert rc in (0, 10, 11, 12) and "batch w1" in out
+    assert heavy == []
+    # the same command without a snapshot computes the report (and so does load them)
+    rc2, heavy2, _ = _loaded("check", "--batch", "w1", "--db", str(db), "--recompute")
+    assert rc2 == rc and "scipy" in heavy2
