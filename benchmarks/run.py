@@ -97,6 +97,23 @@ def child(code: str, *args) -> list[str]:
     return [PY, "-c", code, *map(str, args)]
 
 
+def _cli_has(flag: str) -> bool:
+    """Whether this checkout's CLI knows ``flag`` (the runner also measures older checkouts)."""
+    return flag in (REPO / "qualitylab" / "cli.py").read_text(encoding="utf-8")
+
+
+SNAPSHOTS = _cli_has("--no-report")  # stored report snapshots (issue 15 part 1)
+NO_REPORT = ["--no-report"] if SNAPSHOTS else []  # ingest alone, without the snapshot step
+RECOMPUTE = ["--recompute"] if SNAPSHOTS else []  # the full computation even when a snapshot exists
+
+
+def rm_snapshots(db: Path) -> None:
+    import duckdb
+
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM report_snapshots")
+
+
 def rm_db(path: Path) -> None:
     for p in (path, Path(str(path) + ".wal")):
         if p.exists():
@@ -283,6 +300,26 @@ def machine() -> dict:
     }
 
 
+def _ingest_steps(res, reps, ingest, pairs, ratings, rankings, db, bare_db, say) -> None:
+    """ingest (without the snapshot step), the bare CTAS, then the ratings and rankings files."""
+    say("ingest")
+    res["ingest"] = repeat(reps, ingest)
+
+    def bare(i):
+        rm_db(bare_db)
+        return measure(child(BARE, pairs, bare_db, MEMORY_LIMIT))
+
+    say("bare CTAS")
+    res["bare"] = repeat(reps, bare)
+    res["bare_db_gb"] = bare_db.stat().st_size / 1e9
+    res["store_db_gb_pairs"] = db.stat().st_size / 1e9
+    rm_db(bare_db)
+
+    say("ingest ratings + rankings")
+    res["ingest_ratings"] = measure([*QL, "ingest", str(ratings), "--batch", "big", "--db", str(db), *NO_REPORT])
+    res["ingest_rankings"] = measure([*QL, "ingest", str(rankings), "--batch", "big", "--db", str(db), *NO_REPORT])
+
+
 def run_size(n: int, work: Path, reps_small: int, args) -> dict:
     lab = label(n)
     reps = reps_small if n <= 2_000_000 else 1
@@ -303,24 +340,13 @@ def run_size(n: int, work: Path, reps_small: int, args) -> dict:
 
     def ingest(i):
         rm_db(db)
-        return measure([*QL, "ingest", str(pairs), "--batch", "big", "--db", str(db)])
+        return measure([*QL, "ingest", str(pairs), "--batch", "big", "--db", str(db), *NO_REPORT])
 
-    say("ingest")
-    res["ingest"] = repeat(reps, ingest)
-
-    def bare(i):
-        rm_db(bare_db)
-        return measure(child(BARE, pairs, bare_db, MEMORY_LIMIT))
-
-    say("bare CTAS")
-    res["bare"] = repeat(reps, bare)
-    res["bare_db_gb"] = bare_db.stat().st_size / 1e9
-    res["store_db_gb_pairs"] = db.stat().st_size / 1e9
-    rm_db(bare_db)
-
-    say("ingest ratings + rankings")
-    res["ingest_ratings"] = measure([*QL, "ingest", str(ratings), "--batch", "big", "--db", str(db)])
-    res["ingest_rankings"] = measure([*QL, "ingest", str(rankings), "--batch", "big", "--db", str(db)])
+    reuse = args.reuse_store and db.exists()
+    if reuse:
+        say(f"reusing {db} (no ingest, no bare CTAS)")
+    else:
+        _ingest_steps(res, reps, ingest, pairs, ratings, rankings, db, bare_db, say)
     res["store_db_gb"] = db.stat().st_size / 1e9
 
     say("imports")
@@ -334,8 +360,8 @@ def run_size(n: int, work: Path, reps_small: int, args) -> dict:
     def report(i):
         if i == reps - 1:
             with open(report_json, "wb") as f:
-                return measure([*QL, "report", "--batch", "big", "--json", "--db", str(db)], stdout=f)
-        return measure([*QL, "report", "--batch", "big", "--json", "--db", str(db)])
+                return measure([*QL, "report", "--batch", "big", "--json", "--db", str(db), *RECOMPUTE], stdout=f)
+        return measure([*QL, "report", "--batch", "big", "--json", "--db", str(db), *RECOMPUTE])
 
     say("report")
     res["report"] = repeat(reps, report)
@@ -344,8 +370,14 @@ def run_size(n: int, work: Path, reps_small: int, args) -> dict:
     res["sections"] = _measure_json(child(SECTIONS, db, "big"))
 
     say("check")
-    res["check"] = repeat(reps, lambda i: measure([*QL, "check", "--batch", "big", "--db", str(db)], ok=(0, 10, 11)))
+    check = [*QL, "check", "--batch", "big", "--db", str(db)]
+    res["check"] = repeat(reps, lambda i: measure([*check, *RECOMPUTE], ok=(0, 10, 11, 12)))
     res["check"]["verdict_rc"] = res["check"]["last"]["rc"]
+    if SNAPSHOTS:
+        say("check, first time: computes and stores the snapshot; then check on the stored snapshot")
+        rm_snapshots(db)
+        res["snapshot_step"] = measure(check, ok=(0, 10, 11, 12))
+        res["check_snapshot"] = repeat(reps_small, lambda i: measure(check, ok=(0, 10, 11, 12)))
 
     say("app overview (AppTest)")
     app_json = work / f"app_{lab}.json"
@@ -497,7 +529,9 @@ def table(results: list[dict]) -> str:
     row("`qualitylab batches`", "batches")
     row("report --json (full)", "report")
     row("report sections, one process (sum below)", "sections")
-    row("check", "check")
+    row("check (computes)", "check")
+    row("check, first: computes and stores the snapshot", "snapshot_step")
+    row("check on a stored snapshot", "check_snapshot")
     row("app Overview, cold (AppTest)", "app", "cold_s")
     row("app Overview, warm (AppTest)", "app", "warm_s")
     row("qualitylab headline metrics (process)", "ql_headline")
@@ -524,10 +558,11 @@ def ratios(results: list[dict]) -> list[str]:
     out = []
     for r in results:
         L = r["label"]
-        out.append(
-            f"{L}: ingest / bare CTAS = {r['ingest']['s'] / r['bare']['s']:.2f}x wall, "
-            f"{r['ingest']['cpu_s'] / r['bare']['cpu_s']:.2f}x CPU (target <= 1.5x)"
-        )
+        if "ingest" in r:
+            out.append(
+                f"{L}: ingest / bare CTAS = {r['ingest']['s'] / r['bare']['s']:.2f}x wall, "
+                f"{r['ingest']['cpu_s'] / r['bare']['cpu_s']:.2f}x CPU (target <= 1.5x)"
+            )
         target = 6 if r["n"] <= 1_000_000 else 30
         out.append(
             f"{L}: report = {r['report']['s']:.1f} s wall, {r['report']['cpu_s']:.1f} s CPU (target <= {target} s at "
@@ -538,7 +573,11 @@ def ratios(results: list[dict]) -> list[str]:
                 f"{L}: --help {r['help']['s']:.2f} s ({r['help']['cpu_s']:.2f} s CPU), "
                 f"batches {r['batches']['s']:.2f} s ({r['batches']['cpu_s']:.2f} s CPU) (target <= 0.3 s)"
             )
-        steps = [k for k in ("ingest", "bare", "ingest_ratings", "ingest_rankings", "report", "check", "app") if k in r]
+        steps = [
+            k
+            for k in ("ingest", "bare", "ingest_ratings", "ingest_rankings", "report", "check", "snapshot_step", "app")
+            if k in r
+        ]
         out.append(
             f"{L}: peak RSS " + ", ".join(f"{k} {r[k]['rss_mb']:.0f} MB" for k in steps) + " (target <= 2560 MB)"
         )
@@ -560,6 +599,8 @@ def ratios(results: list[dict]) -> list[str]:
         a, b = results[0], results[-1]
         k = b["n"] / a["n"]
         for step in ("ingest", "bare", "report", "check"):
+            if step not in a or step not in b:
+                continue
             out.append(
                 f"{b['label']} / {a['label']} {step}: {b[step]['s'] / a[step]['s']:.1f}x "
                 f"(data {k:.0f}x; target <= {k:.0f}x)"
@@ -576,6 +617,11 @@ def main() -> None:
     ap.add_argument("--pandas-max-gb", type=float, default=4.0)
     ap.add_argument("--json", help="write every measurement here")
     ap.add_argument("--keep", action="store_true", help="keep the stores")
+    ap.add_argument(
+        "--reuse-store",
+        action="store_true",
+        help="use an existing store_<size>.duckdb in the workdir: no ingest or bare CTAS (measure the rest again)",
+    )
     ap.add_argument("--clean", action="store_true", help="delete the generated files at the end")
     args = ap.parse_args()
     work = Path(args.workdir)
