@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import __version__, scales
+from . import __version__, duplicates, scales
 from .delivered import Delivered
 from .errors import ConflictError, InvalidInputError, NotFoundError, RowProblem, StoreError, UsageError
 from .parquet import parquet_refusal, parquet_view
@@ -350,6 +350,7 @@ def _ingest(
             },
         )
         scales.record(store, batch_id, scale_plan, file_id)  # after the files row: it infers from delivered files
+        duplicates.mark(store, batch_id)  # the report's one duplicate rule, after --replace and the insert
         if on_stored is not None:
             on_stored(store)
     return IngestResult(

@@ -3,7 +3,8 @@
 One definition, read by the contract (units, payable) and the export (the accepted dataset):
 
 * a **verdict** is retained when it is stored (not quarantined), not an exact-duplicate copy
-  (the report's one duplicate rule), a human's, not by an annotator the decision excludes, and
+  (the report's one duplicate rule: the stored ``duplicate_copy``, qualitylab/duplicates.py),
+  a human's, not by an annotator the decision excludes, and
   on a comparison that is new and usable: not re-delivered from an earlier batch of the vendor,
   not with identical responses, not with an empty response (the hygiene checks' own queries say
   which, so an item is dropped exactly when the report lists it);
@@ -54,7 +55,7 @@ _TEMP_VIEWS = (
     "_ql_ratings",
     "_ql_rankings",
 )
-_TEMP_TABLES = ("_ql_item_flags", "_ql_verdict_dups", "_ql_rating_dups", "_ql_ranking_dups")
+_TEMP_TABLES = ("_ql_item_flags",)
 _REGISTERED = ("_ql_scope", "_ql_excluded", "_ql_hygiene")
 
 
@@ -99,13 +100,7 @@ def scoped(store: Store, scope: Scope) -> Iterator[Store]:
         ),
     )
     try:
-        for table, query in (
-            ("_ql_item_flags", "retained/item_flags"),
-            ("_ql_verdict_dups", "retained/verdict_dups"),
-            ("_ql_rating_dups", "retained/rating_dups"),
-            ("_ql_ranking_dups", "retained/ranking_dups"),
-        ):
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS " + _body(query)).fetchall()
+        con.execute("CREATE OR REPLACE TEMP TABLE _ql_item_flags AS " + _body("retained/item_flags")).fetchall()
         for name in (
             "retained/verdicts_view",
             "retained/ratings_view",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 PREFERENCES = ("A", "B", "tie")
 SLOTS = ("A", "B")
@@ -446,7 +446,42 @@ CREATE TABLE IF NOT EXISTS report_snapshots (
     compute_seconds    DOUBLE NOT NULL,
     qualitylab_version VARCHAR NOT NULL,
     PRIMARY KEY (batch_id, request_sha256)
-);
+);"""
+
+_V12_DUPLICATE_COPY = """
+-- The report's one rule for exact duplicate rows (docs/report-json.md "Duplicate rows"): a row
+-- identical to an earlier row of its batch in every delivered column (texts through content_hash /
+-- the response text, NULLs equal; the earlier = lower file_id, source_line) is a duplicate copy. It
+-- stays stored (hygiene/duplicate_rows lists it, provenance counts it) and every statistic skips it.
+-- Kept current by ingest and judge runs (queries/ingest/mark_duplicates_*); backfilled here.
+ALTER TABLE verdicts ADD COLUMN IF NOT EXISTS duplicate_copy BOOLEAN DEFAULT false;
+ALTER TABLE ratings ADD COLUMN IF NOT EXISTS duplicate_copy BOOLEAN DEFAULT false;
+ALTER TABLE rankings ADD COLUMN IF NOT EXISTS duplicate_copy BOOLEAN DEFAULT false;
+UPDATE verdicts SET duplicate_copy = d.copy
+FROM (SELECT file_id, source_line,
+             row_number() OVER (
+                 PARTITION BY batch_id, comparison_id, annotator_id, annotator_kind, preference, shown_first,
+                              shown_first_recorded, strength, rating_a, rating_b, seconds, gold, category,
+                              created_at, prompt_id, model_a, model_b, content_hash, CAST(extra AS VARCHAR)
+                 ORDER BY file_id, source_line) > 1 AS copy
+      FROM verdicts) d
+WHERE verdicts.file_id = d.file_id AND verdicts.source_line = d.source_line;
+UPDATE ratings SET duplicate_copy = d.copy
+FROM (SELECT file_id, source_line,
+             row_number() OVER (
+                 PARTITION BY batch_id, item_id, annotator_id, annotator_kind, aspect, score, prompt_id, model,
+                              prompt, response, seconds, created_at, CAST(extra AS VARCHAR)
+                 ORDER BY file_id, source_line) > 1 AS copy
+      FROM ratings) d
+WHERE ratings.file_id = d.file_id AND ratings.source_line = d.source_line;
+UPDATE rankings SET duplicate_copy = d.copy
+FROM (SELECT file_id, source_line,
+             row_number() OVER (
+                 PARTITION BY batch_id, prompt_id, annotator_id, annotator_kind, response_id, "rank", model,
+                              response, seconds, CAST(extra AS VARCHAR)
+                 ORDER BY file_id, source_line) > 1 AS copy
+      FROM rankings) d
+WHERE rankings.file_id = d.file_id AND rankings.source_line = d.source_line;
 """
 
 #: MIGRATIONS[i] brings a store from version i to version i + 1.
@@ -462,4 +497,5 @@ MIGRATIONS: tuple[str, ...] = (
     _V9_CONTRACT_LINKS,
     _V10_DECISIONS,
     _V11_REPORT_SNAPSHOTS,
+    _V12_DUPLICATE_COPY,
 )

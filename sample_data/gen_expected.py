@@ -1,7 +1,10 @@
 """The manifest's numbers, computed from the generated rows independently of qualitylab.
 
-Used by generate.py only. Every number is computed on the rows exactly as delivered (duplicate
-rows included unless a definition says otherwise), with plain Python / numpy / scipy. The
+Used by generate.py only. Every count of stored rows (n_judgments, n_human_verdicts, the hygiene
+checks, alpha over every row) is of the rows exactly as delivered; every statistic the report
+computes (label counts, per-annotator rates, leaderboards, strength) is on the distinct rows: an
+exact duplicate row counts once (the report's one duplicate rule, report schema 2; the manifest
+changed with it only in acme-w3, the one batch with duplicates). Plain Python / numpy / scipy. The
 generator refuses to write a manifest whose contract does not hold (see :func:`check_contract`).
 """
 
@@ -257,6 +260,18 @@ def duplicate_groups(rows: list[dict]) -> tuple[int, int, int]:
     return len(groups), sum(groups), sum(groups) - len(groups)
 
 
+def distinct(rows: list[dict]) -> list[dict]:
+    """The rows without exact duplicate copies (every delivered column equal), first copies kept."""
+    seen: set = set()
+    out = []
+    for r in rows:
+        key = tuple(sorted(r.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
 def spearman_length(ratings: list[dict], aspect: str) -> dict:
     sel = [r for r in ratings if r["aspect"] == aspect]
     rho, p = stats.spearmanr([len(r["response"]) for r in sel], [r["score"] for r in sel])
@@ -331,7 +346,8 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
     import pyarrow
     from generate import H_FAST, H_FIRST, H_LONGER, HUMANS, JUDGE, MODELS, VENDOR, VERBOSE
 
-    pairwise = {f["batch"]: f["rows"] for f in files if f["kind"] == "pairwise"}
+    stored = {f["batch"]: f["rows"] for f in files if f["kind"] == "pairwise"}  # as delivered
+    pairwise = {b: distinct(rows) for b, rows in stored.items()}  # what the report's statistics read
     ratings = {f["batch"]: f["rows"] for f in files if f["kind"] == "rating"}
     rankings = {f["batch"]: f["rows"] for f in files if f["kind"] == "ranking"}
     tables = {b: annotator_table(rows) for b, rows in pairwise.items()}
@@ -339,8 +355,9 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
 
     batches = {}
     for w in weeks:
-        rows = pairwise[w.batch]
+        rows = stored[w.batch]
         humans = [r for r in rows if r["annotator_kind"] == "human"]
+        distinct_humans = [r for r in pairwise[w.batch] if r["annotator_kind"] == "human"]
         alpha, n_pairable = alpha_nominal(humans)
         planted = {1: [H_FIRST, H_LONGER], 2: [H_FIRST, H_LONGER], 5: [H_FAST]}.get(w.number, [])
         batches[w.batch] = {
@@ -355,14 +372,15 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
             "n_gold_comparisons": len({r["comparison_id"] for r in rows if r["gold"] is not None}),
             "n_ratings": len(ratings.get(w.batch, [])),
             "n_ranking_rows": len(rankings.get(w.batch, [])),
-            "label_counts_humans": {lab: sum(r["preference"] == lab for r in humans) for lab in LABELS},
+            "n_human_verdicts_distinct": len(distinct_humans),
+            "label_counts_humans": {lab: sum(r["preference"] == lab for r in distinct_humans) for lab in LABELS},
             "human_noise": w.noise,
             "krippendorff_alpha_humans": alpha,
             "n_pairable_values": n_pairable,
             "krippendorff_alpha_humans_every_row": alpha_nominal(humans, every_row=True)[0],
             "krippendorff_alpha_humans_reference_package": alpha_reference(humans),
-            "p_first_humans": stat(*first_counts(humans)),
-            "p_prefer_longer_humans": stat(*longer_counts(humans)),
+            "p_first_humans": stat(*first_counts(distinct_humans)),
+            "p_prefer_longer_humans": stat(*longer_counts(distinct_humans)),
             "intended_verdict": w.verdict,
             "why": w.why,
             "annotators_with_planted_defect": planted,
@@ -373,7 +391,7 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
         return {b: tables[b][annotator][key] for b in tables}
 
     dups = sim.planted["duplicates"]
-    w3 = pairwise["acme-w3"]
+    w3 = stored["acme-w3"]
     n_groups, n_in_groups, n_extra = duplicate_groups(w3)
     w3c = sim.comparisons["acme-w3"]
     identical = sorted(c["comparison_id"] for c in w3c if c["defect"] == "identical_responses")
@@ -498,9 +516,7 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
                 }
             },
             "control_weeks": {
-                b: dict(
-                    zip(("n_groups", "n_rows_in_groups", "n_extra_rows"), duplicate_groups(pairwise[b]), strict=True)
-                )
+                b: dict(zip(("n_groups", "n_rows_in_groups", "n_extra_rows"), duplicate_groups(stored[b]), strict=True))
                 for b in pairwise
                 if b != "acme-w3"
             },
@@ -569,7 +585,7 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
         "honeypots": {b: batches[b]["n_gold_comparisons"] for b in batches},
         "strength_share_human_verdicts": {
             b: sum(r["strength"] is not None for r in pairwise[b] if r["annotator_kind"] == "human")
-            / batches[b]["n_human_verdicts"]
+            / batches[b]["n_human_verdicts_distinct"]
             for b in batches
         },
         "direction_agreement_humans": {

@@ -125,7 +125,7 @@ def test_judge_p_first_reference(manifest, results):
 def test_strength_share(manifest, results):
     for week, share in manifest["reference"]["strength_share_human_verdicts"].items():
         n_strength = results[week]["distributions"].strength["by_kind"]["human"]["n"]
-        assert n_strength / manifest["batches"][week]["n_human_verdicts"] == pytest.approx(share, abs=1e-6)
+        assert n_strength / manifest["batches"][week]["n_human_verdicts_distinct"] == pytest.approx(share, abs=1e-6)
 
 
 def test_hygiene_finds_each_planted_defect_and_nothing_else(manifest, results):

@@ -46,7 +46,9 @@ def make_v4_store(path) -> None:
         " ('w1', 1, 1, 'c1', 'h1', 'human', 'A', 'A', true, 'p1', 'm1', 'm2', 'q', 'x y', 'z', 3, 1, 11, false, 21),"
         " ('w1', 1, 2, 'c1', 'h2', 'human', 'B', 'B', true, 'p1', 'm1', 'm2', 'q', 'x y', 'z', 3, 1, 11, false, 21),"
         " ('w1', 1, 3, 'c2', 'h1', 'human', 'tie', 'A', true, 'p2', 'm1', 'm2', 'r', 'u', 'u', 1, 1, 12, true, 22),"
-        " ('w2', 4, 1, 'c1', 'h1', 'human', 'A', 'A', true, 'p1', 'm1', 'm2', 'q', 'x y', 'z', 3, 1, 11, false, 21)"
+        " ('w2', 4, 1, 'c1', 'h1', 'human', 'A', 'A', true, 'p1', 'm1', 'm2', 'q', 'x y', 'z', 3, 1, 11, false, 21),"
+        # an exact duplicate of w1 line 1 (v11 marks it a duplicate copy; w2 line 1 is another batch's)
+        " ('w1', 1, 5, 'c1', 'h1', 'human', 'A', 'A', true, 'p1', 'm1', 'm2', 'q', 'x y', 'z', 3, 1, 11, false, 21)"
     ).fetchall()
     con.execute(
         "INSERT INTO ratings (batch_id, file_id, source_line, item_id, annotator_id, annotator_kind, aspect, score,"
@@ -133,7 +135,7 @@ def test_v4_store_opens_and_migrates_in_one_step(tmp_path):
     make_v4_store(p)
     with open_store(p) as s:
         assert s.schema_version() == SCHEMA_VERSION
-        assert _counts(s.con)["verdicts"] == 4
+        assert _counts(s.con)["verdicts"] == 5
     with open_store(p, read_only=True) as s:
         assert s.rows("store/batch_names")
 
@@ -193,3 +195,18 @@ def _check_report_snapshots(con) -> None:
 
 
 CHECKS[11] = _check_report_snapshots
+
+
+def _check_duplicate_copy(con) -> None:
+    """v12: duplicate_copy on verdicts, ratings, rankings; the backfill marks exactly the copy beyond
+    the first of its batch (w1 line 5; w2's equal row is another batch's), nothing else."""
+    for t in ("verdicts", "ratings", "rankings"):
+        assert _columns(con, t)[-1] == "duplicate_copy"
+    marked = con.execute("SELECT batch_id, file_id, source_line FROM verdicts WHERE duplicate_copy").fetchall()
+    assert marked == [("w1", 1, 5)]
+    assert con.execute("SELECT count(*) FROM verdicts WHERE duplicate_copy IS NULL").fetchall()[0][0] == 0
+    assert con.execute("SELECT count(*) FROM ratings WHERE duplicate_copy").fetchall()[0][0] == 0
+    assert con.execute("SELECT count(*) FROM rankings WHERE duplicate_copy").fetchall()[0][0] == 0
+
+
+CHECKS.update({12: _check_duplicate_copy})

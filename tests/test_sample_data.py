@@ -161,7 +161,7 @@ def test_sample_loads_every_batch_with_the_manifest_counts(store):
             q(
                 store,
                 "SELECT preference, count(*) FROM verdicts WHERE batch_id = $b "
-                "AND annotator_kind = 'human' GROUP BY ALL",
+                "AND annotator_kind = 'human' AND NOT duplicate_copy GROUP BY ALL",
                 {"b": b},
             )
         )
@@ -216,11 +216,13 @@ def test_loading_twice_changes_nothing(store, store_path, tmp_path, capsys):
 
 P_FIRST_SQL = """
 SELECT annotator_id, count(*) FILTER (preference = shown_first), count(*)
-FROM verdicts WHERE batch_id = $b AND preference <> 'tie' AND shown_first_recorded GROUP BY ALL"""
+FROM verdicts WHERE batch_id = $b AND NOT duplicate_copy AND preference <> 'tie' AND shown_first_recorded
+GROUP BY ALL"""
 P_LONGER_SQL = """
 SELECT annotator_id,
        count(*) FILTER (preference = CASE WHEN len_a_chars > len_b_chars THEN 'A' ELSE 'B' END), count(*)
-FROM verdicts WHERE batch_id = $b AND preference <> 'tie' AND abs(len_a_chars - len_b_chars) > 30 GROUP BY ALL"""
+FROM verdicts WHERE batch_id = $b AND NOT duplicate_copy AND preference <> 'tie'
+  AND abs(len_a_chars - len_b_chars) > 30 GROUP BY ALL"""
 
 
 @pytest.mark.parametrize(
@@ -249,7 +251,7 @@ def test_every_annotators_screening_numbers(store):
                 """
             SELECT annotator_id, count(*), count(*) FILTER (gold IS NOT NULL),
                    count(*) FILTER (preference = gold), median(seconds), avg((preference = 'tie')::INT)
-            FROM verdicts WHERE batch_id = $b GROUP BY ALL""",
+            FROM verdicts WHERE batch_id = $b AND NOT duplicate_copy GROUP BY ALL""",
                 {"b": b},
             )
         }
@@ -528,7 +530,8 @@ def test_reference_numbers(store):
             store,
             """SELECT count(*) FILTER ((rating_a > rating_b) = (preference = 'A')), count(*)
                            FROM verdicts WHERE batch_id = $b AND annotator_kind = 'human' AND preference <> 'tie'
-                             AND rating_a IS NOT NULL AND rating_b IS NOT NULL AND rating_a <> rating_b""",
+                             AND NOT duplicate_copy AND rating_a IS NOT NULL AND rating_b IS NOT NULL
+                             AND rating_a <> rating_b""",
             {"b": b},
         )[0]
         assert (k, n) == (ref["direction_agreement_humans"][b]["k"], ref["direction_agreement_humans"][b]["n"])

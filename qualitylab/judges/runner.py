@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
-from .. import __version__
+from .. import __version__, duplicates
 from ..errors import ExitCode, QualitylabError, UsageError
 from ..store import Store, transaction
 from .client import Endpoint, FatalEndpointError, Reply
@@ -406,6 +406,7 @@ def _materialise(
             store.execute("judges/delete_run_ratings", {"file_id": file_id})
             store.execute("judges/insert_run_ratings", {**p, "source": source})
             n = store.first("ingest/count_file_rating", {"file_id": file_id})["n"]
+        duplicates.mark(store, batch_id)
         calls = store.first("judges/run_summary", {"file_id": file_id})
         store.execute("judges/update_run_file", {"file_id": file_id, "n_rows": calls["n_calls"], "n_stored": n})
     return int(n)

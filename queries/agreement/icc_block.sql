@@ -8,7 +8,7 @@
 WITH firsts AS (
     SELECT item_id, annotator_id, score
     FROM ratings
-    WHERE batch_id = $batch_id AND aspect = $aspect AND annotator_kind = 'human'
+    WHERE batch_id = $batch_id AND NOT duplicate_copy AND aspect = $aspect AND annotator_kind = 'human'
     QUALIFY row_number() OVER (PARTITION BY item_id, annotator_id ORDER BY file_id, source_line) = 1
 ),
 sets AS (

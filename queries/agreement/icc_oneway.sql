@@ -9,7 +9,7 @@
 WITH firsts AS (
     SELECT aspect, item_id, score
     FROM ratings
-    WHERE batch_id = $batch_id AND annotator_kind = 'human'
+    WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'human'
     QUALIFY row_number() OVER (PARTITION BY aspect, item_id, annotator_id ORDER BY file_id, source_line) = 1
 ),
 items AS (

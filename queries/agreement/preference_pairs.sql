@@ -14,7 +14,7 @@ WITH firsts AS (
            CASE WHEN preference = 'tie' THEN 0
                 WHEN preference = 'A' THEN strength ELSE -strength END AS scale
     FROM verdicts
-    WHERE batch_id = $batch_id AND annotator_kind = 'human'
+    WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'human'
       AND ($annotators IS NULL OR list_contains($annotators, annotator_id))
     QUALIFY row_number() OVER (PARTITION BY comparison_id, annotator_id
                                ORDER BY file_id, source_line) = 1

@@ -8,7 +8,7 @@
 WITH firsts AS (
     SELECT aspect, item_id, annotator_id, score AS value
     FROM ratings
-    WHERE batch_id = $batch_id AND annotator_kind = 'human' AND aspect = $aspect
+    WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'human' AND aspect = $aspect
       AND ($annotators IS NULL OR list_contains($annotators, annotator_id))
     QUALIFY row_number() OVER (PARTITION BY aspect, item_id, annotator_id
                                ORDER BY file_id, source_line) = 1

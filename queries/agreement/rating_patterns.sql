@@ -6,10 +6,9 @@
 -- duplicate rows (equal in every delivered column; the texts are implied by item_id), which count once.
 -- params: $batch_id
 WITH human AS (
-    SELECT DISTINCT aspect, item_id, annotator_id, score, prompt_id, model, seconds, created_at,
-           CAST(extra AS VARCHAR) AS extra
+    SELECT aspect, item_id, score
     FROM ratings
-    WHERE batch_id = $batch_id AND annotator_kind = 'human'
+    WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'human'
 ),
 per_item AS (
     SELECT aspect, item_id, score AS value, count(*) AS n

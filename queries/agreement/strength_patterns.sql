@@ -6,17 +6,10 @@
 -- One row per distinct per-comparison count vector (n_m3 .. n_p3): n_items comparisons share it.
 -- params: $batch_id
 WITH human AS (
-    -- exact duplicate rows (identical in every delivered column, as hygiene/duplicate_rows
-    -- defines them) count once: a delivery defect, not a second opinion. Within a comparison the
-    -- other columns are compared through one 64-bit hash (2x faster than DISTINCT at 1M rows;
-    -- a collision between two different rows of one comparison has probability ~1e-19).
-    SELECT comparison_id, any_value(preference) AS preference, any_value(strength) AS strength
+    -- exact duplicate copies (verdicts.duplicate_copy, the report's one duplicate rule) are skipped
+    SELECT comparison_id, preference, strength
     FROM verdicts
-    WHERE batch_id = $batch_id AND annotator_kind = 'human'
-    GROUP BY comparison_id,
-             hash(annotator_id, preference, shown_first, shown_first_recorded, strength, rating_a,
-                  rating_b, seconds, gold, category, created_at, prompt_id, model_a, model_b,
-                  content_hash, CAST(extra AS VARCHAR))
+    WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'human'
 ),
 scaled AS (
     SELECT comparison_id,

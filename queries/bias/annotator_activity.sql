@@ -9,6 +9,6 @@ SELECT annotator_kind, annotator_id,
        count(seconds) AS n_timed,
        median(seconds) AS median_seconds
 FROM verdicts
-WHERE batch_id = $batch_id
+WHERE batch_id = $batch_id AND NOT duplicate_copy
 GROUP BY ALL
 ORDER BY annotator_kind, annotator_id

@@ -11,6 +11,6 @@ SELECT annotator_kind,
             ELSE 'model_2' END AS outcome,
        count(*) AS n
 FROM verdicts
-WHERE batch_id = $batch_id AND model_a IS NOT NULL AND model_b IS NOT NULL
+WHERE batch_id = $batch_id AND NOT duplicate_copy AND model_a IS NOT NULL AND model_b IS NOT NULL
 GROUP BY ALL
 ORDER BY annotator_kind, model_1, model_2, outcome

@@ -13,7 +13,7 @@ WITH o AS (
            count(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n,
            preference IS DISTINCT FROM lag(preference) OVER w AS starts
     FROM verdicts
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
     WINDOW w AS (PARTITION BY annotator_kind, annotator_id ORDER BY created_at NULLS LAST, file_id, source_line)
 ), runs AS (
     SELECT annotator_kind, annotator_id, preference,

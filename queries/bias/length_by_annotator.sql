@@ -14,6 +14,6 @@ SELECT annotator_kind, annotator_id,
                         AND abs(len_a_chars - len_b_chars) > $min_diff_chars
                         AND preference = CASE WHEN len_a_chars > len_b_chars THEN 'A' ELSE 'B' END) AS k_longer
 FROM verdicts
-WHERE batch_id = $batch_id
+WHERE batch_id = $batch_id AND NOT duplicate_copy
 GROUP BY annotator_kind, annotator_id
 ORDER BY annotator_kind, annotator_id

@@ -13,7 +13,7 @@ WITH v AS (
            len_a_chars - len_b_chars AS d_chars,
            hash(file_id, source_line, $seed) AS draw
     FROM verdicts
-    WHERE batch_id = $batch_id AND annotator_kind = $annotator_kind AND preference <> 'tie'
+    WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = $annotator_kind AND preference <> 'tie'
       AND len_a_chars IS NOT NULL AND len_b_chars IS NOT NULL
 ), drawn AS (
     SELECT stratum, y, d_chars

@@ -7,7 +7,7 @@ SELECT len_a_chars - len_b_chars AS d,
        count(*) FILTER (WHERE preference = 'A') AS n_a,
        count(*) FILTER (WHERE preference = 'B') AS n_b
 FROM verdicts
-WHERE batch_id = $batch_id AND annotator_kind = $annotator_kind AND preference <> 'tie'
+WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = $annotator_kind AND preference <> 'tie'
   AND len_a_chars IS NOT NULL AND len_b_chars IS NOT NULL
 GROUP BY d
 ORDER BY d

@@ -4,6 +4,6 @@
 -- params: $batch_id
 SELECT annotator_kind, aspect, annotator_id, score, count(*) AS n
 FROM ratings
-WHERE batch_id = $batch_id
+WHERE batch_id = $batch_id AND NOT duplicate_copy
 GROUP BY ALL
 ORDER BY annotator_kind, aspect, annotator_id, score

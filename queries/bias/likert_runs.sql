@@ -9,7 +9,7 @@ WITH r AS (
          - row_number() OVER (PARTITION BY annotator_kind, annotator_id, aspect, score
                               ORDER BY created_at NULLS LAST, file_id, source_line) AS island
     FROM ratings
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
 ), runs AS (
     SELECT annotator_kind, annotator_id, aspect, score, island, count(*) AS run
     FROM r GROUP BY ALL

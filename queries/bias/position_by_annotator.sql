@@ -12,6 +12,6 @@ SELECT annotator_kind, annotator_id,
        count(*) FILTER (WHERE shown_first_recorded AND preference <> 'tie'
                         AND preference = shown_first) AS k_first
 FROM verdicts
-WHERE batch_id = $batch_id
+WHERE batch_id = $batch_id AND NOT duplicate_copy
 GROUP BY annotator_kind, annotator_id
 ORDER BY annotator_kind, annotator_id

@@ -6,7 +6,7 @@
 WITH r AS (
     SELECT annotator_kind, aspect, score, len_chars
     FROM ratings
-    WHERE batch_id = $batch_id AND len_chars IS NOT NULL
+    WHERE batch_id = $batch_id AND NOT duplicate_copy AND len_chars IS NOT NULL
 ), ranked AS (
     SELECT annotator_kind, aspect,
            rank() OVER (PARTITION BY annotator_kind, aspect ORDER BY score)

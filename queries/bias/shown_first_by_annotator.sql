@@ -6,6 +6,6 @@ SELECT annotator_kind, annotator_id,
        count(*) AS n,
        count(*) FILTER (WHERE shown_first = 'A') AS k_shown_a
 FROM verdicts
-WHERE batch_id = $batch_id AND shown_first_recorded
+WHERE batch_id = $batch_id AND NOT duplicate_copy AND shown_first_recorded
 GROUP BY annotator_kind, annotator_id
 ORDER BY annotator_kind, annotator_id

@@ -6,7 +6,7 @@
 WITH v AS (
     SELECT model_a, model_b, shown_first
     FROM verdicts
-    WHERE batch_id = $batch_id AND annotator_kind = $annotator_kind AND shown_first_recorded
+    WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = $annotator_kind AND shown_first_recorded
 ), slots AS (
     SELECT model_a AS model, shown_first = 'A' AS first FROM v WHERE model_a IS NOT NULL
     UNION ALL

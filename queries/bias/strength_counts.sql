@@ -4,6 +4,6 @@
 -- params: $batch_id
 SELECT annotator_kind, annotator_id, strength, count(*) AS n
 FROM verdicts
-WHERE batch_id = $batch_id AND strength IS NOT NULL
+WHERE batch_id = $batch_id AND NOT duplicate_copy AND strength IS NOT NULL
 GROUP BY ALL
 ORDER BY annotator_kind, annotator_id, strength

@@ -5,5 +5,5 @@
 -- params: $batch_id, $annotator_kind, $min_seconds
 SELECT annotator_id, comparison_id, preference, seconds, source_line
 FROM verdicts
-WHERE batch_id = $batch_id AND annotator_kind = $annotator_kind AND seconds < $min_seconds
+WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = $annotator_kind AND seconds < $min_seconds
 ORDER BY annotator_id, seconds, source_line

@@ -7,7 +7,7 @@
 -- params: $batch_id, $min_items
 SELECT annotator_kind, annotator_id, count(DISTINCT comparison_id) AS n_items
 FROM verdicts
-WHERE batch_id = $batch_id
+WHERE batch_id = $batch_id AND NOT duplicate_copy
 GROUP BY ALL
 HAVING count(DISTINCT comparison_id) < $min_items
 ORDER BY annotator_kind, annotator_id

@@ -26,6 +26,7 @@ SELECT $batch_id, $file_id, source_line,
        extra,
        response_a = response_b,
        hash(coalesce(prompt, ''), least(coalesce(response_a, ''), coalesce(response_b, '')),
-            greatest(coalesce(response_a, ''), coalesce(response_b, '')))
+            greatest(coalesce(response_a, ''), coalesce(response_b, ''))),
+       false  -- duplicate_copy: set by ingest/mark_duplicates_pairwise in the same transaction
 FROM _src
 WHERE source_line NOT IN (SELECT source_line FROM _bad)

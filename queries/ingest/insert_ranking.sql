@@ -10,6 +10,7 @@ SELECT $batch_id, $file_id, source_line,
        TRY_CAST(nullif(trim(seconds), '') AS DOUBLE),
        length(response),
        ql_whitespace_tokens(response),
-       extra
+       extra,
+       false  -- duplicate_copy: set by ingest/mark_duplicates_* in the same transaction
 FROM _src
 WHERE source_line NOT IN (SELECT source_line FROM _bad)

@@ -12,7 +12,7 @@ WITH per_cmp AS (
            count(*) FILTER (WHERE shown_first_recorded AND shown_first = 'A') AS n_a_first,
            count(*) FILTER (WHERE shown_first_recorded AND shown_first = 'B') AS n_b_first
     FROM verdicts
-    WHERE batch_id = $batch_id AND annotator_kind = 'judge'
+    WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'judge'
     GROUP BY annotator_id, comparison_id
 ), with_verdicts AS (
     SELECT annotator_id, sum(n) AS n_verdicts, count(*) AS n_comparisons,
@@ -27,7 +27,7 @@ WITH per_cmp AS (
     FROM quarantine
     WHERE batch_id = $batch_id AND column_name = 'preference' AND regexp_matches(reason, '^[^\s:]+: .*not guessed$')
       AND regexp_extract(reason, '^([^\s:]+): ', 1) NOT IN (
-          SELECT annotator_id FROM verdicts WHERE batch_id = $batch_id AND annotator_kind = 'human')
+          SELECT annotator_id FROM verdicts WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'human')
 )
 SELECT annotator_id, n_verdicts, n_comparisons, n_both_orders FROM with_verdicts
 UNION ALL

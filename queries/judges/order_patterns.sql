@@ -9,7 +9,7 @@ WITH jv AS (
            row_number() OVER (PARTITION BY annotator_id, comparison_id, shown_first
                               ORDER BY file_id, source_line) AS k
     FROM verdicts
-    WHERE batch_id = $batch_id AND annotator_kind = 'judge' AND shown_first_recorded
+    WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'judge' AND shown_first_recorded
 ), pairs AS (
     SELECT annotator_id, comparison_id,
            any_value(preference) FILTER (WHERE shown_first = 'A') AS pref_a_first,
@@ -22,7 +22,7 @@ WITH jv AS (
            count(*) FILTER (WHERE preference = 'A') AS h_a,
            count(*) FILTER (WHERE preference = 'B') AS h_b,
            count(*) FILTER (WHERE preference = 'tie') AS h_tie
-    FROM verdicts WHERE batch_id = $batch_id AND annotator_kind = 'human'
+    FROM verdicts WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'human'
     GROUP BY comparison_id
 )
 SELECT p.annotator_id, p.pref_a_first, p.pref_b_first,

@@ -15,7 +15,7 @@ WITH calls AS (
 ), delivered AS (
     SELECT annotator_id, comparison_id, count(*) AS n_outputs, 0 AS n_unparsed
     FROM verdicts
-    WHERE batch_id = $batch_id AND annotator_kind = 'judge' AND file_id NOT IN (SELECT file_id FROM runner_files)
+    WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'judge' AND file_id NOT IN (SELECT file_id FROM runner_files)
     GROUP BY ALL
 ), per_cmp AS (
     SELECT annotator_id, comparison_id, sum(n_outputs) AS n_outputs, sum(n_unparsed) AS n_unparsed

@@ -8,14 +8,14 @@ WITH h AS (
            count(*) FILTER (WHERE preference = 'A') AS h_a,
            count(*) FILTER (WHERE preference = 'B') AS h_b,
            count(*) FILTER (WHERE preference = 'tie') AS h_tie
-    FROM verdicts WHERE batch_id = $batch_id AND annotator_kind = 'human'
+    FROM verdicts WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'human'
     GROUP BY comparison_id
 ), j AS (
     SELECT annotator_id, comparison_id,
            count(*) FILTER (WHERE preference = 'A') AS j_a,
            count(*) FILTER (WHERE preference = 'B') AS j_b,
            count(*) FILTER (WHERE preference = 'tie') AS j_tie
-    FROM verdicts WHERE batch_id = $batch_id AND annotator_kind = 'judge'
+    FROM verdicts WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'judge'
     GROUP BY annotator_id, comparison_id
 )
 SELECT j.annotator_id, j.j_a, j.j_b, j.j_tie,

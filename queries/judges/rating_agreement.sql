@@ -7,11 +7,11 @@
 -- params: $batch_id
 WITH h AS (
     SELECT item_id, aspect, avg(score ORDER BY score) AS human_score
-    FROM ratings WHERE batch_id = $batch_id AND annotator_kind = 'human'
+    FROM ratings WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'human'
     GROUP BY item_id, aspect
 ), j AS (
     SELECT annotator_id, item_id, aspect, avg(score ORDER BY score) AS judge_score
-    FROM ratings WHERE batch_id = $batch_id AND annotator_kind = 'judge'
+    FROM ratings WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'judge'
     GROUP BY annotator_id, item_id, aspect
 ), pairs AS (
     SELECT j.annotator_id, j.aspect, j.judge_score, h.human_score,

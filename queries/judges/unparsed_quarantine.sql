@@ -4,7 +4,7 @@
 -- reason ("<annotator_id>: ..."); rows are matched to the batch's judges (judges/judges) by that
 -- prefix.  params: $batch_id
 WITH judges AS (
-    SELECT DISTINCT annotator_id FROM verdicts WHERE batch_id = $batch_id AND annotator_kind = 'judge'
+    SELECT DISTINCT annotator_id FROM verdicts WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'judge'
     UNION
     SELECT DISTINCT regexp_extract(reason, '^([^\s:]+): ', 1)
     FROM quarantine

@@ -3,4 +3,4 @@
 SELECT count(*) AS n_ranking_rows,
        count(DISTINCT prompt_id) AS n_ranked_prompts,
        count(DISTINCT annotator_id) AS n_ranking_annotators
-FROM rankings WHERE batch_id = $batch_id
+FROM rankings WHERE batch_id = $batch_id AND NOT duplicate_copy

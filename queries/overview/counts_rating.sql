@@ -4,4 +4,4 @@ SELECT count(*) AS n_ratings,
        count(DISTINCT item_id) AS n_rated_items,
        count(DISTINCT annotator_id) AS n_rating_annotators,
        count(DISTINCT aspect) AS n_aspects
-FROM ratings WHERE batch_id = $batch_id
+FROM ratings WHERE batch_id = $batch_id AND NOT duplicate_copy

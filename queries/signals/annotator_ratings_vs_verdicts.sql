@@ -9,7 +9,7 @@
 WITH ra AS (
     SELECT prompt_id, model, annotator_id, avg(score) AS score
     FROM ratings
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
       AND aspect = $aspect AND prompt_id IS NOT NULL AND model IS NOT NULL
     GROUP BY ALL
@@ -24,7 +24,7 @@ WITH ra AS (
            CASE WHEN preference = 'tie' THEN 0
                 WHEN (preference = 'A') = (model_a < model_b) THEN 1 ELSE -1 END AS verdict_x
     FROM verdicts
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
       AND prompt_id IS NOT NULL AND model_a IS NOT NULL AND model_b IS NOT NULL AND model_a <> model_b
 ), j AS (

@@ -13,14 +13,14 @@
 WITH m AS (
     SELECT prompt_id, model, avg(score) AS mean_score
     FROM ratings
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
       AND aspect = $aspect AND prompt_id IS NOT NULL AND model IS NOT NULL
     GROUP BY ALL
 ), v AS (
     SELECT prompt_id, model_a, model_b, preference
     FROM verdicts
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
       AND prompt_id IS NOT NULL AND model_a IS NOT NULL AND model_b IS NOT NULL AND model_a <> model_b
 ), j AS (

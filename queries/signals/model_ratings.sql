@@ -9,7 +9,7 @@ SELECT coalesce(prompt_id, 'item:' || item_id) AS cluster,
        sum(score) AS sum_score,
        sum(score * score) AS sum_score_sq
 FROM ratings
-WHERE batch_id = $batch_id
+WHERE batch_id = $batch_id AND NOT duplicate_copy
   AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
   AND aspect = $aspect
   AND model IS NOT NULL

@@ -12,7 +12,7 @@ SELECT coalesce(prompt_id, 'comparison:' || comparison_id) AS cluster,
        count(*) FILTER (WHERE preference <> 'tie' AND (preference = 'A') <> (model_a < model_b)) AS n_y,
        count(*) FILTER (WHERE preference = 'tie') AS n_tie
 FROM verdicts
-WHERE batch_id = $batch_id
+WHERE batch_id = $batch_id AND NOT duplicate_copy
   AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
   AND model_a IS NOT NULL AND model_b IS NOT NULL AND model_a <> model_b
 GROUP BY ALL

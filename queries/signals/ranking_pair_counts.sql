@@ -8,7 +8,7 @@
 WITH r AS (
     SELECT prompt_id, annotator_id, model, rank
     FROM rankings
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
       AND model IS NOT NULL
 )

@@ -6,7 +6,7 @@ SELECT aspect,
        count(*) AS n,
        count(*) FILTER (WHERE model IS NOT NULL AND prompt_id IS NOT NULL) AS n_linkable
 FROM ratings
-WHERE batch_id = $batch_id
+WHERE batch_id = $batch_id AND NOT duplicate_copy
   AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
 GROUP BY ALL
 ORDER BY aspect

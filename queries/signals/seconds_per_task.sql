@@ -12,18 +12,18 @@
 WITH p AS (
     SELECT seconds
     FROM verdicts
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
 ), r AS (
     SELECT CASE WHEN count(seconds) = count(*) THEN sum(seconds) END AS seconds
     FROM ratings
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
     GROUP BY item_id, annotator_id
 ), k AS (
     SELECT seconds
     FROM rankings
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
 )
 SELECT 'pairwise' AS signal, count(*) AS n_tasks, count(seconds) AS n_timed,

@@ -10,7 +10,7 @@
 WITH cells AS (
     SELECT comparison_id, preference, strength, count(*) AS n
     FROM verdicts
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
       AND strength IS NOT NULL
     GROUP BY ALL

@@ -8,7 +8,7 @@
 WITH s AS (
     SELECT comparison_id, annotator_id, CAST(strength AS DOUBLE) AS strength
     FROM verdicts
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
       AND strength IS NOT NULL
 ), c AS (

@@ -12,7 +12,7 @@
 WITH base AS (
     SELECT prompt_id, annotator_id, model_a, model_b, preference
     FROM verdicts
-    WHERE batch_id = $batch_id
+    WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
       AND prompt_id IS NOT NULL AND model_a IS NOT NULL AND model_b IS NOT NULL AND model_a <> model_b
 ), prompt_code AS (

@@ -11,7 +11,7 @@ SELECT annotator_id,
        CAST(strength AS INTEGER) AS strength,
        count(*) AS n
 FROM verdicts
-WHERE batch_id = $batch_id
+WHERE batch_id = $batch_id AND NOT duplicate_copy
   AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
   AND rating_a IS NOT NULL AND rating_b IS NOT NULL
 GROUP BY ALL
