@@ -100,6 +100,7 @@ class AgreementResult:
     seed: int | None = None
     n_boot: int = 0
     max_pair_annotators: int = MAX_PAIR_ANNOTATORS
+    gold: dict[str, Any] | None = None  # batch-level gold accuracy (section.batch_gold)
 
     def to_dict(self) -> dict[str, Any]:
         pref = self.preference.to_dict()
@@ -110,6 +111,7 @@ class AgreementResult:
             "annotators": self.annotators,
             "min_pair_items": self.min_pair_items,
             "max_pair_annotators": self.max_pair_annotators,
+            "gold": self.gold,
             "bootstrap": {"seed": self.seed, "resamples": self.n_boot, "over": "items"},
         }
 

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..intervals import proportion
+from ..intervals import clustered_proportion, proportion
 from ..results import Statistic
+
+GOLD_DEFINITION = (
+    "pooled human gold accuracy: of every human verdict on a honeypot item (gold not null; exact "
+    "duplicate copies skipped), the share equal to gold; 95% Wilson interval on the effective n with "
+    "annotators as clusters (an annotator's verdicts are not independent of each other)"
+)
 
 
 def _annotator_rows(store, batch_id: str) -> list[dict[str, Any]]:
@@ -40,6 +46,32 @@ def _annotator_rows(store, batch_id: str) -> list[dict[str, Any]]:
     return out
 
 
+def batch_gold(store, batch_id: str) -> dict[str, Any]:
+    """The batch-level (pooled) gold accuracy of the human annotators (issue 14 item 4).
+
+    ``accuracy`` = sum of correct gold verdicts / sum of gold verdicts over every human annotator,
+    with :func:`~qualitylab.intervals.clustered_proportion`'s interval, annotators as clusters; not
+    computable without gold verdicts. A per-annotator flag fires only when one person's ~10 gold
+    items are mostly wrong; this catches a week where everybody is a little wrong.
+    """
+    rows = [r for r in store.rows("agreement/annotators", {"batch_id": batch_id}) if r["n_gold"]]
+    n = sum(int(r["n_gold"]) for r in rows)
+    k = sum(int(r["n_gold_correct"]) for r in rows)
+    if n == 0:
+        acc = Statistic.not_computable("no human verdicts on honeypot (gold) items")
+    else:
+        acc = clustered_proportion(
+            [int(r["n_gold_correct"]) for r in rows], [int(r["n_gold"]) for r in rows], what="gold accuracy"
+        )
+    return {
+        "accuracy": acc,
+        "n_gold_verdicts": n,
+        "n_correct": k,
+        "n_annotators": len(rows),
+        "definition": GOLD_DEFINITION,
+    }
+
+
 def per_annotator(ctx) -> list[dict[str, Any]]:
     """One dict per human annotator of the batch's pairwise verdicts (memoised per report).
 
@@ -55,19 +87,22 @@ def per_annotator(ctx) -> list[dict[str, Any]]:
 
 def agreement(ctx):
     """The :class:`~qualitylab.agreement.compute.AgreementResult` of the batch (memoised)."""
+    import dataclasses
+
     from .compute import compute_agreement
 
-    return ctx.memo(
-        "agreement.result",
-        lambda: compute_agreement(
+    def compute():
+        result = compute_agreement(
             ctx.store,
             ctx.batch_id,
             seed=ctx.seed,
             n_boot=ctx.n_boot,
             annotators=per_annotator(ctx),
             scale=ctx.scale,
-        ),
-    )
+        )
+        return dataclasses.replace(result, gold=batch_gold(ctx.store, ctx.batch_id))
+
+    return ctx.memo("agreement.result", compute)
 
 
 def _section(ctx) -> dict[str, Any]:
