@@ -35,6 +35,7 @@ METRIC_WORDS: dict[str, str] = {
     "agreement.preference.strength_scale.krippendorff_alpha.ordinal": (
         "Krippendorff's alpha (ordinal) of the human annotators on the preference strength"
     ),
+    "agreement.gold.accuracy": "share of the humans' verdicts on the gold items that are right (pooled)",
     "agreement.ratings.*.krippendorff_alpha.interval": "Krippendorff's alpha (interval) of the human ratings of {}",
     "agreement.ratings.*.krippendorff_alpha.ordinal": "Krippendorff's alpha (ordinal) of the human ratings of {}",
     # bias
