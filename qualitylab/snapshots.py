@@ -332,23 +332,36 @@ def read_or_compute(
     """The valid stored snapshot, else the report computed on ``store`` (in memory; nothing is written)."""
     found = lookup(store, batch_id, options)
     if found.row is not None and not recompute:
-        row = found.row
-        at = row["computed_at"]
-        return Snapshot(
-            batch_id,
-            options,
-            json.loads(row["document"]),
-            STORED,
-            True,
-            at.isoformat(timespec="seconds") if isinstance(at, dt.datetime) else str(at),
-            float(row["compute_seconds"]),
-            fingerprint=found.fingerprint,
-        )
+        return _from_row(batch_id, options, found)
     why = "--recompute" if found.row is not None else found.why
     if progress is not None and why:
         progress(f"batch {batch_id}: {why}")
     snap = compute(store, batch_id, options, progress=progress)
     return replace(snap, fingerprint=found.fingerprint, why=why)
+
+
+def _from_row(batch_id: str, options: ReportOptions, found: Lookup) -> Snapshot:
+    row = found.row or {}
+    at = row["computed_at"]
+    return Snapshot(
+        batch_id,
+        options,
+        json.loads(row["document"]),
+        STORED,
+        True,
+        at.isoformat(timespec="seconds") if isinstance(at, dt.datetime) else str(at),
+        float(row["compute_seconds"]),
+        fingerprint=found.fingerprint,
+    )
+
+
+def stored_snapshot(store: Store, batch_id: str, options: ReportOptions) -> tuple[Snapshot | None, str | None]:
+    """(the valid stored snapshot, None), or (None, why there is none: ``no stored snapshot`` /
+    ``stale: <parts> changed``); nothing is computed (the app's read-only look)."""
+    found = lookup(store, batch_id, options)
+    if found.row is None:
+        return None, found.why
+    return _from_row(batch_id, options, found), None
 
 
 def save(db: str | os.PathLike[str] | Path | None, snap: Snapshot) -> str | None:

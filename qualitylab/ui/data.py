@@ -248,11 +248,74 @@ def sections(batch_id: str, *names: str, **options) -> dict[str, Any]:
     return retry_busy(lambda: _sections(stamp, batch_id, tuple(names), seed, n_boot, opts))
 
 
-def report_json(batch_id: str) -> dict[str, Any]:
-    """The batch's JSON report (as ``qualitylab report --json`` prints it), from the cached full report."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def _stored_snapshot(stamp, batch_id: str, seed: int, n_boot: int):
+    """The batch's valid stored snapshot (``qualitylab.snapshots``), or the lookup's reason why not."""
+    from qualitylab.snapshots import report_options, stored_snapshot
+
+    with read_store(stamp[0]) as store:
+        return stored_snapshot(store, batch_id, report_options(store, batch_id, {"seed": seed, "n_boot": n_boot}))
+
+
+def snapshot(batch_id: str):
+    """The batch's report as a :class:`qualitylab.snapshots.Snapshot`: the valid stored snapshot, else
+    computed in memory (the app opens the store read-only and never stores one) from the cached full
+    report, so the pages that need typed sections reuse that computation. A computed one says why
+    (``why``: no stored snapshot, stale: which part changed); :func:`snapshot_notice` shows it."""
+    from dataclasses import replace
+
+    from qualitylab.snapshots import COMPUTED, Snapshot
+
+    stamp = store_stamp()
     seed = st.session_state.get("seed", DEFAULT_SEED)
     n_boot = st.session_state.get("n_boot", DEFAULT_N_BOOT)
-    return report_document(sections(batch_id, "gate"), seed=seed, n_boot=n_boot)
+    snap, why = retry_busy(lambda: _stored_snapshot(stamp, batch_id, seed, n_boot))
+    if snap is not None:
+        return snap
+    doc = report_document(sections(batch_id, "gate"), seed=seed, n_boot=n_boot)
+    options = retry_busy(lambda: _report_options(stamp, batch_id, seed, n_boot))
+    computed = Snapshot(batch_id, options, doc, COMPUTED, False, doc["methods"].get("generated_at", ""), 0.0)
+    return replace(computed, why=why)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _report_options(stamp, batch_id: str, seed: int, n_boot: int):
+    from qualitylab.snapshots import report_options
+
+    with read_store(stamp[0]) as store:
+        return report_options(store, batch_id, {"seed": seed, "n_boot": n_boot})
+
+
+def report_json(batch_id: str) -> dict[str, Any]:
+    """The batch's JSON report (as ``qualitylab report --json`` prints it): its valid stored snapshot,
+    else computed in memory from the cached full report."""
+    return snapshot(batch_id).document
+
+
+def gate_json(batch_id: str) -> dict[str, Any]:
+    """The report's ``gate`` section as JSON (criteria, verdict, deciding, source), from :func:`report_json`."""
+    gate: dict[str, Any] = report_json(batch_id)["gate"]
+    return gate
+
+
+def snapshot_notice(batch_ids: list[str] | str) -> None:
+    """Say on the page where the report of each batch came from: a caption for stored snapshots, a
+    warning naming the batches whose stored snapshot is missing or stale (computed in memory here)."""
+    ids = [batch_ids] if isinstance(batch_ids, str) else list(batch_ids)
+    snaps = [snapshot(b) for b in ids]
+    computed = [s for s in snaps if s.source != "stored"]
+    if computed:
+        what = "; ".join(f"{md(s.batch_id)}: {md(s.why or 'no stored snapshot')}" for s in computed)
+        st.warning(
+            f"Report computed in memory for this page: the stored report snapshot is missing or stale ({what}). "
+            "The app opens the store read-only and does not store it; `qualitylab report --batch NAME --json`, "
+            "`qualitylab check --batch NAME` or the next ingest does.",
+            icon=":material/pending:",
+        )
+    stored = [s for s in snaps if s.source == "stored"]
+    if stored and not computed:
+        at = ", ".join(sorted({s.computed_at for s in stored}))
+        st.caption(f'From the stored report snapshot (computed {md(at)}; docs/scale.md, "Report snapshots").')
 
 
 def vendor_trend_rows(doc: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -262,7 +325,6 @@ def vendor_trend_rows(doc: dict[str, Any]) -> list[dict[str, Any]] | None:
     recomputing a report the app already holds. None for a batch without a vendor.
     """
     from qualitylab.gates.trends import metric_rows, week_over_week
-    from qualitylab.results import to_jsonable
 
     batch = doc.get("batch") or {}
     if not batch.get("vendor"):
@@ -276,7 +338,7 @@ def vendor_trend_rows(doc: dict[str, Any]) -> list[dict[str, Any]] | None:
         mine = mine[: names.index(batch["batch_id"]) + 1]
     rows: list[dict[str, Any]] = []
     for b in mine:
-        rows += metric_rows(b, to_jsonable(sections(b["batch_id"], "gate")["gate"]))
+        rows += metric_rows(b, gate_json(b["batch_id"]))
     return week_over_week(rows)
 
 

@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from qualitylab.errors import QualitylabError
-from qualitylab.results import to_jsonable
 from qualitylab.ui import data, widgets
 
 KIND_LABELS = {"pairwise": "comparisons", "rating": "rated items", "ranking": "ranked prompts"}
@@ -134,10 +133,10 @@ def _decisions_table(batches: list[dict]) -> None:
 
 def _verdict(batch_id: str) -> str | None:
     try:
-        gate = data.sections(batch_id, "gate")["gate"]
+        gate = data.gate_json(batch_id)
     except QualitylabError:
         return None
-    return str(gate.verdict)
+    return str(gate["verdict"])
 
 
 def _volume_figure(weeks, kind: str) -> go.Figure:
@@ -197,7 +196,7 @@ def _gate_metrics(weeks) -> None:
     for w in weeks:
         for b in w.batches:
             try:
-                gate = to_jsonable(data.sections(b.batch_id, "gate")["gate"])
+                gate = data.gate_json(b.batch_id)
             except QualitylabError as e:
                 st.caption(md(f"{b.batch_id}: {e.title}: {e.message}"))
                 continue

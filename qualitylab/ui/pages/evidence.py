@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from qualitylab.escape import markdown_text as md
-from qualitylab.results import to_jsonable
 from qualitylab.ui import data, widgets
 
 
@@ -50,12 +49,13 @@ def render() -> None:
     if not batch_id:
         st.info("Choose a batch in the sidebar.")
         return
-    gate = to_jsonable(data.sections(batch_id, "gate")["gate"])
+    gate = data.gate_json(batch_id)
     st.subheader(f"Batch {md(batch_id)}: {md(gate['verdict'])}")
     st.caption(
         f"Gate file: {md(gate['name'])} ({md(gate['source'])}); exit code of `qualitylab check`: "
         f"{gate['exit_code']}." + (f" Decided by {md(', '.join(gate['deciding']))}." if gate["deciding"] else "")
     )
+    data.snapshot_notice(batch_id)
     d = data.decision(batch_id)
     st.markdown(
         "Decision of record: "

@@ -73,18 +73,19 @@ def _verdict_line(batch_id: str) -> None:
     with what decided it (Evidence page: details), and the decision of record."""
     from qualitylab.escape import markdown_text
 
-    gate = data.sections(batch_id, "gate")["gate"]
-    decided = [r for r in gate.criteria if r.criterion.id in gate.deciding]
-    why = md("; ".join(f"{r.criterion.id}: {r.reason}" for r in decided))
-    text = f"Verdict: **{md(gate.verdict)}** (`qualitylab check` exit {int(gate.exit_code)})" + (
+    gate = data.gate_json(batch_id)  # the stored report snapshot, else computed in memory
+    decided = [c for c in gate["criteria"] if c["id"] in gate["deciding"]]
+    why = md("; ".join(f"{c['id']}: {c['reason']}" for c in decided))
+    text = f"Verdict: **{md(gate['verdict'])}** (`qualitylab check` exit {int(gate['exit_code'])})" + (
         f" — {why}" if why else ""
     )
-    {"ACCEPT": st.success, "REVIEW": st.warning, "REJECT": st.error}.get(gate.verdict, st.info)(text)
+    {"ACCEPT": st.success, "REVIEW": st.warning, "REJECT": st.error}.get(gate["verdict"], st.info)(text)
     st.caption(
-        f"Gate file: {markdown_text(str(gate.gates.source))} (docs/gates.md); every criterion and the evidence pack "
+        f"Gate file: {markdown_text(str(gate['source']))} (docs/gates.md); every criterion and the evidence pack "
         "are on the Evidence page, the week-by-week picture on Trends."
     )
-    _decision_line(batch_id, gate.verdict)
+    data.snapshot_notice(batch_id)
+    _decision_line(batch_id, gate["verdict"])
 
 
 def _decision_line(batch_id: str, verdict: str) -> None:
@@ -127,7 +128,6 @@ def _decision_line(batch_id: str, verdict: str) -> None:
 def _against_last_week(batch_id: str, batches: list[dict]) -> None:
     """This batch's gate metrics against the vendor's previous batch (the Trends page's test, one step)."""
     from qualitylab.gates.trends import metric_rows, week_over_week
-    from qualitylab.results import to_jsonable
 
     me = next((b for b in batches if b["batch_id"] == batch_id), None)
     if me is None or not me.get("vendor"):
@@ -141,7 +141,7 @@ def _against_last_week(batch_id: str, batches: list[dict]) -> None:
         st.caption(f"{md(batch_id)} is the first batch of {md(me['vendor'])}: no previous week to compare with.")
         return
     prev = mine[i - 1]
-    gates = {b["batch_id"]: to_jsonable(data.sections(b["batch_id"], "gate")["gate"]) for b in (prev, me)}
+    gates = {b["batch_id"]: data.gate_json(b["batch_id"]) for b in (prev, me)}
     rows = week_over_week(metric_rows(prev, gates[prev["batch_id"]]) + metric_rows(me, gates[batch_id]))
     step = [r for r in rows if r["batch_id"] == batch_id]
     changed = [r["criterion"] for r in step if r["changed"]]

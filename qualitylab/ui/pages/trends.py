@@ -11,7 +11,6 @@ import streamlit as st
 from qualitylab.escape import html_text
 from qualitylab.escape import markdown_text as md
 from qualitylab.gates.trends import iso_week, metric_rows, vendor_vs_vendor, week_over_week
-from qualitylab.results import to_jsonable
 from qualitylab.ui import data, widgets
 
 #: verdict -> (badge colour, Material icon): Debian's Chromium has no emoji font, Material icons ship with Streamlit
@@ -41,8 +40,7 @@ def verdict_badges(verdicts: list[tuple[str, str]]) -> str:
 def _rows_for(batches: list[dict]) -> list[dict]:
     rows: list[dict] = []
     for b in batches:
-        gate = to_jsonable(data.sections(b["batch_id"], "gate")["gate"])
-        rows += metric_rows(b, gate)
+        rows += metric_rows(b, data.gate_json(b["batch_id"]))
     return rows
 
 
@@ -114,6 +112,7 @@ def render() -> None:
     st.subheader("Verdict per batch")
     verdicts = list({r["batch_id"]: r["verdict"] for r in rows}.items())
     st.markdown(verdict_badges(verdicts))
+    data.snapshot_notice([b["batch_id"] for b in mine])
 
     st.subheader("Gate metrics over time")
     crit_ids = list(dict.fromkeys(r["criterion"] for r in rows))
