@@ -71,9 +71,9 @@ def snapshot_step(db, batch_ids: list[str]) -> None:
     """After a command's data write is committed and released: compute each batch's report on a
     read-only connection and store it in a short write (``--no-report`` skips this). Progress and
     the outcome go to stderr; a failure is a warning, never the command's exit code."""
-    from .snapshots import report_snapshot
-
     import time
+
+    from .snapshots import report_snapshot
 
     for batch_id in batch_ids:
         t = time.perf_counter()

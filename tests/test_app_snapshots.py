@@ -70,7 +70,7 @@ def test_the_overview_verdict_is_the_snapshots(two_weeks):
     with open_store(two_weeks) as store:
         store.con.execute(
             "UPDATE report_snapshots SET document = json_merge_patch(document,"
-            " '{\"gate\": {\"verdict\": \"PLANTED\"}}') WHERE batch_id = 'w2'"
+            ' \'{"gate": {"verdict": "PLANTED"}}\') WHERE batch_id = \'w2\''
         ).fetchall()
     at = open_page(new_app("w2"), "overview")
     assert not at.exception, [e.value for e in at.exception]
