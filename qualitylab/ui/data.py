@@ -272,10 +272,18 @@ def snapshot(batch_id: str):
     snap, why = retry_busy(lambda: _stored_snapshot(stamp, batch_id, seed, n_boot))
     if snap is not None:
         return snap
-    doc = report_document(sections(batch_id, "gate"), seed=seed, n_boot=n_boot)
+    key = (stamp, batch_id, seed, n_boot, ())
+    doc = retry_busy(lambda: _computed_document(stamp, batch_id, seed, n_boot))
+    _full_reports().add(key)  # the typed sections of that report serve the other pages
     options = retry_busy(lambda: _report_options(stamp, batch_id, seed, n_boot))
     computed = Snapshot(batch_id, options, doc, COMPUTED, False, doc["methods"].get("generated_at", ""), 0.0)
     return replace(computed, why=why)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _computed_document(stamp, batch_id: str, seed: int, n_boot: int) -> dict[str, Any]:
+    """The JSON document of the cached full report (the report computed in memory, once per store state)."""
+    return report_document(_report(stamp, batch_id, seed, n_boot, ()), seed=seed, n_boot=n_boot)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
