@@ -91,9 +91,10 @@ def binomial_p(k: int, n: int, p0: float = 0.5) -> float | None:
     return binomial_p_many([k], [n], p0)[0]
 
 
-def binomial_p_many(ks: ArrayLike, ns: ArrayLike, p0: float = 0.5) -> list[float | None]:
-    """Two-sided exact binomial test p-values of k_i successes in n_i trials against p0, for many tests
-    at once (None where n_i == 0); equal to ``scipy.stats.binomtest(k_i, n_i, p0).pvalue``.
+def binomial_p_many(ks: ArrayLike, ns: ArrayLike, p0: float | ArrayLike = 0.5) -> list[float | None]:
+    """Two-sided exact binomial test p-values of k_i successes in n_i trials against p0 (one value,
+    or one per test), for many tests at once (None where n_i == 0); equal to
+    ``scipy.stats.binomtest(k_i, n_i, p0_i).pvalue``.
 
     Same rule as scipy (the tests whose probability is at most that of k, with relative tolerance
     1e-7): for k < n p0, p = P(X <= k) + P(X >= n - y + 1), y = the number of outcomes above the mode
@@ -107,17 +108,18 @@ def binomial_p_many(ks: ArrayLike, ns: ArrayLike, p0: float = 0.5) -> list[float
         raise ValueError("ks and ns must be 1-d sequences of the same length (one test each)")
     if ((ks < 0) | (ks > ns)).any():
         raise ValueError("need 0 <= k <= n for every test; pass counts of successes and trials")
-    if not 0 <= p0 <= 1:
-        raise ValueError(f"p0 must be in [0, 1], got {p0}")
+    p0s = np.broadcast_to(np.asarray(p0, dtype=float), ks.shape)
+    if ((p0s < 0) | (p0s > 1)).any():
+        raise ValueError(f"p0 must be in [0, 1], got {p0!r}")
     out: list[float | None] = [None] * len(ks)
-    live = np.flatnonzero((ns > 0) & (ks != p0 * ns))
-    for i in np.flatnonzero((ns > 0) & (ks == p0 * ns)):
+    live = np.flatnonzero((ns > 0) & (ks != p0s * ns))
+    for i in np.flatnonzero((ns > 0) & (ks == p0s * ns)):
         out[i] = 1.0
     if live.size == 0:
         return out
     from scipy.stats import binom  # imported here: scipy costs seconds to import, the CLI must start fast
 
-    k, n = ks[live], ns[live]
+    k, n, p0 = ks[live], ns[live], p0s[live]
     low = k < p0 * n
     d = binom.pmf(k, n, p0) * (1 + 1e-7)
     # the far side of the mode: [ceil(n p0), n] (pmf falling) when k is below it, else [0, floor(n p0)]

@@ -24,6 +24,8 @@ from .store import Store
 
 DEFAULT_SEED = 20240601
 DEFAULT_N_BOOT = 1000
+#: section results printed in ``methods`` rather than as top-level keys
+METHODS_KEYS = ("scale", "flag_rule")
 
 
 def check_report_options(seed: object, n_boot: object, *, min_n_boot: int = 1) -> None:
@@ -196,7 +198,8 @@ def report_document(
             "interval": "95%; Wilson for proportions unless a statistic says otherwise",
         },
     }
-    if "scale" in results:
-        doc["methods"]["scale"] = results["scale"]
-    doc.update({k: v for k, v in results.items() if k != "scale"})
+    for key in METHODS_KEYS:
+        if key in results:
+            doc["methods"][key] = results[key]
+    doc.update({k: v for k, v in results.items() if k not in METHODS_KEYS})
     return to_jsonable(doc)

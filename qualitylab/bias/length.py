@@ -35,7 +35,7 @@ import numpy as np
 from ..intervals import Z95
 from ..results import Statistic
 from ..store import Store
-from .rates import ALPHA, AnnotatorRate, pooled, rate_table
+from .rates import ALPHA, MIN_EFFECT, AnnotatorRate, peer_counts, pooled, rate_table
 
 MIN_DIFF_CHARS = 30  # AlpacaEval's length-difference threshold
 BY_PROMPT_MAX_ROWS = 8_000  # statsmodels' ConditionalLogit is slow: ~1 s per 8k rows in strata of 4
@@ -48,7 +48,14 @@ NO_VERDICTS = "no verdicts"
 DEFINITION = (
     "p_prefer_longer: among non-tie verdicts with |len_a_chars - len_b_chars| > 30, the "
     "share preferring the longer response; Wilson 95% interval; two-sided exact binomial p "
-    "vs 0.5; Benjamini-Hochberg q across the batch's annotators; flagged when q < 0.05"
+    "vs 0.5; Benjamini-Hochberg q across the batch's annotators (humans and judges: one family per "
+    "batch and basis). Flagged on the relative rate (flag_basis relative) when the annotator shares "
+    "items with other annotators of its kind: its p_prefer_longer on those items vs theirs there "
+    "(leave-one-out; longer answers are often better, so honest annotators agree on a rate above 0.5), "
+    "exact binomial test against the peers' rate, flagged when q < 0.05 AND its interval lies wholly "
+    "outside [peer_rate - min_effect, peer_rate + min_effect] AND the absolute rule holds the same way "
+    "(away from the peers and from 0.5 alike); otherwise on the absolute rate "
+    "(flag_basis absolute: q < 0.05 AND the interval wholly outside [0.5 - min_effect, 0.5 + min_effect])"
 )
 
 
@@ -96,6 +103,7 @@ class LengthBias:
             "p_value": self.p_value,
             "min_diff_chars": self.min_diff_chars,
             "definition": DEFINITION,
+            "flag_basis": "relative (absolute for annotators without peers on their items)",
             "by_annotator": [r.to_dict() for r in self.by_annotator],
             "regression": self.regression,
             "ratings": self.ratings,
@@ -263,7 +271,13 @@ def rating_length(store: Store, batch_id: str) -> list[RatingLength]:
 
 
 def length_bias_from_counts(
-    counts: list[dict], *, annotator_kind: str, min_diff_chars: int = MIN_DIFF_CHARS, alpha: float = ALPHA
+    counts: list[dict],
+    *,
+    annotator_kind: str,
+    min_diff_chars: int = MIN_DIFF_CHARS,
+    alpha: float = ALPHA,
+    min_effect: float = MIN_EFFECT,
+    peers: list[dict] | None = None,
 ) -> LengthBias:
     """p_prefer_longer of ``annotator_kind`` from ``bias/length_by_annotator`` rows
     ``{annotator_kind, annotator_id, n_verdicts, n_with_len, n, k_longer}`` of ALL the batch's
@@ -282,7 +296,14 @@ def length_bias_from_counts(
             AnnotatorRate(r["annotator_id"], "p_prefer_longer", 0, 0, None, None, None, None, None, False) for r in mine
         ]
         return LengthBias(annotator_kind, status, Statistic.not_computable(reason), None, min_diff_chars, empty)
-    table = rate_table([(r["annotator_id"], r["k_longer"], r["n"]) for r in counts], "p_prefer_longer", alpha=alpha)
+    table = rate_table(
+        [(r["annotator_id"], r["k_longer"], r["n"]) for r in counts],
+        "p_prefer_longer",
+        alpha=alpha,
+        min_effect=min_effect,
+        peers=peer_counts(peers or []),
+        basis="relative",
+    )
     kinds = [r["annotator_kind"] for r in counts]
     stat, p = pooled([(r["annotator_id"], r["k_longer"], r["n"]) for r in mine], "p_prefer_longer")
     return LengthBias(
@@ -302,6 +323,7 @@ def length_bias(
     *,
     min_diff_chars: int = MIN_DIFF_CHARS,
     alpha: float = ALPHA,
+    min_effect: float = MIN_EFFECT,
     seed: int = 0,
     regression: bool = True,
     by_prompt: bool = True,
@@ -317,6 +339,8 @@ def length_bias(
         annotator_kind=annotator_kind,
         min_diff_chars=min_diff_chars,
         alpha=alpha,
+        min_effect=min_effect,
+        peers=store.rows("bias/length_peers", p),
     )
     fits = (
         length_regression(store, batch_id, annotator_kind, seed=seed, by_prompt=by_prompt, max_rows=max_rows)

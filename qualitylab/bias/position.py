@@ -23,7 +23,7 @@ from typing import Any
 
 from ..results import Statistic
 from ..store import Store
-from .rates import ALPHA, AnnotatorRate, pooled, rate_table
+from .rates import ALPHA, MIN_EFFECT, AnnotatorRate, peer_counts, pooled, rate_table
 
 MEASURED = "measured"
 POSITION_UNKNOWN = "position unknown"
@@ -32,7 +32,11 @@ NO_VERDICTS = "no verdicts"
 DEFINITION = (
     "p_first: among non-tie verdicts with shown_first recorded, the share where "
     "preference == shown_first; Wilson 95% interval; two-sided exact binomial p vs 0.5; "
-    "Benjamini-Hochberg q across the batch's annotators; flagged when q < 0.05"
+    "Benjamini-Hochberg q across the batch's annotators (humans and judges: one family per batch); "
+    "flagged (flag_basis absolute) when q < 0.05 AND the interval lies wholly outside "
+    "[0.5 - min_effect, 0.5 + min_effect]; the relative rate (the annotator's p_first on the items it "
+    "shares with other annotators of its kind vs theirs, leave-one-out) is shown beside: the order is "
+    "randomised, so 0.5 is the right reference whatever the items"
 )
 
 
@@ -84,18 +88,29 @@ class PositionBias:
             "n_recorded": self.n_recorded,
             "n_unrecorded": self.n_verdicts - self.n_recorded,
             "definition": DEFINITION,
+            "flag_basis": "absolute",
             "by_annotator": [r.to_dict() for r in self.by_annotator],
             "randomisation": self.randomisation,
         }
 
 
 def randomisation_audit(
-    by_annotator: list[dict], by_model: list[dict], *, annotator_kind: str, alpha: float = ALPHA
+    by_annotator: list[dict],
+    by_model: list[dict],
+    *,
+    annotator_kind: str,
+    alpha: float = ALPHA,
+    min_effect: float = MIN_EFFECT,
 ) -> RandomisationAudit:
     """The audit of ``annotator_kind`` from ``{annotator_kind, annotator_id, n, k_shown_a}`` rows of
     all the batch's annotators (one BH family, as for p_first) and ``{model, n, k_shown_first}`` rows
     of that kind."""
-    table = rate_table([(r["annotator_id"], r["k_shown_a"], r["n"]) for r in by_annotator], "p_shown_a", alpha=alpha)
+    table = rate_table(
+        [(r["annotator_id"], r["k_shown_a"], r["n"]) for r in by_annotator],
+        "p_shown_a",
+        alpha=alpha,
+        min_effect=min_effect,
+    )
     table = [t for t, r in zip(table, by_annotator, strict=True) if r["annotator_kind"] == annotator_kind]
     ann = [(t.annotator_id, t.k, t.n) for t in table]
     if sum(n for _, _, n in ann) == 0:
@@ -110,12 +125,18 @@ def randomisation_audit(
         p,
         bool(p is not None and p >= alpha),
         table,
-        rate_table(models, "p_shown_first", alpha=alpha, id_name="model"),
+        rate_table(models, "p_shown_first", alpha=alpha, id_name="model", min_effect=min_effect),
     )
 
 
 def position_bias_from_counts(
-    counts: list[dict], audit: RandomisationAudit, *, annotator_kind: str, alpha: float = ALPHA
+    counts: list[dict],
+    audit: RandomisationAudit,
+    *,
+    annotator_kind: str,
+    alpha: float = ALPHA,
+    min_effect: float = MIN_EFFECT,
+    peers: list[dict] | None = None,
 ) -> PositionBias:
     """Position bias of ``annotator_kind`` from ``bias/position_by_annotator`` rows
     ``{annotator_kind, annotator_id, n_verdicts, n_recorded, n, k_first}`` of ALL the batch's
@@ -136,7 +157,14 @@ def position_bias_from_counts(
         return PositionBias(
             annotator_kind, status, Statistic.not_computable(reason), None, n_verdicts, n_recorded, empty, audit
         )
-    table = rate_table([(r["annotator_id"], r["k_first"], r["n"]) for r in counts], "p_first", alpha=alpha)
+    table = rate_table(
+        [(r["annotator_id"], r["k_first"], r["n"]) for r in counts],
+        "p_first",
+        alpha=alpha,
+        min_effect=min_effect,
+        peers=peer_counts(peers or []),
+        basis="absolute",
+    )
     kinds = [r["annotator_kind"] for r in counts]
     stat, p = pooled([(r["annotator_id"], r["k_first"], r["n"]) for r in mine], "p_first")
     return PositionBias(
@@ -151,7 +179,9 @@ def position_bias_from_counts(
     )
 
 
-def position_bias(store: Store, batch_id: str, annotator_kind: str = "human", *, alpha: float = ALPHA) -> PositionBias:
+def position_bias(
+    store: Store, batch_id: str, annotator_kind: str = "human", *, alpha: float = ALPHA, min_effect: float = MIN_EFFECT
+) -> PositionBias:
     """p_first for the batch and each annotator of ``annotator_kind`` ("human" or "judge"), with
     the randomisation audit. Three small aggregate queries; nothing row-level leaves DuckDB."""
     p = {"batch_id": batch_id, "annotator_kind": annotator_kind}
@@ -161,7 +191,13 @@ def position_bias(store: Store, batch_id: str, annotator_kind: str = "human", *,
         store.rows("bias/shown_first_by_model", p),
         annotator_kind=annotator_kind,
         alpha=alpha,
+        min_effect=min_effect,
     )
     return position_bias_from_counts(
-        store.rows("bias/position_by_annotator", b), audit, annotator_kind=annotator_kind, alpha=alpha
+        store.rows("bias/position_by_annotator", b),
+        audit,
+        annotator_kind=annotator_kind,
+        alpha=alpha,
+        min_effect=min_effect,
+        peers=store.rows("bias/position_peers", b),
     )

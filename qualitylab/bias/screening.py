@@ -67,10 +67,18 @@ class AnnotatorRow:
 def _rate_flag(name: str, rate: AnnotatorRate | None) -> Flag | None:
     if rate is None or not rate.flagged:
         return None
+    rel = rate.relative
+    if rate.flag_basis == "relative" and rel is not None and rel.value is not None:
+        return Flag(
+            name,
+            f"{rate.rate} {rel.value:.2f} [{rel.ci95_low:.2f}, {rel.ci95_high:.2f}] on the {rel.n_items} items "
+            f"shared with its peers (n = {rel.n}) vs the peers' {rel.peer_rate:.2f} there: BH q = "
+            f"{rel.q_value:.1e} < 0.05 and more than {rate.min_effect:g} away (relative)",
+        )
     return Flag(
         name,
         f"{rate.rate} {rate.value:.2f} [{rate.ci95_low:.2f}, {rate.ci95_high:.2f}] on "
-        f"n = {rate.n}, BH q = {rate.q_value:.1e} < 0.05",
+        f"n = {rate.n}, BH q = {rate.q_value:.1e} < 0.05, interval beyond 0.5 +/- {rate.min_effect:g} (absolute)",
     )
 
 

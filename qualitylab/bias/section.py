@@ -13,6 +13,7 @@ Options read from ``ctx.options`` (all optional):
 | ``min_gold_accuracy`` | 0.5 | flag when gold accuracy's interval lies below it |
 | ``min_agreement`` | 0.5 | flag when agreement-with-majority's interval lies below it |
 | ``hygiene_max_rows`` | 1000 | offending rows kept per hygiene check (all are counted) |
+| ``min_effect`` | 0.05 | a rate flag needs q < 0.05 AND its interval wholly outside centre +/- this |
 
 ``position_for(ctx, kind)`` and ``length_for(ctx, kind)`` are memoised per report, so the judge
 area can read judges' p_first and p_prefer_longer without recomputing them.
@@ -26,6 +27,7 @@ from . import distributions as dist
 from . import hygiene as hyg
 from .length import BY_PROMPT_MAX_ROWS, MIN_DIFF_CHARS, LengthBias, length_bias
 from .position import PositionBias, position_bias
+from .rates import ALPHA, MIN_EFFECT
 from .screening import MIN_AGREEMENT, MIN_GOLD_ACCURACY, screening_rows
 
 
@@ -36,7 +38,34 @@ def _opt(ctx, name: str, default):
 
 def position_for(ctx, annotator_kind: str = "human") -> PositionBias:
     """Position bias of one annotator kind ("human" or "judge"), memoised per report."""
-    return ctx.memo(f"bias.position.{annotator_kind}", lambda: position_bias(ctx.store, ctx.batch_id, annotator_kind))
+    return ctx.memo(
+        f"bias.position.{annotator_kind}",
+        lambda: position_bias(ctx.store, ctx.batch_id, annotator_kind, min_effect=min_effect(ctx)),
+    )
+
+
+def min_effect(ctx) -> float:
+    """The report option ``min_effect`` (recorded in ``methods.flag_rule``)."""
+    value = float(_opt(ctx, "min_effect", MIN_EFFECT))
+    if not 0 <= value < 0.5:
+        from ..errors import UsageError
+
+        raise UsageError("Bad min_effect", f"{value!r}: the smallest effect is in [0, 0.5)", "e.g. 0.05 (default)")
+    return value
+
+
+def flag_rule(ctx) -> dict[str, Any]:
+    """``methods.flag_rule``: what a per-annotator rate flag means in this report."""
+    return {
+        "min_effect": min_effect(ctx),
+        "alpha": ALPHA,
+        "rule": "flagged = BH q < alpha AND the 95% interval lies wholly outside "
+        "[centre - min_effect, centre + min_effect]; centre 0.5 (flag_basis absolute) or the peers' "
+        "rate on the same items (flag_basis relative, leave-one-out)",
+        "multiplicity_family": "per rate (p_first, p_prefer_longer, p_shown_a, p_shown_first) and basis: "
+        "Benjamini-Hochberg over every annotator (or model) of the batch with n > 0, humans and judges together",
+        "basis": {"position_bias": "absolute (order randomised)", "length_bias": "relative where peers exist"},
+    }
 
 
 def length_for(ctx, annotator_kind: str = "human") -> LengthBias:
@@ -48,6 +77,7 @@ def length_for(ctx, annotator_kind: str = "human") -> LengthBias:
             ctx.batch_id,
             annotator_kind,
             min_diff_chars=int(_opt(ctx, "min_diff_chars", MIN_DIFF_CHARS)),
+            min_effect=min_effect(ctx),
             seed=ctx.seed,
             by_prompt=bool(_opt(ctx, "length_by_prompt", True)),
             max_rows=int(_opt(ctx, "length_by_prompt_max_rows", BY_PROMPT_MAX_ROWS)),
@@ -127,6 +157,7 @@ def _rates_only(ctx, annotator_kind: str) -> LengthBias:
             ctx.batch_id,
             annotator_kind,
             min_diff_chars=int(_opt(ctx, "min_diff_chars", MIN_DIFF_CHARS)),
+            min_effect=min_effect(ctx),
             regression=False,
         ),
     )
@@ -137,7 +168,8 @@ def distributions_section(ctx) -> dict[str, Any]:
 
 
 def position_section(ctx) -> dict[str, Any]:
-    return {"position_bias": position_for(ctx, "human")}
+    # flag_rule goes to methods.flag_rule (report.report_document), not a top-level key
+    return {"position_bias": position_for(ctx, "human"), "flag_rule": flag_rule(ctx)}
 
 
 def length_section(ctx) -> dict[str, Any]:

@@ -40,6 +40,7 @@ _CRITERION_KEYS = {
     "where",
     "n_metric",
     "denominator",
+    "min_effect",
 }
 
 
@@ -61,6 +62,7 @@ class Criterion:
     where: str | None = None  # "field" (true) or "field=value" (equal, or in the list)
     n_metric: str | None = None  # path of n when the metric is a plain number
     denominator: str | None = None  # path of a count: the metric (a count) becomes a proportion
+    min_effect: float | None = None  # where = "flagged" on rate rows: re-flag them with this min_effect
 
     def describe(self) -> str:
         """``agreement.preference.krippendorff_alpha >= 0.2 (interval decides)``."""
@@ -137,6 +139,15 @@ def _criterion(raw: dict[str, Any], i: int, where: str) -> Criterion:
         )
     if agg is not None and raw.get("denominator") is not None:
         raise _fail(at, "'denominator' divides a count from the report; it does not go with 'aggregate'")
+    me = raw.get("min_effect")
+    if me is not None:
+        if isinstance(me, bool) or not isinstance(me, (int, float)) or not 0 <= me < 0.5:
+            raise _fail(at, f"'min_effect' must be a number in [0, 0.5), got {me!r}")
+        if raw.get("where") != "flagged":
+            raise _fail(
+                at,
+                "'min_effect' re-flags per-annotator rate rows: it goes with aggregate and where = \"flagged\"",
+            )
     for key in ("n_metric", "denominator"):
         if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
             raise _fail(at, f"'{key}' must be a path into the JSON report, e.g. \"counts.n_judgments\"")
@@ -155,6 +166,7 @@ def _criterion(raw: dict[str, Any], i: int, where: str) -> Criterion:
         where=raw.get("where"),
         n_metric=raw.get("n_metric"),
         denominator=raw.get("denominator"),
+        min_effect=None if me is None else float(me),
     )
 
 

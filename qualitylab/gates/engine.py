@@ -89,6 +89,8 @@ class CriterionResult:
         }
         if c.aggregate:
             d["aggregate"], d["where"] = c.aggregate, c.where
+            if c.min_effect is not None:
+                d["min_effect"] = c.min_effect
         if c.denominator:
             d["denominator"] = c.denominator
         if c.why:
@@ -179,7 +181,12 @@ def measure(node: Any, path: str, crit: Criterion, doc: Any) -> Measurement:
             if isinstance(row, dict) and not (isinstance(row.get("n"), (int, float)) and row.get("n") == 0)
         ]
         n = len(rows)
-        k = sum(1 for row in rows if row_matches(row, crit.where))
+        if crit.min_effect is not None:  # the criterion's own effect size, on the rows' own intervals
+            from ..bias.rates import reflag
+
+            k = sum(1 for row in rows if reflag(row, crit.min_effect))
+        else:
+            k = sum(1 for row in rows if row_matches(row, crit.where))
         if crit.aggregate == "count_where":
             return Measurement(path, float(k), n=n)
         if n == 0:
