@@ -432,3 +432,48 @@ def test_unknown_suffix_is_a_usage_error(tmp_path, db):
     path.write_text("{}", encoding="utf-8")
     with pytest.raises(UsageError):
         ingest(path, "x", db=db, fmt="arena")
+
+
+def test_mtbench_human_kind_from_the_datasets_own_fields_never_a_name_prefix(tmp_path, db):
+    """Issue 14 item 3: a name prefix stored Gemini, Llama and Mistral judges as humans. The kind comes
+    from annotator_kind (override), the dataset's split, or its rater names (expert_N / author_N
+    human, gpt4_pair judge); anything else is refused, naming the judge ids."""
+    base = mtbench_records()[0]
+    recs = [
+        {**base, "judge": "gemini-pro"},
+        {**base, "judge": "llama-3-70b-instruct"},
+        {**base, "judge": "gpt4_pair"},
+        {**base, "judge": "expert_7"},
+    ]
+    path = tmp_path / "judges.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    with pytest.raises(InvalidInputError) as e:
+        ingest(path, "mt", db=db, fmt="mtbench-human")
+    probs = e.value.problems
+    assert [(p.line, p.column) for p in probs] == [(1, "annotator_kind"), (2, "annotator_kind")]
+    assert "'gemini-pro'" in probs[0].reason and "'llama-3-70b-instruct'" in probs[1].reason
+    assert "not guessed" in probs[0].reason and "add an annotator_kind column" in probs[0].reason
+    # the dataset's annotator_kind column decides (an LLM called "gpt..." may also be declared human)
+    recs2 = [
+        {**base, "judge": "gemini-pro", "annotator_kind": "judge"},
+        {**base, "judge": "mistral-large", "split": "gpt4_pair"},
+        {**base, "judge": "gpt4_pair", "annotator_kind": "human"},
+        {**base, "judge": "author_3"},
+        {**base, "judge": ["gpt-4", "pair-v2"]},  # FastChat's own judge field
+    ]
+    path2 = tmp_path / "declared.jsonl"
+    path2.write_text("".join(json.dumps(r) + "\n" for r in recs2), encoding="utf-8")
+    ingest(path2, "mt2", db=db, fmt="mtbench-human")
+    kinds = {r["annotator_id"]: r["annotator_kind"] for r in rows(db, "SELECT * FROM verdicts WHERE batch_id = 'mt2'")}
+    assert kinds == {
+        "gemini-pro": "judge",
+        "mistral-large": "judge",
+        "gpt4_pair": "human",
+        "author_3": "human",
+        "gpt-4/pair-v2": "judge",
+    }
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({**base, "annotator_kind": "robot"}) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as e:
+        ingest(bad, "mt3", db=db, fmt="mtbench-human")
+    assert "annotator_kind = 'robot' is not human or judge" in e.value.problems[0].reason

@@ -8,13 +8,20 @@ Documented schema, one object per judgment: ``question_id`` (int), ``model_a``, 
 Mapping: the assistant reply at turn ``t`` of each conversation -> response_a / response_b; the user
 messages of turns 1..t, joined by a blank line -> prompt (a second-turn question only makes sense
 after the first). comparison_id ``mtbench-q<question_id>-<model_a>-vs-<model_b>-t<turn>``, prompt_id
-``mtbench-q<question_id>-t<turn>``; annotator_id = judge (kind ``judge`` when it names GPT, else
-``human``). The upstream ``winner`` is kept as an extra column (it tells "tie (bothbad)" from "tie");
+``mtbench-q<question_id>-t<turn>``; annotator_id = judge. Its kind comes from the dataset's own
+fields, never from a name prefix (issue 14 item 3: Gemini, Llama and Mistral judges were stored as
+humans by a ``gpt``/``claude``/``llm`` prefix rule): an ``annotator_kind`` column (``human`` |
+``judge``) overrides; else a ``split`` column (the dataset's ``human`` / ``gpt4_pair`` splits); else
+the dataset's judge field as it names its raters: ``expert_N`` and ``author_N`` (the human split)
+are humans, ``gpt4_pair`` / ``gpt4_single`` (FastChat's judge splits, also as FastChat's list
+``[model, prompt]``) a judge. Any other judge is refused, naming it (add ``annotator_kind``).
+The upstream ``winner`` is kept as an extra column (it tells "tie (bothbad)" from "tie");
 the whole conversations too when they hold more than the judged turn. ``shown_first`` is not recorded.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..delivered import Delivered
@@ -24,12 +31,40 @@ from . import Adapter, register
 from ._common import contents, extras, iter_objects, messages, raw, row, with_extras
 
 WINNERS = {"model_a": "A", "model_b": "B", "tie": "tie", "tie (bothbad)": "tie"}
-USED = {"question_id", "model_a", "model_b", "winner", "judge", "turn", "conversation_a", "conversation_b"}
+USED = {
+    "question_id",
+    "model_a",
+    "model_b",
+    "winner",
+    "judge",
+    "turn",
+    "conversation_a",
+    "conversation_b",
+    "annotator_kind",
+}
+HUMAN_RATER = re.compile(r"(expert|author)_\d+")  # the human split's raters
+JUDGE_RATERS = {"gpt4_pair", "gpt4_single"}  # the dataset's / FastChat's LLM-judge splits
+SPLITS = {"human": "human", "gpt4_pair": "judge", "gpt4_single": "judge"}
 
 
-def judge_kind(judge: str) -> str:
-    """``judge`` for LLM judges (FastChat names them gpt4_pair, gpt4_single, ...), else ``human``."""
-    return "judge" if str(judge).lower().startswith(("gpt", "claude", "llm")) else "human"
+def judge_kind(obj: dict) -> str | None:
+    """``human`` | ``judge`` from the record's own fields (module docstring), None when they do not say."""
+    declared = obj.get("annotator_kind")
+    if declared is not None and str(declared).strip():
+        kind = str(declared).strip().lower()
+        return kind if kind in ("human", "judge") else None
+    split = obj.get("split")
+    if split is not None and str(split).strip().lower() in SPLITS:
+        return SPLITS[str(split).strip().lower()]
+    judge = obj.get("judge")
+    if isinstance(judge, list):  # FastChat's own files: ["gpt-4", "pair-v2"] = model and judge prompt
+        return "judge" if judge else None
+    name = str(judge).strip()
+    if HUMAN_RATER.fullmatch(name):
+        return "human"
+    if name.lower() in JUDGE_RATERS:
+        return "judge"
+    return None
 
 
 def winner_of(value) -> str | None:
@@ -108,12 +143,28 @@ def read(delivered: Delivered) -> Iterator[Record]:
         except (TypeError, ValueError):
             yield n, None, RowProblem(n, "turn", f"turn = {obj['turn']!r} is not an integer ({source})", raw=raw(obj))
             continue
+        kind = judge_kind(obj)
+        if kind is None:
+            declared = obj.get("annotator_kind")
+            why = (
+                f"annotator_kind = {declared!r} is not human or judge"
+                if declared is not None and str(declared).strip()
+                else f"judge {obj['judge']!r}: cannot tell a human rater from an LLM judge (the dataset names "
+                "its humans expert_N / author_N and its judge gpt4_pair; a name is not guessed)"
+            )
+            yield (
+                n,
+                None,
+                RowProblem(n, "annotator_kind", f"{why} ({source}); add an annotator_kind column", raw=raw(obj)),
+            )
+            continue
         mapped = conversation_turn(obj, turn, n, source)
         if isinstance(mapped, RowProblem):
             yield n, None, mapped
             continue
         prompt, resp_a, resp_b, multi = mapped
         qid, ma, mb = obj["question_id"], obj["model_a"], obj["model_b"]
+        who = "/".join(map(str, obj["judge"])) if isinstance(obj["judge"], list) else obj["judge"]
         more = extras(obj, USED)
         if multi:
             more.update(conversation_a=messages(obj["conversation_a"]), conversation_b=messages(obj["conversation_b"]))
@@ -123,8 +174,8 @@ def read(delivered: Delivered) -> Iterator[Record]:
                 row(
                     comparison_id=f"mtbench-q{qid}-{ma}-vs-{mb}-t{turn}",
                     prompt_id=f"mtbench-q{qid}-t{turn}",
-                    annotator_id=obj["judge"],
-                    annotator_kind=judge_kind(obj["judge"]),
+                    annotator_id=who,
+                    annotator_kind=kind,
                     preference=pref,
                     prompt=prompt,
                     response_a=resp_a,
