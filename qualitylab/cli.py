@@ -178,7 +178,10 @@ def cmd_report(args) -> int:
     # the valid stored snapshot, else computed read-only and stored in a short write; without --gates
     # a batch linked to a contract week is judged by that week's gate file
     snap = report_snapshot(
-        args.db, args.batch, {"seed": args.seed, "n_boot": args.n_boot, "gates": args.gates}, recompute=args.recompute
+        args.db,
+        args.batch,
+        {"seed": args.seed, "n_boot": args.n_boot, "gates": args.gates, "baseline": args.baseline},
+        recompute=args.recompute,
     )
     if snap.note:
         say(snap.note, err=True)
@@ -391,6 +394,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every random draw (recorded)")
     sp.add_argument("--n-boot", type=int, default=DEFAULT_N_BOOT, help="bootstrap resamples")
     recompute_opt(sp)
+    sp.add_argument(
+        "--baseline",
+        metavar="MODEL",
+        help="the model the length-controlled win rates are against (default: the one model in every comparison)",
+    )
     db_opt(sp)
     sp.set_defaults(func=cmd_report)
 

@@ -2,7 +2,8 @@
 
 Options (``ctx.options``): ``annotator_kind`` ('human' default, 'judge' or 'all'): whose judgments
 are compared; ``aspect``: the rating aspect (default: see :func:`choose_aspect`);
-``cost_confidence`` (0.95) and ``cost_power`` (0.8) for the cost of a signal.
+``cost_confidence`` (0.95) and ``cost_power`` (0.8) for the cost of a signal; ``baseline``: the model
+the length-controlled win rates are against (``lc_win_rate``; default: the one model in every comparison).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .consistency import AcrossTasks, Transitivity, WithinTask
 from .cost import compute_cost
 from .data import SignalData, choose_aspect, load_signal_data
 from .leaderboard import Leaderboard, compute_leaderboard
+from .length_control import LcWinRates, choose_baseline, compute_lc_win_rates
 from .replicates import draw_replicates
 from .strength import StrengthResult, strength_summary
 
@@ -162,6 +164,18 @@ def leaderboard(ctx: ReportContext) -> Leaderboard:
     return replace(board, cost=cost)
 
 
+def lc_win_rate(ctx: ReportContext) -> LcWinRates:
+    """Length-controlled win rates against the report option ``baseline`` (every judge, the humans)."""
+    requested = ctx.options.get("baseline")
+    baseline, source, reason = choose_baseline(
+        ctx.store.rows("signals/lc_models", {"batch_id": ctx.batch_id}), None if requested is None else str(requested)
+    )
+    if baseline is None:
+        return compute_lc_win_rates({}, None, None, reason)
+    rows = ctx.store.arrow("signals/lc_verdicts", {"batch_id": ctx.batch_id, "baseline": baseline}).to_pydict()
+    return compute_lc_win_rates(rows, baseline, source, None)
+
+
 def strength(ctx: ReportContext) -> StrengthResult:
     p = _params(ctx)
     return strength_summary(
@@ -172,5 +186,6 @@ def strength(ctx: ReportContext) -> StrengthResult:
 REPORT_SECTIONS = [
     ("ratings_vs_preferences", lambda ctx: {"ratings_vs_preferences": ratings_vs_preferences(ctx)}),
     ("leaderboard", lambda ctx: {"leaderboard": leaderboard(ctx)}),
+    ("lc_win_rate", lambda ctx: {"lc_win_rate": lc_win_rate(ctx)}),
     ("strength", lambda ctx: {"strength": strength(ctx)}),
 ]
