@@ -109,4 +109,10 @@ def _section(ctx) -> dict[str, Any]:
     return {"agreement": agreement(ctx)}
 
 
-REPORT_SECTIONS = [("agreement", _section)]
+def _competence_section(ctx) -> dict[str, Any]:
+    from .competence import competence
+
+    return {"annotator_competence": competence(ctx)}
+
+
+REPORT_SECTIONS = [("agreement", _section), ("annotator_competence", _competence_section)]
