@@ -115,7 +115,7 @@ def main() -> None:
         db = work / f"many-{n}x{args.comparisons}.duckdb"
         write_file(f, n, args.comparisons)
         db.unlink(missing_ok=True)
-        _, _, rc = child([*ql, "ingest", str(f), "--batch", "many", "--db", str(db)])
+        _, _, rc = child([*ql, "ingest", str(f), "--batch", "many", "--db", str(db), "--no-report"])
         if rc != 0:
             raise SystemExit(f"ingest failed ({rc})")
         for what, cmd in (
@@ -136,6 +136,22 @@ def main() -> None:
                 exit_code=rc,
                 load=round(load, 2),
             )
+            if what == "report" and rc == 0:  # the largest top-level keys of the JSON, MB
+                doc = json.loads(out.read_text(encoding="utf-8"))
+                sizes = {k: len(json.dumps(v, ensure_ascii=False)) / 1e6 for k, v in doc.items()}
+                row["largest_keys_mb"] = {k: round(v, 3) for k, v in sorted(sizes.items(), key=lambda kv: -kv[1])[:5]}
+                row["tables_left_out"] = sorted(
+                    f"{k}.{kk}" if kk else k
+                    for k, v in doc.items()
+                    for kk in (
+                        [""]
+                        if k.endswith("_left_out")
+                        else [x for x in v if str(x).endswith("_left_out")]
+                        if isinstance(v, dict)
+                        else []
+                    )
+                    if kk or k.endswith("_left_out")
+                )
             if what == "agreement" and rc == 0:
                 doc = json.loads(out.read_text(encoding="utf-8"))
                 pref = doc["agreement"]["preference"]

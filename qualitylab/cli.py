@@ -196,8 +196,10 @@ def cmd_report(args) -> int:
             say(f"wrote {p} (evidence pack of {args.batch}, {p.stat().st_size:,} bytes)", err=True)
         if "csv" in written:
             say(f"wrote {len(written['csv'])} CSV table(s) to {args.evidence}", err=True)
-    if args.json:
-        print(terminal_json(doc))
+    if args.json:  # per-annotator tables bounded (report.MAX_JSON_ROWS); the evidence pack has every row
+        from .report import bounded_document
+
+        print(terminal_json(bounded_document(doc)))
     return ExitCode.OK
 
 

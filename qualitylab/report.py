@@ -24,6 +24,29 @@ from .store import Store
 
 DEFAULT_SEED = 20240601
 DEFAULT_N_BOOT = 1000
+#: the report-wide rule for per-annotator tables in the JSON document (issue 13 item 19): beyond this
+#: many rows a table keeps its flagged rows and the rows with the most verdicts, up to this many, and
+#: says what it left out in ``<key>_left_out``. Only ``report --json`` prints the bounded form
+#: (bounded_document); the typed results, report_document, the snapshot, the gate, the evidence pack
+#: and the app keep every row.
+MAX_JSON_ROWS = 200
+MAX_JSON_FLAGGED_ROWS = 1000  # flagged rows are kept first, up to this many (the most verdicts first)
+#: the per-annotator tables the rule applies to (paths into the document; ``*`` = every key)
+PER_ANNOTATOR_TABLES = (
+    "annotators",
+    "agreement.annotators",
+    "distributions.by_annotator",
+    "distributions.straight_lining",
+    "distributions.strength.by_annotator",
+    "distributions.likert.by_annotator",
+    "position_bias.by_annotator",
+    "position_bias.randomisation.by_annotator",
+    "length_bias.by_annotator",
+    "strength.per_annotator",
+    "ratings_vs_preferences.within_task_per_annotator",
+    "ratings_vs_preferences.across_tasks.*.per_annotator",
+    "ratings_vs_preferences.transitivity.per_annotator",
+)
 #: section results printed in ``methods`` rather than as top-level keys
 METHODS_KEYS = ("scale", "flag_rule")
 
@@ -203,3 +226,63 @@ def report_document(
             doc["methods"][key] = results[key]
     doc.update({k: v for k, v in results.items() if k not in METHODS_KEYS})
     return to_jsonable(doc)
+
+
+def bounded_document(doc: dict[str, Any], max_rows: int = MAX_JSON_ROWS) -> dict[str, Any]:
+    """``doc`` with the per-annotator table rule applied (issue 13 item 19): what ``report --json`` prints.
+
+    A new document (``doc`` is not changed): the gate, the stored snapshot, the evidence pack (HTML
+    and CSVs) and the app read the full document, so every row stays there."""
+    out = dict(doc)
+    for path in PER_ANNOTATOR_TABLES:
+        _bound_tables(out, path.split("."), max_rows)
+    return out
+
+
+def _row_flagged(row: Any) -> bool:
+    return isinstance(row, dict) and bool(row.get("flagged") or row.get("flags"))
+
+
+def _row_size(row: Any) -> float:
+    if not isinstance(row, dict):
+        return 0.0
+    for key in ("n", "n_verdicts", "n_items", "n_linked", "n_with_strength", "n_prompts_3plus"):
+        v = row.get(key)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return float(v)
+    return 0.0
+
+
+def _bound_tables(node: Any, parts: list[str], max_rows: int) -> None:
+    """Apply the per-annotator table rule (MAX_JSON_ROWS) at ``parts`` under ``node``, in place."""
+    if not isinstance(node, dict) or not parts:
+        return
+    head, rest = parts[0], parts[1:]
+    keys = list(node) if head == "*" else [head]
+    for key in keys:
+        child = node.get(key)
+        if rest:
+            if isinstance(child, dict):  # a copy along the path: the caller's document is not changed
+                child = node[key] = dict(child)
+                _bound_tables(child, rest, max_rows)
+            continue
+        if not isinstance(child, list) or len(child) <= max_rows:
+            continue
+        flagged_all = [i for i, r in enumerate(child) if _row_flagged(r)]
+        flagged = sorted(flagged_all, key=lambda i: (-_row_size(child[i]), i))[:MAX_JSON_FLAGGED_ROWS]
+        others = sorted(
+            (i for i, r in enumerate(child) if not _row_flagged(r)), key=lambda i: (-_row_size(child[i]), i)
+        )
+        keep = set(flagged) | set(others[: max(0, max_rows - len(flagged))])
+        node[key] = [r for i, r in enumerate(child) if i in keep]
+        node[f"{key}_left_out"] = {
+            "n_rows": len(child),
+            "n_kept": len(keep),
+            "n_left_out": len(child) - len(keep),
+            "n_flagged": len(flagged_all),
+            "kept": f"the flagged rows (up to {MAX_JSON_FLAGGED_ROWS:,}, most verdicts first; {len(flagged_all):,} "
+            f"flagged) and then the rows with the most verdicts, up to {max_rows} in all",
+            "reason": f"more than {max_rows} annotators: the JSON report stays bounded (under 10 MB at 5,000 "
+            "annotators); every row is in the evidence pack's CSVs (report --evidence), the stored snapshot "
+            "and the app's tables",
+        }

@@ -25,6 +25,7 @@ The judge area reuses :func:`length_bias` and :func:`length_regression` with ``a
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -59,6 +60,12 @@ DEFINITION = (
 )
 
 
+SD_DEFINITION = (
+    "sd_units = the population SD (ddof 0) of len_a - len_b over the non-tie verdicts of the unstratified "
+    "fit (each verdict weighted once); b1 is the change in log-odds per one such SD"
+)
+
+
 @dataclass(frozen=True)
 class LogitFit:
     """b1 of logit P(A) = b0 + b1 * (length difference / SD): log-odds per SD of length advantage."""
@@ -71,6 +78,9 @@ class LogitFit:
     sd_units: float | None  # SD of the raw difference (characters or tokens)
     n_groups: int  # distinct differences (GLM rows) or prompts (conditional logit)
     method: str
+    #: the non-tie verdicts with both lengths known (the fit's n is all of them, or a stated sample)
+    n_available: int | None = None
+    sd_definition: str = SD_DEFINITION
 
 
 @dataclass(frozen=True)
@@ -165,6 +175,7 @@ def logit_on_counts(d, n_a, n_b, predictor: str = "chars") -> LogitFit:
         sd,
         int(keep.sum()),
         method,
+        n,
     )
 
 
@@ -253,11 +264,24 @@ def length_regression(
             "bias/length_by_prompt_sample",
             {**p, "seed": int(seed), "max_rows": int(max_rows), "per_prompt": BY_PROMPT_PER_PROMPT},
         )
-        out["by_prompt"] = conditional_logit(
+        fit = conditional_logit(
             t["stratum"].to_numpy(zero_copy_only=False),
             t["y"].to_numpy(),
             t["d_chars"].to_numpy(),
             out["chars"].sd_units,
+        )
+        n_all = out["chars"].n_available or 0
+        out["by_prompt"] = dataclasses.replace(
+            fit,
+            n_available=n_all,
+            method=fit.method
+            + f"; on a seeded sample of {fit.coef.n:,} of the {n_all:,} non-tie verdicts with lengths "
+            f"(at most {BY_PROMPT_PER_PROMPT} per prompt, informative prompts in a seeded order until "
+            f"{max_rows:,} verdicts; seed {seed}): statsmodels' exact conditional likelihood costs "
+            "O(verdicts x positives) per prompt in Python, so a fit on every verdict of a 1M batch does "
+            "not fit the report's time budget; a subset of a prompt's verdicts keeps the conditional "
+            "likelihood valid, so the estimate is unbiased and only its interval is wider (about "
+            "sqrt(all / used) times) than all the data allow",
         )
     return out
 
