@@ -60,3 +60,26 @@ def test_length_fit_by_prompt_states_the_sample_it_used(tmp_path, db):
     assert chars["n_available"] == chars["coef"]["n"] == 360  # the unstratified fit uses every verdict
     assert bp["n_available"] == 360 and bp["coef"]["n"] <= 4 * 60
     assert f"of the {360:,} non-tie verdicts" in bp["method"] and "population SD (ddof 0)" in bp["sd_definition"]
+
+
+def test_report_json_is_bounded_and_the_evidence_csvs_keep_every_annotator(tmp_path, db, capsys):
+    import csv
+    import json
+
+    from qualitylab.cli import main
+
+    n_ann = MAX_JSON_ROWS + 20
+    rows = [{"comparison_id": f"c{c}", "annotator_id": f"h{a}", "preference": "AB"[(a + c) % 2]}
+            for a in range(n_ann) for c in range(3)]  # fmt: skip
+    load(tmp_path, db, [("w", rows, "2026-10-05")])
+    capsys.readouterr()
+    ev = tmp_path / "ev"
+    args = ["report", "--batch", "w", "--db", str(db), "--n-boot", "5"]
+    assert main([*args, "--json", "--evidence", str(ev)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert len(doc["agreement"]["annotators"]) == MAX_JSON_ROWS
+    assert doc["agreement"]["annotators_left_out"]["n_rows"] == n_ann
+    for name in ("annotators.csv", "position_bias_by_annotator.csv", "length_bias_by_annotator.csv"):
+        with (ev / name).open(encoding="utf-8", newline="") as f:
+            ids = {r["annotator_id"] for r in csv.DictReader(f)}
+        assert ids == {f"h{a}" for a in range(n_ann)}, name  # the pack is built from the full document
