@@ -283,3 +283,40 @@ def test_ratings_export(tmp_path, db, capsys):
         "excluded_annotator": 1,
         "empty_response": 1,
     }
+
+
+def test_dawid_skene_label_source_and_adjudication_precedence(store_db, tmp_path, capsys, monkeypatch):
+    """--label dawid-skene: the posterior label of each comparison (label_source dawid_skene), fitted
+    per batch on the retained human verdicts; an override source still wins (issue 18 item 7)."""
+    import pyarrow as pa
+
+    from qualitylab.agreement.competence import posterior_labels
+
+    db = store_db
+    accept_b1(capsys, db)
+    out = tmp_path / "ds.jsonl"
+    code, _, err = run(capsys, "export", "--batch", "b1", "--format", "dpo", "--label", "dawid-skene", "--out", out,
+                       "--keep-ties", "--db", db)  # fmt: skip
+    assert code == 0, err
+    rows = {r["comparison_id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert {r["label_source"] for r in rows.values()} == {"dawid_skene"}
+    assert rows["c2"]["chosen"] == "answer B of c2"  # unanimous B
+    # the same labels as the fit on the retained verdicts (h9 excluded, judge, duplicates and bad rows out)
+    retained = [r for r in b1_rows()[:-2] if r["annotator_kind"] == "human" and r["annotator_id"] != "h9"]
+    retained = [r for r in retained if r["comparison_id"] in rows]
+    expected = posterior_labels({k: [r[k] for r in retained] for k in ("comparison_id", "annotator_id", "preference")})
+    for c, r in rows.items():
+        want = expected[c]
+        assert r["is_tie"] if want == "tie" else r["chosen"] == f"answer {want} of {c}", c
+    m = json.loads((tmp_path / "ds.jsonl.manifest.json").read_text())
+    assert m["label"]["source"] == "dawid-skene"
+
+    def adjudication(store):
+        return pa.table({"batch_id": ["b1"], "comparison_id": ["c2"], "label": ["A"], "label_source": ["adjudication"]})
+
+    monkeypatch.setattr(label_sources, "OVERRIDES", [("adjudication", adjudication)])
+    out2 = tmp_path / "ds2.jsonl"
+    assert run(capsys, "export", "--batch", "b1", "--format", "dpo", "--label", "dawid-skene", "--out", out2,
+               "--db", db)[0] == 0  # fmt: skip
+    rows2 = {r["comparison_id"]: r for r in map(json.loads, out2.read_text().splitlines())}
+    assert (rows2["c2"]["label_source"], rows2["c2"]["chosen"]) == ("adjudication", "answer A of c2")

@@ -33,8 +33,34 @@ def majority(store: Store) -> str:
     return "export/majority_labels"
 
 
+def dawid_skene(store: Store) -> Any:
+    """The Dawid-Skene posterior label of each comparison, fitted per batch on its retained human
+    verdicts (``qualitylab.agreement.competence.posterior_labels``: EM as crowd-kit's DawidSkene,
+    argmax, ties A before B before tie); ``label_source = 'dawid_skene'``."""
+    import pyarrow as pa
+
+    from ..agreement.competence import posterior_labels
+
+    rows = store.arrow("export/ds_answers", {}).to_pydict()
+    out: dict[str, list] = {"batch_id": [], "comparison_id": [], "label": [], "label_source": []}
+    batches = rows["batch_id"]
+    start = 0
+    while start < len(batches):  # rows are ordered by batch: one fit per batch
+        end = start
+        while end < len(batches) and batches[end] == batches[start]:
+            end += 1
+        part = {k: rows[k][start:end] for k in ("comparison_id", "annotator_id", "preference")}
+        for c, lab in posterior_labels(part).items():
+            out["batch_id"].append(batches[start])
+            out["comparison_id"].append(c)
+            out["label"].append(lab)
+            out["label_source"].append("dawid_skene")
+        start = end
+    return pa.table(out, schema=pa.schema([(k, pa.string()) for k in out]))
+
+
 #: base sources, by the name ``qualitylab export --label`` takes
-LABEL_SOURCES: dict[str, LabelSource] = {"majority": majority}
+LABEL_SOURCES: dict[str, LabelSource] = {"majority": majority, "dawid-skene": dawid_skene}
 #: override sources, highest precedence first (issue 17: adjudication)
 OVERRIDES: list[tuple[str, LabelSource]] = []
 
