@@ -20,6 +20,7 @@ from ..results import Statistic
 from .dawid_skene import bootstrap_competence, dawid_skene
 
 ANALYTIC_ABOVE_ITEMS = 100_000
+MIN_COMPETENCE = 0.5  # low_competence: the whole 95% interval below this (report option min_competence)
 MAX_DS_BOOT = 200
 LABELS = ("A", "B", "tie")
 
@@ -63,7 +64,9 @@ def _majority(enc) -> np.ndarray:
     return np.where(counts.max(1) * 2 > n, best, -1)
 
 
-def compute_competence(rows: dict[str, list], *, n_boot: int, seed: int) -> dict[str, Any]:
+def compute_competence(
+    rows: dict[str, list], *, n_boot: int, seed: int, min_competence: float = MIN_COMPETENCE
+) -> dict[str, Any]:
     if not rows["comparison_id"]:
         return {"reason": "not computable: the batch has no human pairwise verdicts"}
     enc = encode(rows)
@@ -79,6 +82,7 @@ def compute_competence(rows: dict[str, list], *, n_boot: int, seed: int) -> dict
         "n_items": n_items,
         "n_answers": int(len(enc["item"])),
         "n_annotators": n_ann,
+        "min_competence": min_competence,
     }
     for name, one_coin in (("dawid_skene", False), ("one_coin", True)):
         fit = dawid_skene(enc["item"], enc["annotator"], enc["label"], n_items, n_ann, k, one_coin=one_coin)
@@ -109,9 +113,17 @@ def compute_competence(rows: dict[str, list], *, n_boot: int, seed: int) -> dict
                 lo, hi = (float(np.percentile(col, 2.5)), float(np.percentile(col, 97.5))) if len(col) else (None, None)
             else:
                 lo, hi = wilson_fraction(c, float(n_answers[a]))
+            low = hi is not None and hi < min_competence
             per.append(
                 {
                     "annotator_id": str(enc["annotators"][a]),
+                    "n": int(items_of[a]),
+                    "low_competence": bool(low),
+                    "low_competence_reason": (
+                        f"competence {c:.2f} with 95% interval [{lo:.2f}, {hi:.2f}] entirely below {min_competence:g}"
+                        if low
+                        else None
+                    ),
                     "n_answers": int(n_answers[a]),
                     "n_items": int(items_of[a]),
                     "competence": Statistic(c, lo, hi, int(items_of[a]), method=method),
@@ -147,5 +159,6 @@ def competence(ctx) -> dict[str, Any]:
             ctx.store.arrow("agreement/ds_answers", {"batch_id": ctx.batch_id}).to_pydict(),
             n_boot=ctx.n_boot,
             seed=ctx.seed,
+            min_competence=float(ctx.options.get("min_competence", MIN_COMPETENCE)),
         ),
     )
