@@ -130,3 +130,26 @@ def test_no_humans_says_why(db, tmp_path):
         db=db,
     )
     assert "no human pairwise verdicts" in _competence(db, "j", n_boot=5)["reason"]
+
+
+def test_low_competence_rows_can_be_counted_by_a_gate(db, tmp_path):
+    """The random annotator h4 is low_competence (interval below min_competence); a gate criterion
+    counts such rows with aggregate = count_where, where = low_competence (docs/gates.md)."""
+    from qualitylab.gates.config import parse_gates
+    from qualitylab.gates.engine import evaluate
+
+    ingest(write_jsonl(tmp_path / "a.jsonl", _small_batch()), "a", db=db)
+    with open_store(db, read_only=True) as st:
+        sec = compute_sections(st, "a", ["annotator_competence"], n_boot=50, seed=2, options={"min_competence": 0.6})
+    doc = to_jsonable(sec["annotator_competence"])
+    rows = {r["annotator_id"]: r for r in doc["dawid_skene"]["per_annotator"]}
+    assert rows["h4"]["low_competence"] and "entirely below 0.6" in rows["h4"]["low_competence_reason"]
+    assert not any(rows[a]["low_competence"] for a in ("h1", "h2", "h3"))
+    gates = parse_gates(
+        'gates_version = 1\nname = "t"\n[[criteria]]\nid = "competent"\ntitle = "no incompetent annotator"\n'
+        'metric = "annotator_competence.dawid_skene.per_annotator"\naggregate = "count_where"\n'
+        'where = "low_competence"\ncomparison = "<="\nthreshold = 0\nseverity = "review"\nwhy = "x"\n',
+        source="t.toml",
+    )
+    result = evaluate(gates, {"annotator_competence": doc})
+    assert result.verdict == "REVIEW"
