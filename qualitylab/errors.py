@@ -85,6 +85,7 @@ class InvalidInputError(QualitylabError):
     n_bad_rows: int = 0
     summary: str = ""  # what was wrong, in place of "N invalid row(s)" (e.g. "no row could be read: ...")
     whole_file: bool = False  # the file as a whole cannot be read: --quarantine cannot help
+    fix: str = ""  # the hint, in place of the default one (e.g. "name the kind with --kind ...")
 
     exit_code = ExitCode.INVALID_INPUT
 
@@ -97,11 +98,14 @@ class InvalidInputError(QualitylabError):
             self,
             "Refused",
             f"{self.file_name}: {what}; nothing was stored",
-            "fix the file (or ask the vendor for a readable one) and ingest it again; --quarantine cannot help, "
-            "it keeps invalid rows of a file that can be read"
-            if self.whole_file
-            else "fix the rows listed above, or ingest with --quarantine to store the valid rows "
-            "and keep the invalid ones with their reasons",
+            self.fix
+            or (
+                "fix the file (or ask the vendor for a readable one) and ingest it again; --quarantine cannot "
+                "help, it keeps invalid rows of a file that can be read"
+                if self.whole_file
+                else "fix the rows listed above, or ingest with --quarantine to store the valid rows "
+                "and keep the invalid ones with their reasons"
+            ),
         )
 
     def lines(self) -> list[str]:

@@ -247,17 +247,25 @@ def _ingest(
         # 2. the kind, the required columns, the mapping onto canonical names
         kind = kind or detect_kind(present)
         if kind is None:
+            # the file as a whole: no row is invalid, its columns name no kind (never "1 invalid row(s)")
             raise InvalidInputError(
                 path.name,
                 [
                     RowProblem(
-                        1 if unit == "line" else None,
+                        None,
                         None,
                         f"cannot tell the kind of rows from the columns {_names(sorted(found))}; "
                         f"name it with --kind ({', '.join(KINDS)})",
                     )
                 ],
                 unit,
+                summary=f"the kind of rows cannot be detected from its columns {_names(sorted(found))}",
+                whole_file=True,
+                fix=(
+                    f"name the kind ({', '.join(KINDS)}): --kind on the command line, 'Kind of rows' in the app; "
+                    "or rename its columns to the canonical ones (README, 'The canonical format'); "
+                    "--quarantine cannot help"
+                ),
             )
         spec = KINDS[kind]
         missing = [c for c in spec.required if c not in present]

@@ -116,3 +116,21 @@ def test_two_uploads_at_once(tmp_path, first, same_batch):
         assert not at.exception and not at.error, page_text(at)
         assert any("stored 8 pairwise row(s) from mine.jsonl" in s.value for s in at.success)
         assert _batches(first) == ["w1", "w2", "w3"]
+
+
+def test_a_file_whose_kind_cannot_be_detected_says_so(first, capsys):
+    """Issue 19 item 8: not "1 invalid row(s)" with a --quarantine hint that cannot help."""
+    odd = jsonl([{"foo": 1, "bar": 2}, {"foo": 3, "bar": 4}])
+    at = _upload(open_page(new_app(), "ingest"), "week2.jsonl", odd, "w2")
+    text = assert_error_box(at, "the kind of rows cannot be detected from its columns", "Kind of rows")
+    assert "invalid row(s)" not in text and "or ingest with --quarantine" not in text
+    assert _batches(first) == ["w1"]
+    # the CLI says the same
+    from qualitylab.cli import main
+
+    path = first.parent / "odd.jsonl"
+    path.write_bytes(odd)
+    assert main(["ingest", str(path), "--batch", "w2", "--db", str(first)]) == 3
+    err = capsys.readouterr().err
+    assert "the kind of rows cannot be detected from its columns bar, foo; nothing was stored" in err
+    assert "--kind" in err and "invalid row(s)" not in err
