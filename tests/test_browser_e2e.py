@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from browser_helpers import chromium
 
+from qualitylab.numbers import fmt_number
 from qualitylab.ui.main import all_pages
 
 REPO = Path(__file__).resolve().parents[1]
@@ -192,9 +193,9 @@ def test_every_page_in_a_browser(server, store, browser):
         if slug == "agreement":
             alpha = doc["agreement"]["preference"]["krippendorff_alpha"]
             alpha = alpha if "value" in alpha else alpha["nominal"]
-            assert metric(page, "Krippendorff's alpha (nominal)") == f"{alpha['value']:.3f}"
+            assert metric(page, "Krippendorff's alpha (nominal)") == fmt_number(alpha["value"])
         if slug == "bias":
-            assert metric(page, "p_first (batch)") == f"{doc['position_bias']['p_first']['value']:.3f}"
+            assert metric(page, "p_first (batch)") == fmt_number(doc["position_bias"]["p_first"]["value"])
             assert page.locator(".js-plotly-plot").count() >= 1  # the funnel plots are drawn
         if slug == "evidence":
             assert f"Batch {BATCH}: {doc['verdict']}" in page.locator("h3").all_inner_texts()

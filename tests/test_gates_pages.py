@@ -53,7 +53,7 @@ def test_trends_page_shows_the_drop(three_weeks):
     assert alpha["data"][0]["error_y"]["array"][2] > 0  # with its interval
     assert "<br>" in alpha["layout"]["title"]["text"]  # long titles wrap, not clipped
     assert alpha["data"][0]["marker"]["color"][2] == "#cf222e"  # changed since last week
-    assert any("changed: human_agreement" in m.value for m in at.markdown)
+    assert any(":red[worse: human_agreement" in m.value for m in at.markdown)  # by direction (issue 19)
     assert any("Only one vendor" in i.value for i in at.info)
     assert any("two-proportion z" in c.value for c in at.caption)
 
@@ -72,7 +72,13 @@ def test_evidence_page_builds_the_pack(three_weeks):
 def test_overview_shows_the_verdict(three_weeks):
     at = open_page("overview", "w3")
     assert not at.exception
-    assert any(e.value.startswith("Verdict: **REJECT**") and "human_agreement" in e.value for e in at.error)
+    assert any(
+        e.value.startswith("**Verdict: REJECT**")
+        and "Krippendorff&#39;s alpha of the human annotators" in e.value
+        or e.value.startswith("**Verdict: REJECT**")
+        and "Krippendorff's alpha of the human annotators" in e.value
+        for e in at.error
+    )
 
 
 def test_pages_on_an_empty_store_are_helpful(db):

@@ -34,7 +34,7 @@ def test_page_shows_the_judge_table_ceiling_and_details(tmp_path, db):
     assert summary["accuracy_vs_majority"][0].startswith("0.833 [")  # 5/6, with its interval
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["cohen_kappa_vs_majority"] == "0.667"
-    assert metrics["position_consistency"] == "0.500"
+    assert metrics["position_consistency"] == "0.5"  # 3 significant digits, no trailing zeros (issue 19)
     assert metrics["human_agreement_with_ties"] == "0.417"
     assert any("Thresholds depend on context" in c.value for c in at.caption)
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]

@@ -130,9 +130,12 @@ def test_signals_page_explains_a_batch_without_ratings(tmp_path, db):
     ingest(write_jsonl(tmp_path / "v.jsonl", rows), "w1", db=db)
     at = _open_signals(AppTest.from_file(APP, default_timeout=60))
     assert not at.exception
-    text = " ".join(i.value for i in at.info) + " ".join(c.value for c in at.caption)
-    assert "name their models" in text
-    assert "not computable: no pairwise verdict carries rating_a and rating_b" in text
+    # one line saying what is missing, not screens of "not computable" (issue 19 item 5)
+    assert [i.value for i in at.info] == [
+        "Batch w1 has no human ratings or rankings: this page compares them with the pairwise verdicts, "
+        "so there is nothing to show. Choose another batch or annotator kind in the sidebar."
+    ]
+    assert not at.metric and not at.dataframe
 
 
 def test_signals_page_on_an_empty_store(db):
@@ -172,16 +175,17 @@ def test_signals_page_opens_on_the_sidebars_aspect_and_reuses_the_cached_report(
     at = _open_signals(at)
     assert not at.exception
     # report defaults (helpfulness, humans): served from the cached full report, nothing recomputed
-    assert at.selectbox(key="signals_aspect").value == "helpfulness"
+    assert not [s for s in at.selectbox if s.key == "signals_aspect"]  # no aspect box of its own (issue 19)
+    assert any("rating aspect **helpfulness**" in c.value for c in at.caption)
     assert len(calls) == n_calls
-    # the sidebar's aspect opens the page's selector; it differs from the default, so it is an option
+    # the sidebar's aspect is the page's aspect
     at.sidebar.selectbox(key="aspect").set_value("harmlessness").run()
     assert not at.exception
-    assert at.selectbox(key="signals_aspect").value == "harmlessness"
+    assert any("rating aspect **harmlessness**" in c.value for c in at.caption)
     assert calls[-1] == (["ratings_vs_preferences", "leaderboard", "strength"], {"aspect": "harmlessness"})
-    # back to (all): the page follows the sidebar back to the report's default
+    # back to (all): the report's default again, served from the cache
     at.sidebar.selectbox(key="aspect").set_value("(all)").run()
-    assert at.selectbox(key="signals_aspect").value == "helpfulness" and len(calls) == n_calls + 1
+    assert any("rating aspect **helpfulness**" in c.value for c in at.caption) and len(calls) == n_calls + 1
 
 
 def test_report_options_are_only_the_differences_from_the_reports_defaults():

@@ -119,7 +119,9 @@ def week_over_week(rows: Iterable[dict[str, Any]], *, alpha: float = ALPHA) -> l
     """For each vendor and criterion, each batch against the vendor's previous batch (by delivered).
 
     Adds ``previous_batch_id``, ``previous_value``, ``difference``, ``z``, ``p_value``, ``q_value``
-    (BH across the criteria of the same pair of batches), ``test`` and ``changed`` (q < alpha).
+    (BH across the criteria of the same pair of batches), ``test``, ``changed`` (q < alpha) and
+    ``direction``: ``better`` when the metric moved towards the side of the threshold that passes
+    (up for ``>=``, down for ``<=``), ``worse`` the other way, None without a difference.
     The first batch of a vendor has no previous one and gets no test.
     """
     rows = sorted(rows, key=lambda r: (str(r.get("vendor")), str(r.get("delivered")), r["batch_id"]))
@@ -138,6 +140,7 @@ def week_over_week(rows: Iterable[dict[str, Any]], *, alpha: float = ALPHA) -> l
             q_value=None,
             test=None,
             changed=False,
+            direction=None,
         )
         if before is not None:
             d = difference_test(before, r)
@@ -148,6 +151,7 @@ def week_over_week(rows: Iterable[dict[str, Any]], *, alpha: float = ALPHA) -> l
                 z=d.z,
                 p_value=d.p_value,
                 test=d.method,
+                direction=direction(d.difference, r.get("comparison")),
             )
         out.append(row)
         prev[key] = r
@@ -161,6 +165,14 @@ def week_over_week(rows: Iterable[dict[str, Any]], *, alpha: float = ALPHA) -> l
             out[i]["q_value"] = q
             out[i]["changed"] = bool(q is not None and q < alpha)
     return out
+
+
+def direction(difference: float | None, comparison: str | None) -> str | None:
+    """``better`` / ``worse`` for a change of a metric whose criterion passes at ``comparison``
+    (``>=``: up is better; ``<=``: down is better); None for no change or no known comparison."""
+    if difference is None or difference == 0 or comparison not in (">=", "<="):
+        return None
+    return "better" if (difference > 0) == (comparison == ">=") else "worse"
 
 
 def iso_week(delivered: Any) -> str | None:

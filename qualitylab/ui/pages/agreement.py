@@ -9,6 +9,7 @@ import streamlit as st
 
 from qualitylab.escape import html_text
 from qualitylab.escape import markdown_text as md
+from qualitylab.numbers import fmt_number
 from qualitylab.results import Statistic
 from qualitylab.ui import data, widgets
 
@@ -75,33 +76,67 @@ def coefficient_chart(coefs) -> go.Figure:
     return fig
 
 
+#: the colour of a pair whose kappa was not computed: outside the RdBu scale, so never read as kappa = 0 (white)
+NOT_COMPUTED_COLOUR = "#8c959f"
+
+
 def kappa_heatmap(pairs) -> go.Figure | None:
+    """Cohen's kappa per pair of annotators on RdBu (-1 red ... 0 white ... 1 blue); a pair whose kappa
+    was not computed (too few shared items, one label only) is a grey cell reading "n/c", in its own
+    legend entry, never the white of kappa = 0."""
     names = sorted({p["annotator_1"] for p in pairs} | {p["annotator_2"] for p in pairs})
     if len(names) < 2:
         return None
     idx = {n: i for i, n in enumerate(names)}
     z = np.full((len(names), len(names)), np.nan)
+    missing = np.full(z.shape, np.nan)
     text = np.full(z.shape, "", dtype=object)
+    label = np.full(z.shape, "", dtype=object)
     for p in pairs:
         i, j = idx[p["annotator_1"]], idx[p["annotator_2"]]
         k = p["kappa"]
         if k.value is not None:
             z[i, j] = z[j, i] = k.value
-        text[i, j] = text[j, i] = html_text(f"n={p['n']}" + ("" if k.value is not None else f" ({k.reason})"))
+            text[i, j] = text[j, i] = html_text(f"kappa {fmt_number(k.value)}, n={p['n']}")
+        else:
+            missing[i, j] = missing[j, i] = 1.0
+            label[i, j] = label[j, i] = "n/c"
+            text[i, j] = text[j, i] = html_text(f"not computed, n={p['n']}: {k.reason}")
+    xs, ys = [html_text(n) for n in names], [html_text(n) for n in names]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[html_text(n) for n in names],
-            y=[html_text(n) for n in names],
+            x=xs,
+            y=ys,
             zmin=-1,
             zmax=1,
             colorscale="RdBu",
             customdata=text,
             colorbar=dict(title="kappa"),
-            hovertemplate="%{y} vs %{x}: kappa %{z:.3f}, %{customdata}<extra></extra>",
+            hovertemplate="%{y} vs %{x}: %{customdata}<extra></extra>",
+            name="kappa",
         )
     )
-    fig.update_layout(height=min(900, 140 + 28 * len(names)), yaxis=dict(autorange="reversed"))
+    if not np.isnan(missing).all():
+        fig.add_trace(
+            go.Heatmap(
+                z=missing,
+                x=xs,
+                y=ys,
+                zmin=0,
+                zmax=1,
+                colorscale=[[0, NOT_COMPUTED_COLOUR], [1, NOT_COMPUTED_COLOUR]],
+                showscale=False,
+                text=label,
+                texttemplate="%{text}",
+                customdata=text,
+                hovertemplate="%{y} vs %{x}: %{customdata}<extra></extra>",
+                name="not computed",
+                showlegend=True,
+            )
+        )
+        fig.update_layout(legend=dict(orientation="h", y=-0.12))
+    fig.update_layout(height=min(900, 160 + 28 * len(names)), yaxis=dict(autorange="reversed"))
     return fig
 
 
@@ -113,7 +148,7 @@ def tests_frame(coefs) -> pd.DataFrame:
             {
                 "coefficient": label,
                 "value": s.value,
-                "ci95": s.fmt() if s.value is not None else f"not computable: {s.reason}",
+                "ci95": s if s.value is not None else widgets.not_computable(s.reason),
                 "se": s.se,
                 "z": s.z,
                 "p_value": s.p_value,
@@ -129,7 +164,7 @@ def per_category_frame(per) -> pd.DataFrame:
             {
                 "category": c,
                 "kappa": s.value,
-                "ci95": s.fmt() if s.value is not None else f"not computable: {s.reason}",
+                "ci95": s if s.value is not None else widgets.not_computable(s.reason),
                 "z": s.z,
                 "p_value": s.p_value,
             }
@@ -165,7 +200,7 @@ def pairs_frame(pairs) -> pd.DataFrame:
         for k in ("kappa", "kappa_linear", "kappa_quadratic"):
             if k in p:
                 row[k] = p[k].value
-                row[f"{k}_ci"] = p[k].fmt()
+                row[f"{k}_ci"] = p[k]
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -178,10 +213,10 @@ def annotators_frame(rows) -> pd.DataFrame:
                 "n_items": r["n_items"],
                 "n_verdicts": r["n_verdicts"],
                 "agreement_with_majority": r["agreement_with_majority"].value,
-                "agreement_ci": r["agreement_with_majority"].fmt(),
+                "agreement_ci": r["agreement_with_majority"],
                 "n_majority_items": r["n_majority_items"],
                 "gold_accuracy": r["gold_accuracy"].value,
-                "gold_ci": r["gold_accuracy"].fmt(),
+                "gold_ci": r["gold_accuracy"],
                 "n_gold": r["n_gold"],
             }
             for r in rows
@@ -274,9 +309,10 @@ def render() -> None:
                 if "kappa" in rt:
                     widgets.statistic("Cohen's kappa, occasion 1 vs 2", rt["kappa"])
                 elif rt.get("icc"):
-                    st.metric("ICC(A,1), occasion 1 vs 2", f"{rt['icc']['value']:.3f}")
+                    st.metric("ICC(A,1), occasion 1 vs 2", fmt_number(rt["icc"]["value"]))
                     st.caption(
-                        f"95% CI [{rt['icc']['ci95_low']:.3f}, {rt['icc']['ci95_high']:.3f}], n = {rt['icc']['n']:,}"
+                        f"95% CI [{fmt_number(rt['icc']['ci95_low'])}, {fmt_number(rt['icc']['ci95_high'])}], "
+                        f"n = {rt['icc']['n']:,}"
                     )
             st.caption(f"{rt['n_units']:,} repeats by {rt['n_annotators']:,} annotator(s): {md(rt['definition'])}.")
 
@@ -312,6 +348,12 @@ def render() -> None:
     heat = kappa_heatmap(sa.cohen_kappa_pairs)
     if heat is not None:
         st.plotly_chart(heat, width="stretch")
+        n_nc = sum(1 for p in sa.cohen_kappa_pairs if p["kappa"].value is None)
+        if n_nc:
+            st.caption(
+                f"Grey cells marked n/c: {n_nc} pair(s) whose kappa was not computed (hover for the reason); "
+                "white is kappa = 0 (chance)."
+            )
     widgets.table(pairs_frame(sa.cohen_kappa_pairs), f"kappa_pairs_{choice.split()[0].lower()}")
 
     if sa is res.preference:

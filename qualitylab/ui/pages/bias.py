@@ -65,6 +65,12 @@ def render() -> None:
         "Human annotators. Each point is one annotator; the dotted band is where 95% of unbiased "
         "annotators with that n fall. Judges' bias is on the judge pages and in Annotators."
     )
+    kind = data.current_filters().annotator_kind
+    if kind == "judge":
+        st.info(
+            "The sidebar's annotator kind is **judge**: this page measures human annotators only. Each judge's "
+            "position and length bias is on the Judge vs human page."
+        )
     if pos.status == "no verdicts" and lng.status == "no verdicts" and not lng.ratings:
         st.info(f"Batch {md(batch_id)} holds no human pairwise verdicts: nothing to measure here.")
         return
@@ -114,8 +120,8 @@ def render() -> None:
         rows = [
             {
                 "fit": name,
-                "coef": f.coef.fmt(),
-                "odds_ratio": f.odds_ratio.fmt(),
+                "coef": f.coef,
+                "odds_ratio": f.odds_ratio,
                 "p_value": f.p_value,
                 "sd_units": f.sd_units,
                 "method": f.method,
@@ -132,8 +138,9 @@ def render() -> None:
         widgets.table(
             pd.DataFrame(
                 [
-                    {"annotator_kind": r.annotator_kind, "aspect": r.aspect, "rho": r.rho.fmt(), "n": r.rho.n}
+                    {"annotator_kind": r.annotator_kind, "aspect": r.aspect, "rho": r.rho, "n": r.rho.n}
                     for r in lng.ratings
+                    if kind == "all" or r.annotator_kind == kind
                 ]
             ),
             "ratings_vs_length",

@@ -179,7 +179,7 @@ def _week_rows(weeks, verdicts) -> list[dict]:
                     for k, ks in w.kinds.items()
                     for f in ("n_promised", "n_delivered", "n_units", "n_accepted", "n_still_due")
                 },
-                "gold_share": None if w.gold_share_delivered is None else round(w.gold_share_delivered, 3),
+                "gold_share": w.gold_share_delivered,
                 "payable": float(w.total("payable")),
                 "withheld": float(w.total("withheld")),
                 "pending": float(w.total("pending")),

@@ -30,7 +30,16 @@ def render() -> None:
         widgets.empty_store()
         return
     d = data.sections(batch_id, "distributions")["distributions"]
-    kind = st.session_state.get("annotator_kind", "human")
+    kind = data.current_filters().annotator_kind
+
+    def mine(k: str | None) -> bool:  # the sidebar's annotator kind, on every chart and table of the page
+        return kind == "all" or k == kind
+
+    st.caption(
+        f"Annotator kind **{md(kind)}** (sidebar): every chart and table below"
+        + ("" if kind == "all" else f" shows {md(kind)} rows only")
+        + "."
+    )
     has_labels = any(r["n"] for r in d.by_annotator)
     if not has_labels and not d.likert["by_aspect"]:
         st.info(f"Batch {md(batch_id)} holds no pairwise verdicts and no ratings: no distributions to show.")
@@ -38,23 +47,23 @@ def render() -> None:
 
     if has_labels:
         st.header("Labels")
-        cols = st.columns(max(1, len(d.tie_rate)))
-        for col, (group, stat) in zip(cols, d.tie_rate.items(), strict=True):
+        tie_rates = dict(d.tie_rate) if kind == "all" else {g: s for g, s in d.tie_rate.items() if g == kind}
+        cols = st.columns(max(1, len(tie_rates)))
+        for col, (group, stat) in zip(cols, tie_rates.items(), strict=False):
             with col:
                 widgets.statistic(f"Tie rate ({group})", stat, "context-dependent: compare with earlier weeks.")
-        rows = [r for r in d.by_annotator if kind == "all" or r["annotator_kind"] == kind]
+        rows = [r for r in d.by_annotator if mine(r["annotator_kind"])]
         if rows:
             st.plotly_chart(_share_bars(rows), width="stretch")
-        widgets.table(pd.DataFrame([{**r, "tie_rate": r["tie_rate"].fmt()} for r in rows]), "labels_by_annotator")
-        if d.by_model_pair:
+        widgets.table(pd.DataFrame([dict(r) for r in rows]), "labels_by_annotator")
+        pairs = [r for r in d.by_model_pair if mine(r["annotator_kind"])]
+        if pairs:
             st.subheader("By model pair")
             st.caption(
                 "Outcome from the point of view of model_1 (pairs in sorted order, so A/B placement does not matter)."
             )
             widgets.table(
-                pd.DataFrame(
-                    [{**r, **{k: r[k].fmt() for k in ("p_model_1", "p_model_2", "p_tie")}} for r in d.by_model_pair]
-                ),
+                pd.DataFrame([dict(r) for r in pairs]),
                 "labels_by_model_pair",
             )
 
@@ -65,35 +74,33 @@ def render() -> None:
         )
         widgets.table(
             pd.DataFrame(
-                [
-                    {**r, "reasons": "; ".join(r["reasons"])}
-                    for r in d.straight_lining
-                    if kind == "all" or r["annotator_kind"] == kind
-                ]
+                [{**r, "reasons": "; ".join(r["reasons"])} for r in d.straight_lining if mine(r["annotator_kind"])]
             ),
             "straight_lining",
         )
 
-    if d.strength["by_kind"]:
+    strength_kinds = {g: v for g, v in d.strength["by_kind"].items() if mine(g)}
+    if strength_kinds:
         st.header("Strength (0-3)")
         fig = go.Figure()
-        for group, s in d.strength["by_kind"].items():
+        for group, s in strength_kinds.items():
             fig.add_bar(name=group, x=list(s["shares"]), y=[v.value or 0 for v in s["shares"].values()])
         fig.update_layout(barmode="group", xaxis_title="strength", yaxis_title="share", height=320)
         st.plotly_chart(fig, width="stretch")
         widgets.table(
-            pd.DataFrame(d.strength["by_annotator"]).assign(counts=lambda f: f["counts"].astype(str)),
+            pd.DataFrame([r for r in d.strength["by_annotator"] if mine(r["annotator_kind"])]),
             "strength_by_annotator",
         )
 
-    if d.likert["by_aspect"]:
+    aspect = data.current_filters().aspect
+    shown = [
+        r for r in d.likert["by_aspect"] if (aspect is None or r["aspect"] == aspect) and mine(r["annotator_kind"])
+    ]
+    if d.likert["by_aspect"] and not shown:
         st.header("Likert ratings")
-        aspect = data.current_filters().aspect
-        shown = [
-            r
-            for r in d.likert["by_aspect"]
-            if (aspect is None or r["aspect"] == aspect) and (kind == "all" or r["annotator_kind"] == kind)
-        ] or d.likert["by_aspect"]
+        st.info(f"No {md(kind)} ratings" + (f" of {md(aspect)}" if aspect else "") + " in this batch (sidebar).")
+    elif shown:
+        st.header("Likert ratings")
         st.caption(
             "Share of ratings with each score, Wilson 95% intervals"
             + (f"; aspect {md(aspect)} (sidebar)" if aspect else "")
@@ -120,10 +127,9 @@ def render() -> None:
         rows = [
             r
             for r in d.likert["by_annotator"]
-            if (aspect is None or r.get("aspect", aspect) == aspect)
-            and (kind == "all" or r.get("annotator_kind", kind) == kind)
-        ] or d.likert["by_annotator"]
-        widgets.table(pd.DataFrame(rows).assign(counts=lambda f: f["counts"].astype(str)), "likert_by_annotator")
+            if (aspect is None or r.get("aspect", aspect) == aspect) and mine(r.get("annotator_kind", kind))
+        ]
+        widgets.table(pd.DataFrame(rows), "likert_by_annotator")
 
     st.header("Shift from the previous batch")
     shift = d.shift
@@ -159,6 +165,7 @@ def render() -> None:
                         "note": t["reason"] or "",
                     }
                     for t in shift["tests"]
+                    if mine(str(t["group"]).split("/")[0])
                 ]
             ),
             "distribution_shift",

@@ -62,29 +62,35 @@ def render() -> None:
         + (f"**{md(d.describe())}** — {md(d.note)}" if d is not None else "none yet (`qualitylab decide`)")
         + " (the evidence pack names it, with the annotators it excludes and why)."
     )
+    from qualitylab.gates.words import criterion_sentence
+
     widgets.table(
         pd.DataFrame(
             [
                 {
-                    k: c.get(k)
-                    for k in (
-                        "id",
-                        "outcome",
-                        "severity",
-                        "value",
-                        "ci95_low",
-                        "ci95_high",
-                        "n",
-                        "comparison",
-                        "threshold",
-                        "decide",
-                        "reason",
-                    )
+                    "in_words": criterion_sentence(c),
+                    **{
+                        k: c.get(k)
+                        for k in (
+                            "id",
+                            "outcome",
+                            "severity",
+                            "value",
+                            "ci95_low",
+                            "ci95_high",
+                            "n",
+                            "comparison",
+                            "threshold",
+                            "decide",
+                            "reason",
+                        )
+                    },
                 }
                 for c in gate["criteria"]
             ]
         ),
         f"criteria_{batch_id}",
+        columns=["id", "outcome", "in_words", "severity", "value", "ci95_low", "ci95_high", "n", "threshold"],
     )
 
     st.subheader("Evidence pack")

@@ -11,7 +11,6 @@ import streamlit as st
 
 from qualitylab.escape import html_text
 from qualitylab.escape import markdown_text as md
-from qualitylab.results import Statistic
 from qualitylab.ui import data, widgets
 
 LABELS = ("A", "B", "tie")
@@ -36,10 +35,6 @@ READINGS = {
 }
 
 
-def _fmt(s: Statistic) -> str:
-    return "—" if s.value is None else s.fmt()
-
-
 def summary_table(judges: dict) -> pd.DataFrame:
     rows = []
     for a, j in judges.items():
@@ -48,18 +43,18 @@ def summary_table(judges: dict) -> pd.DataFrame:
                 "annotator_id": a,
                 "n_verdicts": j.n_verdicts,
                 "n_comparisons": j.n_comparisons,
-                "accuracy_vs_majority": _fmt(j.accuracy_vs_majority),
-                "cohen_kappa_vs_majority": _fmt(j.cohen_kappa_vs_majority),
-                "gwet_ac1_vs_majority": _fmt(j.gwet_ac1_vs_majority),
-                "macro_f1_vs_majority": _fmt(j.macro_f1_vs_majority),
-                "macro_precision_vs_majority": _fmt(j.macro_precision_vs_majority),
-                "macro_recall_vs_majority": _fmt(j.macro_recall_vs_majority),
-                "agreement_with_ties": _fmt(j.agreement_with_ties),
-                "human_agreement_with_ties": _fmt(j.human_agreement_with_ties),
-                "position_consistency": _fmt(j.position_consistency),
-                "p_first": _fmt(j.p_first),
+                "accuracy_vs_majority": j.accuracy_vs_majority,
+                "cohen_kappa_vs_majority": j.cohen_kappa_vs_majority,
+                "gwet_ac1_vs_majority": j.gwet_ac1_vs_majority,
+                "macro_f1_vs_majority": j.macro_f1_vs_majority,
+                "macro_precision_vs_majority": j.macro_precision_vs_majority,
+                "macro_recall_vs_majority": j.macro_recall_vs_majority,
+                "agreement_with_ties": j.agreement_with_ties,
+                "human_agreement_with_ties": j.human_agreement_with_ties,
+                "position_consistency": j.position_consistency,
+                "p_first": j.p_first,
                 "preferred_slot": j.preferred_slot,
-                "p_prefer_longer": _fmt(j.p_prefer_longer),
+                "p_prefer_longer": j.p_prefer_longer,
                 "n_unparsed": j.unparsed["n_unparsed"],
                 "n_failed_calls": j.unparsed["n_failed_calls"],
                 "reason": j.reason or "",
@@ -217,7 +212,7 @@ def render() -> None:
         )
     pos = pd.DataFrame(
         [
-            {"outcome": k, "share": _fmt(getattr(j, k))}
+            {"outcome": k, "share": getattr(j, k)}
             for k in ("position_consistency", "p_biased_first", "p_biased_second", "p_inconsistent_other")
         ]
     )
@@ -238,8 +233,8 @@ def render() -> None:
                 {
                     "items": k,
                     "n_comparisons": v["n_comparisons"],
-                    "accuracy_vs_majority": _fmt(v["accuracy_vs_majority"]),
-                    "agreement_with_ties": _fmt(v["agreement_with_ties"]),
+                    "accuracy_vs_majority": v["accuracy_vs_majority"],
+                    "agreement_with_ties": v["agreement_with_ties"],
                 }
                 for k, v in j.by_contested.items()
             ]
@@ -259,8 +254,8 @@ def render() -> None:
                     {
                         "aspect": asp,
                         "n_items": r["n_items"],
-                        "spearman": _fmt(r["spearman"]),
-                        "mean_difference": _fmt(r["mean_difference"]),
+                        "spearman": r["spearman"],
+                        "mean_difference": r["mean_difference"],
                     }
                     for asp, r in j.ratings.items()
                 ]

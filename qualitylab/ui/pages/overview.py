@@ -8,6 +8,7 @@ import streamlit as st
 
 from qualitylab.escape import html_text
 from qualitylab.escape import markdown_text as md
+from qualitylab.numbers import fmt_interval
 from qualitylab.schema import PREFERENCES
 from qualitylab.ui import data, widgets
 
@@ -54,7 +55,7 @@ def render() -> None:
         fig.update_layout(barmode="group", yaxis_title="share of verdicts", yaxis_range=[0, 1], height=360)
         st.plotly_chart(fig, width="stretch")
         rows = [
-            {"annotator_kind": g, "preference": p, "n": s.n and round((s.value or 0) * s.n), "share": s.fmt()}
+            {"annotator_kind": g, "preference": p, "n": s.n and round((s.value or 0) * s.n), "share": s}
             for g, stats in dist.items()
             for p, s in stats.items()
         ]
@@ -74,18 +75,40 @@ def _verdict_line(batch_id: str) -> None:
     from qualitylab.escape import markdown_text
 
     gate = data.gate_json(batch_id)  # the stored report snapshot, else computed in memory
-    decided = [c for c in gate["criteria"] if c["id"] in gate["deciding"]]
-    why = md("; ".join(f"{c['id']}: {c['reason']}" for c in decided))
-    text = f"Verdict: **{md(gate['verdict'])}** (`qualitylab check` exit {int(gate['exit_code'])})" + (
-        f" — {why}" if why else ""
-    )
-    {"ACCEPT": st.success, "REVIEW": st.warning, "REJECT": st.error}.get(gate["verdict"], st.info)(text)
+    alert = {"ACCEPT": st.success, "REVIEW": st.warning, "REJECT": st.error}.get(gate["verdict"], st.info)
+    alert(verdict_banner(gate))
     st.caption(
         f"Gate file: {markdown_text(str(gate['source']))} (docs/gates.md); every criterion and the evidence pack "
         "are on the Evidence page, the week-by-week picture on Trends."
     )
     data.snapshot_notice(batch_id)
     _decision_line(batch_id, gate["verdict"])
+
+
+VERDICT_COLOURS = {"ACCEPT": "green", "REVIEW": "orange", "REJECT": "red", "INSUFFICIENT_EVIDENCE": "gray"}
+
+
+def verdict_banner(gate: dict) -> str:
+    """The verdict, then every criterion that did not pass in words, worst first, each with its numbers
+    (``qualitylab.gates.words``: the evidence pack's sentences); the deciding ones marked."""
+    from qualitylab.gates.words import criterion_sentence, failing
+
+    verdict = gate["verdict"]
+    lines = [f"**Verdict: {md(verdict)}** (`qualitylab check` exits {int(gate['exit_code'])})."]
+    bad = failing(gate)
+    if bad:
+        lines[-1] += " What did not pass, worst first:"
+        lines.append("")
+        deciding = set(gate.get("deciding") or ())
+        for c in bad:
+            tag = " (decides the verdict)" if c["id"] in deciding else ""
+            lines.append(
+                f"- :{VERDICT_COLOURS.get(c['outcome'], 'orange')}[**{md(c['outcome'])}**]{tag}: "
+                + md(criterion_sentence(c))
+            )
+    else:
+        lines[-1] += " Every criterion passed."
+    return "\n".join(lines)
 
 
 def _decision_line(batch_id: str, verdict: str) -> None:
@@ -144,11 +167,19 @@ def _against_last_week(batch_id: str, batches: list[dict]) -> None:
     gates = {b["batch_id"]: data.gate_json(b["batch_id"]) for b in (prev, me)}
     rows = week_over_week(metric_rows(prev, gates[prev["batch_id"]]) + metric_rows(me, gates[batch_id]))
     step = [r for r in rows if r["batch_id"] == batch_id]
-    changed = [r["criterion"] for r in step if r["changed"]]
+    worse = [r["criterion"] for r in step if r["changed"] and r["direction"] != "better"]
+    better = [r["criterion"] for r in step if r["changed"] and r["direction"] == "better"]
+    said = "; ".join(
+        part
+        for part in (
+            f":red[worse beyond noise: {md(', '.join(worse))}]" if worse else "",
+            f":green[better beyond noise: {md(', '.join(better))}]" if better else "",
+        )
+        if part
+    )
     st.markdown(
         f"**{md(prev['batch_id'])}** ({md(gates[prev['batch_id']]['verdict'])}) → "
-        f"**{md(batch_id)}** ({md(gates[batch_id]['verdict'])}): "
-        + (f"changed beyond noise: {md(', '.join(changed))}" if changed else "no gate metric changed beyond noise")
+        f"**{md(batch_id)}** ({md(gates[batch_id]['verdict'])}): " + (said or "no gate metric changed beyond noise")
     )
     st.caption(
         "Each acceptance-gate metric with its 95% interval, against the vendor's previous batch: a "
@@ -158,11 +189,7 @@ def _against_last_week(batch_id: str, batches: list[dict]) -> None:
     )
 
     def ci(r):
-        return (
-            f"{r['value']:.3f} [{r['ci95_low']:.3f}, {r['ci95_high']:.3f}]"
-            if r["ci95_low"] is not None
-            else ("—" if r["value"] is None else f"{r['value']:.3f}")
-        )
+        return fmt_interval(r["value"], r["ci95_low"], r["ci95_high"])
 
     widgets.table(
         pd.DataFrame(
@@ -175,6 +202,7 @@ def _against_last_week(batch_id: str, batches: list[dict]) -> None:
                     "difference": r["difference"],
                     "q_value": r["q_value"],
                     "changed": r["changed"],
+                    "direction": r["direction"],
                     "outcome": r["outcome"],
                     "test": r["test"],
                 }

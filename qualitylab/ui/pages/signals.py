@@ -9,6 +9,7 @@ from plotly.subplots import make_subplots
 
 from qualitylab.escape import html_text
 from qualitylab.escape import markdown_text as md
+from qualitylab.numbers import fmt_number
 from qualitylab.results import Statistic
 from qualitylab.signals.data import choose_aspect
 from qualitylab.ui import data, widgets
@@ -131,9 +132,7 @@ def _models_frame(lb) -> pd.DataFrame:
         "rank_rankings",
         "rank_ratings",
     )
-    return pd.DataFrame(
-        [{"model": r["model"], **{c: r[c].fmt(0 if c.startswith("rank") else 3) for c in cols}} for r in lb.models]
-    )
+    return pd.DataFrame([{"model": r["model"], **{c: r[c] for c in cols}} for r in lb.models])
 
 
 def _within_frame(rv) -> pd.DataFrame:
@@ -143,10 +142,10 @@ def _within_frame(rv) -> pd.DataFrame:
                 "annotator_id": w.annotator_id,
                 "n_verdicts": w.n_verdicts,
                 "direction_agreement": w.direction_agreement.value,
-                "direction_agreement_ci": w.direction_agreement.fmt(),
-                "rating_tie_strong_preference": w.rating_tie_strong_preference.fmt(),
-                "preference_tie_rating_gap": w.preference_tie_rating_gap.fmt(),
-                "kendall_tau_b": w.calibration["kendall_tau_b"].fmt(),
+                "direction_agreement_ci": w.direction_agreement,
+                "rating_tie_strong_preference": w.rating_tie_strong_preference,
+                "preference_tie_rating_gap": w.preference_tie_rating_gap,
+                "kendall_tau_b": w.calibration["kendall_tau_b"],
             }
             for w in rv.within_task_per_annotator
         ]
@@ -162,8 +161,8 @@ def _across_frame(rv) -> pd.DataFrame:
                     "source": src,
                     "annotator_id": p["annotator_id"],
                     "n_linked": p["n_linked"],
-                    "direction_agreement": p["direction_agreement"].fmt(),
-                    "same_annotator_agreement": p["same_annotator_agreement"].fmt(),
+                    "direction_agreement": p["direction_agreement"],
+                    "same_annotator_agreement": p["same_annotator_agreement"],
                 }
             )
     return pd.DataFrame(rows)
@@ -175,10 +174,10 @@ def _strength_frame(sr) -> pd.DataFrame:
             {
                 "annotator_id": p["annotator_id"],
                 "n_with_strength": p["n_with_strength"],
-                "mean_strength": p["mean_strength"].fmt(2),
+                "mean_strength": p["mean_strength"],
                 "strength_inflation": p["strength_inflation"].value,
-                "strength_inflation_ci": p["strength_inflation"].fmt(2),
-                "unsure_rate": p["unsure_rate"].fmt(),
+                "strength_inflation_ci": p["strength_inflation"],
+                "unsure_rate": p["unsure_rate"],
             }
             for p in sr.per_annotator
         ]
@@ -205,22 +204,12 @@ def inflation_chart(sr) -> go.Figure:
     return fig
 
 
-def aspect_selector(aspects: list[str], default: str | None) -> str | None:
-    """The page's rating-aspect box, opened on ``default`` (the sidebar's aspect when this batch rates
-    it, else the report's default); it follows the sidebar again whenever that default changes."""
+def page_aspect(aspects: list[str], sidebar: str | None, report_aspect: str | None) -> str | None:
+    """The aspect the page shows: the sidebar's when this batch rates it, else the report's default
+    (overall, else helpfulness, else the most linkable aspect). The page has no aspect box of its own."""
     if not aspects:
         return None
-    ss = st.session_state
-    if ss.get("signals_aspect") not in aspects or ss.get("signals_aspect_default") != default:
-        ss["signals_aspect"] = default
-    ss["signals_aspect_default"] = default
-    return st.selectbox(
-        "Rating aspect",
-        aspects,
-        key="signals_aspect",
-        help="Opens on the sidebar's aspect; the JSON report uses the default rule "
-        "(overall, else helpfulness, else the most linkable aspect).",
-    )
+    return sidebar if sidebar in aspects else report_aspect
 
 
 def report_options(kind: str, aspect: str | None, report_aspect: str | None) -> dict[str, str]:
@@ -245,22 +234,29 @@ def render() -> None:
     aspect_rows = data.query("signals/rating_aspects", batch_id=batch_id, annotator_kind=kind)
     aspects = [a["aspect"] for a in aspect_rows]
     report_aspect = choose_aspect(aspect_rows)  # the report's default rule
-    chosen = aspect_selector(aspects, flt.aspect if flt.aspect in aspects else report_aspect)
+    chosen = page_aspect(aspects, flt.aspect, report_aspect)
     res = data.sections(
         batch_id, "ratings_vs_preferences", "leaderboard", "strength", **report_options(kind, chosen, report_aspect)
     )
     rv, lb, sr = res["ratings_vs_preferences"], res["leaderboard"], res["strength"]
     cov = rv.coverage
-    st.caption(
-        f"Annotator kind: **{md(kind)}** (sidebar). {cov['n_verdicts']:,} verdicts, {cov['n_ratings']:,} "
-        f"rating rows, {cov['n_ranking_rows']:,} ranking rows. Linking rule: {md(rv.linking_rule)}."
-    )
-    if not (cov["n_verdicts"] or cov["n_ratings"] or cov["n_ranking_rows"]):
+    if not (cov["n_ratings"] or cov["n_ranking_rows"]):
+        # nothing to set against the verdicts: one line, not screens of "not computable"
         st.info(
-            f"Batch {md(batch_id)} holds no {md(kind)} verdicts, ratings or rankings; choose another batch or "
-            "annotator kind in the sidebar."
+            f"Batch {md(batch_id)} has no {md(kind)} ratings or rankings: this page compares them with the "
+            "pairwise verdicts, so there is nothing to show. Choose another batch or annotator kind in the sidebar."
         )
         return
+    aspect_note = (
+        f", rating aspect **{md(chosen)}**" + ("" if flt.aspect == chosen else " (the report's default)")
+        if chosen
+        else ""
+    )
+    st.caption(
+        f"Annotator kind **{md(kind)}**{aspect_note}: from the sidebar. {cov['n_verdicts']:,} verdicts, "
+        f"{cov['n_ratings']:,} rating rows, {cov['n_ranking_rows']:,} ranking rows."
+        f" Linking rule: {md(rv.linking_rule)}."
+    )
 
     st.header("Which signal is the better buy?")
     buy = lb.cost.better_buy if lb.cost is not None else {"signal": None, "reason": lb.reason}
@@ -273,7 +269,7 @@ def render() -> None:
                 with c:
                     widgets.statistic(label, h, f"cheapest in {buy['p_cheapest'][sig]:.0%} of bootstrap replicates")
                 continue
-            c.metric(md(label), f"{h:.2f}")
+            c.metric(md(label), fmt_number(h))
             c.caption(
                 f"point estimate (no interval on the median); cheapest in {buy['p_cheapest'][sig]:.0%} "
                 "of bootstrap replicates"
@@ -378,16 +374,14 @@ def render() -> None:
         f"0 = transitive; coin flips give {rv.transitivity.random_cyclic_share}",
     )
     widgets.table(
-        pd.DataFrame(
-            [{k: (v.fmt() if hasattr(v, "fmt") else v) for k, v in p.items()} for p in rv.transitivity.per_annotator]
-        ),
+        pd.DataFrame([dict(p) for p in rv.transitivity.per_annotator]),
         "transitivity",
     )
 
     st.header("Cost of a signal")
     cost = lb.cost
     if cost is None or not cost.pairs:
-        st.info("Not computable: " + md((cost.better_buy.get("reason") if cost else lb.reason) or "no data"))
+        st.info(md(widgets.not_computable((cost.better_buy.get("reason") if cost else lb.reason) or "no data")))
     else:
         st.caption(md(cost.method))
         pairs = sorted({(r["model_x"], r["model_y"]) for r in cost.pairs})
@@ -401,11 +395,11 @@ def render() -> None:
                         "model_y": r["model_y"],
                         "signal": r["signal"],
                         "favours": r["favours"],
-                        "effect": round(r["effect"], 3),
+                        "effect": r["effect"],
                         "effect_unit": r["effect_unit"],
-                        "prompts_needed": r["prompts_needed"].fmt(1),
-                        "items_needed": r["items_needed"].fmt(0),
-                        "hours_needed": r["hours_needed"].fmt(2),
+                        "prompts_needed": r["prompts_needed"],
+                        "items_needed": r["items_needed"],
+                        "hours_needed": r["hours_needed"],
                     }
                     for r in cost.pairs
                 ]

@@ -53,6 +53,31 @@ def _err(pts, key="value"):
     )
 
 
+#: a change beyond noise, by direction (qualitylab.gates.trends.direction); unchanged points are blue
+CHANGE_COLOURS = {"better": "#1a7f37", "worse": "#cf222e"}
+UNCHANGED_COLOUR = "#0969da"
+
+
+def change_colour(row: dict) -> str:
+    """Green for a change beyond noise towards passing, red away from it, blue when unchanged."""
+    if not row.get("changed"):
+        return UNCHANGED_COLOUR
+    return CHANGE_COLOURS.get(row.get("direction") or "", "#8250df")
+
+
+def direction_column():
+    """The ``direction`` column: better / worse in words (the colour is on the charts and the line above)."""
+    return st.column_config.TextColumn("direction", help="better: towards passing the criterion; worse: away from it")
+
+
+def vendor_and_batch(batches: list[dict], vendors: list[str]) -> tuple[str, str | None]:
+    """The sidebar's vendor (else the sidebar batch's vendor, else the first vendor) and the sidebar's batch."""
+    flt = data.current_filters()
+    current = next((b for b in batches if b["batch_id"] == flt.batch_id), None)
+    vendor = flt.vendor if flt.vendor in vendors else (current or {}).get("vendor") or vendors[0]
+    return vendor, flt.batch_id
+
+
 def _criterion_chart(pts: list[dict], title: str) -> go.Figure:
     fig = go.Figure()
     fig.add_scatter(
@@ -61,7 +86,7 @@ def _criterion_chart(pts: list[dict], title: str) -> go.Figure:
         mode="lines+markers",
         error_y=_err(pts),
         name="value (95% CI)",
-        marker=dict(size=10, color=["#cf222e" if p.get("changed") else "#0969da" for p in pts]),
+        marker=dict(size=10, color=[change_colour(p) for p in pts]),
     )
     thr = pts[0].get("threshold")
     if thr is not None:
@@ -92,11 +117,9 @@ def render() -> None:
     if not vendors:
         st.info("No batch names a vendor: ingest with `--vendor NAME` to follow a vendor week by week.")
         return
-    current = next((b for b in batches if b["batch_id"] == st.session_state.get("batch_id")), None)
-    side = st.session_state.get("vendor")
-    default = side if side in vendors else (current or {}).get("vendor") or vendors[0]
-    vendor = st.selectbox(
-        "Vendor", vendors, index=vendors.index(default) if default in vendors else 0, key="trends_vendor"
+    vendor, batch_id = vendor_and_batch(batches, vendors)
+    st.caption(
+        f"Vendor **{md(vendor)}**, batch **{md(batch_id or '—')}** (sidebar: choose the vendor and the batch there)."
     )
     mine = [b for b in batches if b.get("vendor") == vendor]
     mine.sort(key=lambda b: (str(b.get("delivered")), b["batch_id"]))
@@ -104,9 +127,9 @@ def render() -> None:
     st.caption(
         "Every acceptance-gate metric per batch, with its 95% interval. A change since the vendor's "
         "previous batch is tested (two-proportion z for proportions, else the difference of the two "
-        "estimates with standard errors from their intervals) and marked red when its "
-        "Benjamini-Hochberg q < 0.05 across the metrics of that week. Caution: thresholds depend on "
-        "the contract; a trend over few batches is noisy."
+        "estimates with standard errors from their intervals); a change with Benjamini-Hochberg "
+        "q < 0.05 across the metrics of that week is marked green when it moved towards passing, red "
+        "when away. Caution: thresholds depend on the contract; a trend over few batches is noisy."
     )
 
     st.subheader("Verdict per batch")
@@ -128,19 +151,31 @@ def render() -> None:
             st.plotly_chart(_criterion_chart(pts, f"{cid}: {pts[0]['title']}"), width="stretch", key=f"tr-{cid}")
 
     st.subheader("Changed since last week")
-    last = mine[-1]["batch_id"]
-    pick = st.selectbox(
-        "Batch", [b["batch_id"] for b in mine][1:] or [last], index=max(0, len(mine) - 2), key="trends_batch"
-    )
+    names = [b["batch_id"] for b in mine]
+    pick = batch_id if batch_id in names else names[-1]
+    if batch_id not in names:
+        st.caption(f"The sidebar's batch is not one of {md(vendor)}'s: showing its latest, {md(pick)}.")
     step = [r for r in rows if r["batch_id"] == pick and r["previous_batch_id"]]
     if not step:
-        st.info("This is the vendor's first batch: there is no previous week to compare with.")
+        st.info(f"{md(pick)} is the vendor's first batch: there is no previous week to compare with.")
     else:
-        changed = [r["criterion"] for r in step if r["changed"]]
-        st.markdown(
-            f"**{md(pick)}** against **{md(step[0]['previous_batch_id'])}**: "
-            + (f"changed: {md(', '.join(changed))}" if changed else "no metric changed beyond noise")
-        )
+        better = [r["criterion"] for r in step if r["changed"] and r.get("direction") == "better"]
+        worse = [r["criterion"] for r in step if r["changed"] and r.get("direction") != "better"]
+        head = f"**{md(pick)}** against **{md(step[0]['previous_batch_id'])}**: "
+        if not (better or worse):
+            st.markdown(head + "no metric changed beyond noise")
+        else:
+            st.markdown(
+                head
+                + "; ".join(
+                    part
+                    for part in (
+                        f":red[worse: {_md_text(', '.join(worse))}]" if worse else "",
+                        f":green[better: {_md_text(', '.join(better))}]" if better else "",
+                    )
+                    if part
+                )
+            )
         widgets.table(
             pd.DataFrame(
                 [
@@ -151,6 +186,7 @@ def render() -> None:
                             "previous_value",
                             "value",
                             "difference",
+                            "direction",
                             "z",
                             "p_value",
                             "q_value",
@@ -162,6 +198,7 @@ def render() -> None:
                 ]
             ),
             f"changes_{pick}",
+            column_config={"direction": direction_column()},
         )
     with st.expander("Every batch and metric (with the week-over-week tests)"):
         widgets.table(pd.DataFrame(rows).drop(columns=["title"]), f"trends_{vendor}")
