@@ -300,6 +300,27 @@ def report_json(batch_id: str) -> dict[str, Any]:
     return snapshot(batch_id).document
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _batch_verdicts(stamp) -> dict[str, tuple[str | None, str | None]]:
+    from qualitylab.snapshots import stored_verdict
+
+    with read_store(stamp[0]) as store:
+        out = {}
+        for r in store.rows("overview/batches"):
+            v = stored_verdict(store, r["batch_id"])
+            out[r["batch_id"]] = (v.verdict, v.reason)
+        return out
+
+
+def batch_verdicts() -> dict[str, tuple[str | None, str | None]]:
+    """batch_id -> (verdict, reason) from each batch's valid stored snapshot (``qualitylab batches``'
+    ``verdict`` / ``verdict_reason``): nothing is computed; None with the reason when there is none."""
+    stamp = store_stamp()
+    if stamp is None:
+        return {}
+    return retry_busy(lambda: _batch_verdicts(stamp))
+
+
 def gate_json(batch_id: str) -> dict[str, Any]:
     """The report's ``gate`` section as JSON (criteria, verdict, deciding, source), from :func:`report_json`."""
     gate: dict[str, Any] = report_json(batch_id)["gate"]

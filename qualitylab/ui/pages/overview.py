@@ -20,7 +20,21 @@ def render() -> None:
         widgets.empty_store()
         return
     st.subheader("Batches")
-    widgets.table(pd.DataFrame(batches), "batches")
+    verdicts = data.batch_verdicts()  # from the stored snapshots, as `qualitylab batches` prints them
+    widgets.table(
+        pd.DataFrame(
+            [
+                {
+                    "batch_id": b["batch_id"],
+                    "verdict": verdicts.get(b["batch_id"], (None, None))[0],
+                    **{k: v for k, v in b.items() if k != "batch_id"},
+                    "verdict_reason": verdicts.get(b["batch_id"], (None, None))[1],
+                }
+                for b in batches
+            ]
+        ),
+        "batches",
+    )
     batch_id = st.session_state.get("batch_id")
     if not batch_id:
         st.info("Choose a batch in the sidebar.")
