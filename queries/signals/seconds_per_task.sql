@@ -8,27 +8,31 @@
 --             costs the time of their two rows, as with ratings).
 -- A task is timed only when every row of it carries seconds.
 --   n_tasks, n_timed, mean_seconds, median_seconds (over timed tasks)
+-- Sums of seconds run in a fixed order (ORDER BY inside the aggregate: file, line; item, annotator) so
+-- the mean does not depend on how the engine's threads deliver rows (the report's sha256 must not change
+-- between two computations).
 -- params: $batch_id, $annotator_kind ('human' | 'judge' | 'all')
 WITH p AS (
-    SELECT seconds
+    SELECT seconds, file_id, source_line
     FROM verdicts
     WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
 ), r AS (
-    SELECT CASE WHEN count(seconds) = count(*) THEN sum(seconds) END AS seconds
+    SELECT item_id, annotator_id,
+           CASE WHEN count(seconds) = count(*) THEN sum(seconds ORDER BY file_id, source_line) END AS seconds
     FROM ratings
     WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
     GROUP BY item_id, annotator_id
 ), k AS (
-    SELECT seconds
+    SELECT seconds, file_id, source_line
     FROM rankings
     WHERE batch_id = $batch_id AND NOT duplicate_copy
       AND ($annotator_kind = 'all' OR annotator_kind = $annotator_kind)
 )
 SELECT 'pairwise' AS signal, count(*) AS n_tasks, count(seconds) AS n_timed,
-       avg(seconds) AS mean_seconds, median(seconds) AS median_seconds FROM p
+       avg(seconds ORDER BY file_id, source_line) AS mean_seconds, median(seconds) AS median_seconds FROM p
 UNION ALL
-SELECT 'ratings', count(*), count(seconds), avg(seconds), median(seconds) FROM r
+SELECT 'ratings', count(*), count(seconds), avg(seconds ORDER BY item_id, annotator_id), median(seconds) FROM r
 UNION ALL
-SELECT 'rankings', count(*), count(seconds), avg(seconds), median(seconds) FROM k
+SELECT 'rankings', count(*), count(seconds), avg(seconds ORDER BY file_id, source_line), median(seconds) FROM k
