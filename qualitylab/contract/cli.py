@@ -147,10 +147,12 @@ def format_status(s) -> list[str]:
         pw = w.kinds.get("pairwise")
         if pw is not None and pw.mean_overlap is not None:
             gsd = w.gold_share_delivered
+            gold_short = w.gold_share is not None and gsd is not None and gsd < w.gold_share
             gold_s = (
                 ""
                 if gsd is None
-                else f"; gold share {gsd:.3f}" + (f" (promised {w.gold_share:g})" if w.gold_share is not None else "")
+                else f"; gold share {gsd:.3f}"
+                + (f" (promised {w.gold_share:g}{', short' if gold_short else ''})" if w.gold_share is not None else "")
             )
             out.append(f"  overlap {pw.mean_overlap:.2f} annotators per comparison (promised {w.overlap}){gold_s}")
         out.append(
