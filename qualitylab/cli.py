@@ -190,7 +190,9 @@ def cmd_report(args) -> int:
         from .evidence import write_evidence
 
         with open_store(args.db, read_only=True) as store:
-            written = write_evidence(store, args.batch, doc, html=args.html, evidence_dir=args.evidence)
+            written = write_evidence(
+                store, args.batch, doc, html=args.html, evidence_dir=args.evidence, gates=args.gates
+            )
         if "html" in written:
             p = Path(written["html"])
             say(f"wrote {p} (evidence pack of {args.batch}, {p.stat().st_size:,} bytes)", err=True)

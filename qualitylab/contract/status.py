@@ -370,3 +370,57 @@ def _categories(w: Week, links: list[dict[str, Any]], cats: dict[str, list[dict[
             }
         )
     return out
+
+
+def batch_units(store: Store, batch_id: str) -> dict[str, Any] | None:
+    """What one linked batch's current decision accepts, per kind, and what it does not, with the reason
+    (the evidence pack's "Units accepted and not" for the vendor); None for an unlinked batch.
+
+    Per kind: ``n_delivered`` (new items), ``n_redelivered`` (sent before: not delivered again),
+    ``n_defective`` (identical or empty responses, an empty rated response), ``n_below_overlap``
+    (fewer distinct human annotators than the contract's overlap), ``n_units`` (neither),
+    ``n_excluded_below_overlap`` (units that fall below the overlap without the decision's excluded
+    annotators), ``n_rejected`` (the units of a rejected batch), ``n_accepted``. One item can be both
+    defective and below the overlap; ``n_units`` counts it once as not a unit. The same counting as
+    :func:`contract_status`.
+    """
+    link = store.one("contract/batch_link", {"batch_id": batch_id})
+    if link is None:
+        return None
+    contract = read_contract(store, link["contract_name"])
+    d = current_decision(store, batch_id)
+    in_force = d if d is not None and d.in_force else None
+    scope = Scope((batch_id,), {batch_id: tuple(in_force.excluded)} if in_force else {})
+    week = contract.week(int(link["week"]))
+    kinds = []
+    with scoped(store, scope):
+        for kind in KINDS:
+            row = store.one(_QUERIES[kind], {"overlap": contract.overlap}) or {}
+            promised = week.volume.get(kind) if week else None
+            if not int(row.get("n_delivered") or 0) and not int(row.get("n_redelivered") or 0) and not promised:
+                continue
+            units, retained = int(row.get("n_units") or 0), int(row.get("n_units_retained") or 0)
+            accepts = in_force is not None and in_force.accepts
+            kinds.append(
+                {
+                    "kind": kind,
+                    "unit": UNIT_NAMES[kind],
+                    "n_promised": promised,
+                    "n_delivered": int(row.get("n_delivered") or 0),
+                    "n_redelivered": int(row.get("n_redelivered") or 0),
+                    "n_defective": int(row.get("n_defective") or 0),
+                    "n_below_overlap": int(row.get("n_below_overlap") or 0),
+                    "n_units": units,
+                    "n_excluded_below_overlap": units - retained if accepts else 0,
+                    "n_rejected": units if in_force is not None and not accepts else 0,
+                    "n_accepted": retained if accepts else 0,
+                }
+            )
+    return {
+        "contract": contract.name,
+        "version": contract.version,
+        "week": int(link["week"]),
+        "overlap": contract.overlap,
+        "decision": None if in_force is None else in_force.decision,
+        "kinds": kinds,
+    }

@@ -101,16 +101,17 @@ def write_csv_tables(tables: list[Table], directory: str | Path) -> list[Path]:
     return out
 
 
-def vendor_trend_rows(store, doc: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """The vendor's gate metrics up to this batch (None for a batch without a vendor)."""
+def vendor_trend_rows(store, doc: dict[str, Any], gates: str | None = None) -> list[dict[str, Any]] | None:
+    """The vendor's gate metrics up to this batch (None for a batch without a vendor): each batch under
+    its own gate file (its contract week's, else the built-in gates), or under ``gates`` (the
+    ``--gates FILE`` the report was asked for) for all. The gate source in ``doc`` is a description
+    ("contract X v1 week 4: gates.toml"), never read as a path."""
     from ..gates.trends import vendor_trends
 
     batch = doc.get("batch") or {}
     if not batch.get("vendor"):
         return None
     m = doc.get("methods") or {}
-    source = (doc.get("gate") or {}).get("source", "")
-    gates = None if source.startswith("built-in") else source or None
     return vendor_trends(
         store,
         batch["vendor"],
@@ -136,10 +137,12 @@ def write_evidence(
     html: str | Path | None = None,
     evidence_dir: str | Path | None = None,
     trends: bool = True,
+    gates: str | None = None,
 ) -> dict[str, Any]:
-    """Write the HTML pack to ``html`` and/or the CSV tables to ``evidence_dir``; returns what was written."""
+    """Write the HTML pack to ``html`` and/or the CSV tables to ``evidence_dir``; returns what was written.
+    ``gates`` is the explicit gate file the report was computed with (None: each batch's own)."""
     check_outputs(html, evidence_dir)
-    tr = vendor_trend_rows(store, doc) if trends else None
+    tr = vendor_trend_rows(store, doc, gates) if trends else None
     tables = evidence_tables(store, batch_id, doc, tr)
     written: dict[str, Any] = {}
     try:

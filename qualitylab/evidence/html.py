@@ -135,6 +135,9 @@ def _decision(tables: dict[str, Table]) -> str:
     ex = tables.get("decision_exclusions")
     if ex is not None and ex.rows:
         out.append(table_html(ex))
+    units = tables.get("decision_units")
+    if units is not None and units.rows:
+        out.append(table_html(units))
     return "\n".join(out)
 
 
@@ -240,7 +243,7 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
     if not figures:
         body.append('<p class="note">(no chart: the report holds no statistic to draw)</p>')
     body.append('<h2 id="tables">Evidence tables</h2>')
-    skip = {"criteria", "provenance", "quarantine", "decision", "decision_exclusions"}
+    skip = {"criteria", "provenance", "quarantine", "decision", "decision_exclusions", "decision_units"}
     body += [table_html(t) for t in tables if t.name not in skip]
     body += [
         '<h2 id="methods">Methods</h2>',

@@ -291,6 +291,7 @@ def decision_tables(store, batch_id: str) -> list[Table]:
         }
         for r in (current.exclusion_reasons if current is not None and current.in_force else ())
     ]
+    units = _units_table(store, batch_id)
     return [
         Table(
             "decision",
@@ -306,7 +307,28 @@ def decision_tables(store, batch_id: str) -> list[Table]:
             "not in the accepted dataset)",
             excl,
         ),
+        *([units] if units is not None else []),
     ]
+
+
+def _units_table(store, batch_id: str) -> Table | None:
+    """A linked batch's units per kind under its current decision: accepted, and not accepted with why
+    (contract.status.batch_units; docs/contract.md, 'Units and money')."""
+    from ..contract.status import batch_units
+
+    u = batch_units(store, batch_id)
+    if u is None:
+        return None
+    where = f"contract {u['contract']} v{u['version']} week {u['week']}, overlap {u['overlap']}"
+    return Table(
+        "decision_units",
+        f"Units accepted and not ({where})",
+        "one row per kind: items delivered; not units because re-delivered (sent before), defective (identical "
+        "or empty responses) or below the overlap (too few distinct human annotators); units that fall below "
+        "the overlap without the excluded annotators, or of a rejected batch; units accepted (paid up to the "
+        "promise); an item both defective and below the overlap is one item that is not a unit",
+        u["kinds"],
+    )
 
 
 def evidence_tables(

@@ -243,9 +243,12 @@ def vendor_trends(
 ) -> list[dict[str, Any]]:
     """Every gate metric of every batch of ``vendor`` (all vendors when None) delivered up to the
     batch ``until`` (inclusive; all when None), with the week-over-week tests. Computes each batch's
-    report (the CLI and the evidence pack; the app caches per batch instead)."""
+    report (the CLI and the evidence pack; the app caches per batch instead). Each batch is judged by
+    its own gate file (``snapshots.report_options``: its contract week's when linked, else the
+    built-in gates) unless ``gates`` names one file for all, as the app's trends do."""
     from ..report import DEFAULT_N_BOOT, DEFAULT_SEED, compute_sections
     from ..results import to_jsonable
+    from ..snapshots import report_options
 
     batches = [b for b in store.rows("overview/batches") if vendor is None or b.get("vendor") == vendor]
     batches.sort(key=lambda b: (str(b.get("delivered")), b["batch_id"]))
@@ -255,13 +258,14 @@ def vendor_trends(
             batches = batches[: names.index(until) + 1]
     rows: list[dict[str, Any]] = []
     for b in batches:
+        opts = report_options(store, b["batch_id"], {"gates": gates} if gates else None).context_options()
         res = compute_sections(
             store,
             b["batch_id"],
             ["gate"],
             seed=seed or DEFAULT_SEED,
             n_boot=n_boot or DEFAULT_N_BOOT,
-            options={"gates": gates} if gates else None,
+            options=opts or None,
         )
         rows += metric_rows(b, to_jsonable(res["gate"]))
     return week_over_week(rows)
