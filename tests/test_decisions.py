@@ -174,3 +174,20 @@ def test_the_evidence_pack_names_the_decision_and_the_excluded_annotators(batche
     assert "position_bias_annotators" in text
     rows = (ev / "decision_exclusions.csv").read_text().splitlines()
     assert rows[0].startswith("annotator_id,reason,n_verdicts") and rows[1].startswith("h4,")
+
+
+def test_check_says_whether_the_decision_was_taken_on_the_report_it_judges(batches, tmp_path, capsys):
+    db = batches
+    assert run(capsys, "decide", "--batch", "good", "--accept", "--by", "dana", "--note", "n", "--db", db)[0] == 0
+    d = verdict(capsys, db, "good")["decision"]
+    assert d["report_is_current"] is True
+    code, out, _ = run(capsys, "check", "--batch", "good", "--db", db)
+    assert "decision of record: accept by dana" in out and "taken on this report" in out
+    # another gate file is another report: the decision was not taken on it, and check says so
+    gates = tmp_path / "strict.toml"
+    text = (REPO / "qualitylab" / "gates" / "defaults.toml").read_text().replace("threshold = 0.2", "threshold = 0.25")
+    gates.write_text(text)
+    code, out, _ = run(capsys, "check", "--batch", "good", "--json", "--gates", gates, "--db", db)
+    assert json.loads(out)["decision"]["report_is_current"] is False
+    code, out, _ = run(capsys, "check", "--batch", "good", "--gates", gates, "--db", db)
+    assert "not on this one" in out and d["report_sha256"] in out

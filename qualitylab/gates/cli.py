@@ -72,7 +72,9 @@ def cmd_check(args) -> int:
             "batch": doc.get("batch"),
             "methods": doc["methods"],
             "gate": gate,
-            "decision": None if decision is None else decision.to_dict(),
+            "decision": None
+            if decision is None
+            else {**decision.to_dict(), "report_is_current": decision.report_sha256 == snap.report_sha256},
         }
         print(terminal_json(out))
     else:
@@ -80,7 +82,12 @@ def cmd_check(args) -> int:
         for line in format_table(gate):
             print(line)
         if decision is not None:
-            print(terminal_text(f"decision of record: {decision.describe()}"))
+            on = (
+                "taken on this report"
+                if decision.report_sha256 == snap.report_sha256
+                else f"taken on report {decision.report_sha256}, not on this one ({snap.report_sha256})"
+            )
+            print(terminal_text(f"decision of record: {decision.describe()}; {on}"))
     return int(gate["exit_code"])
 
 
