@@ -137,6 +137,18 @@ def test_linked_batches_are_judged_by_their_weeks_gate_file(sample_db, capsys):
     assert json.loads(out)["gate"]["source"].endswith("defaults.toml")
 
 
+@pytest.mark.parametrize("batch", ["acme-w4", "acme-w6"])
+def test_the_report_a_decision_was_taken_on_is_the_current_report(sample_db, capsys, batch):
+    """`qualitylab sample` decided on each batch's report; `report --json` computes it again and gets the same
+    sha256 (every float sum in a fixed order), so `decide --report SHA` from a report a reviewer read works."""
+    from qualitylab.snapshots import report_sha256
+
+    code, out, _ = run(capsys, "report", "--batch", batch, "--json", "--db", sample_db)
+    assert code == 0
+    code, check, _ = run(capsys, "check", "--batch", batch, "--json", "--db", sample_db)
+    assert report_sha256(json.loads(out)) == json.loads(check)["decision"]["report_sha256"]
+
+
 @pytest.mark.parametrize("batch", sorted(EXPECTED["export"]))
 def test_each_accepted_batch_exports_the_manifest_numbers(sample_db, tmp_path, capsys, batch):
     want = EXPECTED["export"][batch]
@@ -222,3 +234,56 @@ def test_the_app_opens_on_the_contract(sample_db, monkeypatch):
     weeks = at.dataframe[0].value
     assert list(weeks["decision"])[4].startswith("reject by dana.reviewer")
     assert list(weeks["delivery"]) == ["on time", "on time", "on time", "late", "on time", "on time"]
+
+
+def test_the_contract_pages_download_is_the_cli_export(sample_db, monkeypatch, tmp_path, capsys):
+    """The Contract page's download and its manifest are the bytes `qualitylab export` writes under that name."""
+    import streamlit
+
+    got: dict[str, bytes] = {}
+    original = streamlit.download_button
+
+    def recording(label, data, file_name=None, **kw):
+        got[file_name] = data
+        return original(label, data, file_name=file_name, **kw)
+
+    monkeypatch.setattr(streamlit, "download_button", recording)
+    at = _open(_app(sample_db, monkeypatch), "Contract")
+    assert not at.exception
+    name = f"{NAME}-dpo.parquet"
+    assert {name, f"{name}.manifest.json"} <= set(got)  # beside the tables' CSV downloads
+    out = tmp_path / name
+    assert run(capsys, "export", "--contract", NAME, "--format", "dpo", "--out", out, "--db", sample_db)[0] == 0
+    assert got[name] == out.read_bytes()
+    assert got[f"{name}.manifest.json"] == (tmp_path / f"{name}.manifest.json").read_bytes()
+    assert f"qualitylab export --contract {NAME} --format dpo --out {name}" in [c.value for c in at.code]
+
+
+def test_download_names_from_hostile_batch_names():
+    from qualitylab.ui.data import export_file_name
+
+    assert export_file_name("../../etc/passwd-dpo", ".parquet") == "etc_passwd-dpo.parquet"
+    assert export_file_name("w\u202e1 x\n-dpo", ".jsonl") == "w_1_x_-dpo.jsonl"
+    assert export_file_name("///", ".jsonl") == "accepted.jsonl"
+
+
+def test_the_evidence_pack_of_a_linked_batch(sample_db, tmp_path, capsys):
+    """A batch linked to a contract week writes its pack (its trend judges each week by that week's gate file,
+    never the gate source's description read as a path): the decision, the exclusions and the units."""
+    html, ev = tmp_path / "w2.html", tmp_path / "ev"
+    ev.mkdir()
+    code, _, err = run(capsys, "report", "--batch", "acme-w2", "--html", html, "--evidence", ev, "--db", sample_db)
+    assert code == 0, err
+    text = html.read_text()
+    assert "<b>accept_partial</b> by dana.reviewer" in text
+    assert f"Units accepted and not (contract {NAME} v1 week 2, overlap 3)" in text
+    units = {r.split(",")[0]: r.split(",") for r in (ev / "decision_units.csv").read_text().splitlines()[1:]}
+    w2 = next(w for w in EXPECTED["weeks"] if w["week"] == 2)["kinds"]
+    for kind in ("pairwise", "rating", "ranking"):
+        assert int(units[kind][-1]) == w2[kind]["n_accepted"], kind  # n_accepted, the last column
+    assert [r.split(",")[0] for r in (ev / "decision_exclusions.csv").read_text().splitlines()[1:]] == ["h03", "h07"]
+    import csv
+
+    with open(ev / "trends.csv", newline="", encoding="utf-8") as f:
+        trend = {(r["batch_id"], r["verdict"]) for r in csv.DictReader(f)}
+    assert trend == {(b, EXPECTED["intended_verdicts"][b]) for b in ("acme-w1", "acme-w2")}

@@ -76,14 +76,20 @@ def run(capsys, *argv) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture
-def store_db(tmp_path, db):
+def load_store(folder: Path, db: Path) -> Path:
+    """b0 (week 1) and b1 (week 2: every drop reason) of vendor v, from files written to ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
     b0 = [v("c0", h, "A", prompt="old prompt", ra="old B", rb="old A") for h in ("h1", "h2", "h3")]  # swapped
     for name, rows, day in (("b0", b0, "2026-10-05"), ("b1", b1_rows(), "2026-10-12")):
-        path = write_jsonl(tmp_path / f"{name}.jsonl", rows)
+        path = write_jsonl(folder / f"{name}.jsonl", rows)
         argv = ["ingest", str(path), "--batch", name, "--vendor", "v", "--delivered", day, "--quarantine"]
         assert main([*argv, "--db", str(db)]) == 0
     return db
+
+
+@pytest.fixture
+def store_db(tmp_path, db):
+    return load_store(tmp_path, db)
 
 
 def accept_b1(capsys, db):
@@ -155,7 +161,8 @@ def test_keep_ties_writes_them_with_is_tie(store_db, tmp_path, capsys):
 
 
 def test_trl_columns_and_datasets_load_dataset(store_db, tmp_path, capsys, monkeypatch):
-    datasets = pytest.importorskip("datasets", reason="datasets is in the dev extra")
+    import datasets  # the dev extra (never the runtime): a missing one fails the test, never skips it
+
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     db = store_db
@@ -167,9 +174,23 @@ def test_trl_columns_and_datasets_load_dataset(store_db, tmp_path, capsys, monke
     assert ds.column_names[:3] == ["prompt", "chosen", "rejected"]
     for col in ("prompt", "chosen", "rejected"):
         assert ds.features[col] == datasets.Value("string")
-    assert ds.features["n_verdicts"] == datasets.Value("int32")
-    assert ds.features["is_tie"] == datasets.Value("bool")
+    assert ds.features == datasets.Features(
+        {
+            **{c: datasets.Value("string") for c in ("prompt", "chosen", "rejected", "comparison_id", "batch_id")},
+            "n_verdicts": datasets.Value("int32"),
+            "agreement": datasets.Value("float64"),
+            "margin": datasets.Value("float64"),
+            **{c: datasets.Value("string") for c in ("chosen_model", "rejected_model", "label_source")},
+            "is_tie": datasets.Value("bool"),
+        }
+    )
+    assert list(ds.features) == [c["name"] for c in json.loads(out.with_suffix(".parquet.manifest.json")
+                                                              .read_text())["columns"]]  # fmt: skip
     assert ds.num_rows == 3 and ds[0]["prompt"] == "prompt of c1"
+    out_j = tmp_path / "train.jsonl"
+    assert run(capsys, "export", "--batch", "b1", "--format", "dpo", "--out", out_j, "--db", db)[0] == 0
+    ds_j = datasets.load_dataset("json", data_files=str(out_j), split="train")
+    assert ds_j.column_names == ds.column_names and ds_j["chosen"] == ds["chosen"]
     m = json.loads((tmp_path / "train.parquet.manifest.json").read_text())
     assert m["trl"]["version"] == export_write.TRL_VERSION
     assert m["trl"]["columns"] == {"prompt": "string", "chosen": "string", "rejected": "string"}
@@ -191,6 +212,30 @@ def test_reruns_are_byte_identical(store_db, tmp_path, capsys, fmt, suffix, monk
         meta = pq.ParquetFile(out).metadata
         sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
         assert all(s == 4 for s in sizes[:-1]) and 0 < sizes[-1] <= 4
+
+
+@pytest.mark.parametrize("fmt", ["dpo", "pairwise"])
+def test_the_same_file_from_another_store_and_after_unrelated_changes(store_db, tmp_path, capsys, fmt):
+    """The data file depends only on the accepted rows and the decision's exclusions: a second store built
+    from the same delivered files gives the same bytes, and so does a rerun after another batch arrives.
+    (The manifests differ between stores where they should: the decision's time and the report's sha256, whose
+    provenance holds each file's time of ingest.)"""
+    accept_b1(capsys, store_db)
+    out1 = tmp_path / f"one.{fmt}.parquet"
+    assert run(capsys, "export", "--batch", "b1", "--format", fmt, "--out", out1, "--db", store_db)[0] == 0
+    other = load_store(tmp_path / "again", tmp_path / "other.duckdb")
+    accept_b1(capsys, other)
+    out2 = tmp_path / f"two.{fmt}.parquet"
+    assert run(capsys, "export", "--batch", "b1", "--format", fmt, "--out", out2, "--db", other)[0] == 0
+    assert out1.read_bytes() == out2.read_bytes()
+    m1, m2 = (json.loads(p.with_suffix(".parquet.manifest.json").read_text()) for p in (out1, out2))
+    assert m1["file_sha256"] == m2["file_sha256"] and m1["counts"] == m2["counts"]
+    later = write_jsonl(tmp_path / "b2.jsonl", [v("c20", h, "B") for h in ("h1", "h2", "h3")])
+    argv = ["ingest", later, "--batch", "b2", "--vendor", "v", "--delivered", "2026-10-19", "--db", store_db]
+    assert run(capsys, *argv)[0] == 0
+    out3 = tmp_path / f"three.{fmt}.parquet"
+    assert run(capsys, "export", "--batch", "b1", "--format", fmt, "--out", out3, "--db", store_db)[0] == 0
+    assert out3.read_bytes() == out1.read_bytes()
 
 
 def test_pairwise_rows_ingest_again_as_the_retained_verdicts(store_db, tmp_path, capsys):

@@ -350,7 +350,7 @@ def snapshot_notice(batch_ids: list[str] | str) -> None:
 def vendor_trend_rows(doc: dict[str, Any]) -> list[dict[str, Any]] | None:
     """The vendor's gate metrics up to this batch with the week-over-week tests, from cached reports.
 
-    What ``qualitylab.evidence.vendor_trend_rows`` computes for the CLI (built-in gates), without
+    What ``qualitylab.evidence.vendor_trend_rows`` computes for the CLI (each batch under its own gate file), without
     recomputing a report the app already holds. None for a batch without a vendor.
     """
     from qualitylab.gates.trends import metric_rows, week_over_week
@@ -419,19 +419,29 @@ def decision_history(batch_id: str):
     return retry_busy(lambda: _decision_history(stamp, batch_id))
 
 
+def export_file_name(stem: str, suffix: str) -> str:
+    """A download's file name from a batch or contract name (delivered text): letters, digits, ``.``, ``_``
+    and ``-`` kept, anything else (path separators, spaces, controls) as ``_``."""
+    import re
+
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "accepted"
+    return safe + suffix
+
+
 @st.cache_data(show_spinner="Writing the accepted data…", max_entries=8)
-def _export(stamp, batch: str | None, contract: str | None, fmt: str, suffix: str, keep_ties: bool):
+def _export(stamp, batch: str | None, contract: str | None, fmt: str, name: str, keep_ties: bool):
     import tempfile
 
     from qualitylab.export.write import ExportRequest, export
 
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / f"accepted-{fmt}{suffix}"
+        out = Path(tmp) / name
         res = export(stamp[0], ExportRequest(fmt, out, batch=batch, contract=contract, keep_ties=keep_ties))
         return out.read_bytes(), res.manifest_path.read_bytes(), res.manifest
 
 
-def export_files(*, batch: str | None = None, contract: str | None = None, fmt: str, suffix: str, keep_ties=False):
-    """(file bytes, manifest bytes, manifest) of ``qualitylab export`` (written to a temporary folder)."""
+def export_files(*, batch: str | None = None, contract: str | None = None, fmt: str, name: str, keep_ties=False):
+    """(file bytes, manifest bytes, manifest) of ``qualitylab export`` into a temporary folder as ``name``
+    (:func:`export_file_name`; the manifest's ``file`` is that name, as with ``--out name``)."""
     stamp = store_stamp()
-    return retry_busy(lambda: _export(stamp, batch, contract, fmt, suffix, keep_ties))
+    return retry_busy(lambda: _export(stamp, batch, contract, fmt, name, keep_ties))

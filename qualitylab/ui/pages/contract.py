@@ -314,27 +314,35 @@ def _export(name: str, weeks) -> None:
     scope = c3.selectbox("Batches", ["every accepted batch of the contract", *accepted], key="export_scope")
     keep_ties = st.checkbox("dpo: keep ties (with is_tie)", key="export_keep_ties") if fmt == "dpo" else False
     batch = None if scope.startswith("every") else scope
+    file_name = data.export_file_name(f"{batch or name}-{fmt}", suffix)
     try:
         body, manifest_bytes, manifest = data.export_files(
-            batch=batch, contract=None if batch else name, fmt=fmt, suffix=suffix, keep_ties=keep_ties
+            batch=batch, contract=None if batch else name, fmt=fmt, name=file_name, keep_ties=keep_ties
         )
     except QualitylabError as e:
         st.warning(md(f"{e.title}: {e.message}"))
         return
-    stem = f"{batch or name}-{fmt}"
     st.download_button(
-        f"Download {stem}{suffix} ({manifest['n_rows']:,} rows)",
+        md(f"Download {file_name} ({manifest['n_rows']:,} rows)"),
         body,
-        file_name=f"{stem}{suffix}",
+        file_name=file_name,
         mime="application/octet-stream",
         key="dl-export",
     )
     st.download_button(
-        f"Download {stem}{suffix}.manifest.json",
+        md(f"Download {file_name}.manifest.json"),
         manifest_bytes,
-        file_name=f"{stem}{suffix}.manifest.json",
+        file_name=f"{file_name}.manifest.json",
         mime="application/json",
         key="dl-export-manifest",
+    )
+    import shlex
+
+    scope_arg = f"--batch {shlex.quote(batch)}" if batch else f"--contract {shlex.quote(name)}"
+    st.caption("The same files (byte for byte) as:")
+    st.code(
+        f"qualitylab export {scope_arg} --format {fmt}{' --keep-ties' if keep_ties else ''} --out {file_name}",
+        language="bash",
     )
     counts = manifest["counts"]
     unit = "ratings" if fmt == "ratings" else "verdicts"
