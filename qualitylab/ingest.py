@@ -200,8 +200,10 @@ def _ingest(
         if (same := _unchanged(existing, batch_id, source, source.digest()[0])) is not None:
             return same
     batch = store.one("ingest/batch_row", {"batch_id": batch_id})
-    if batch is not None and fmt == "parquet":  # fail before reading; line files: once the bytes are known
-        store.require_open_batch(batch_id, f"ingesting {path.name}")
+    if fmt == "parquet":  # fail before reading; line files: once the bytes are known
+        if batch is not None:
+            store.require_open_batch(batch_id, f"ingesting {path.name}")
+        store.require_no_later_decision(batch_id, vendor, delivered, f"ingesting {path.name}")
     if batch and vendor and batch["vendor"] and batch["vendor"] != vendor:
         raise ConflictError(
             "Vendor differs", f"batch {batch_id!r} belongs to vendor {batch['vendor']!r}", "use another batch name"
@@ -241,6 +243,7 @@ def _ingest(
         source.check_unchanged()
         if batch is not None:  # a decided batch must not change (the same file again returned above)
             store.require_open_batch(batch_id, f"ingesting {path.name}")
+        store.require_no_later_decision(batch_id, vendor, delivered, f"ingesting {path.name}")
         if n_rows == 0:
             raise InvalidInputError(path.name, [RowProblem(None, None, "the file holds no rows")], unit)
 

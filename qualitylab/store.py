@@ -155,6 +155,30 @@ class Store:
                 f"reopen it first: `qualitylab decide --batch {batch_id} --reopen --by NAME --note TEXT`",
             )
 
+    def require_no_later_decision(self, batch_id: str, vendor: str | None, delivered: object, action: str) -> None:
+        """Refuse (exit 4) to change a batch that a decided batch's report reads as one of its vendor's
+        earlier batches (re-delivered items, week-over-week tests): backdating a delivery, or changing
+        an earlier batch, would otherwise change what that decision rests on (decisions/later_decided)."""
+        has = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'decisions'"
+        ).fetchall()[0][0]
+        if not has:
+            return
+        rows = self.rows("decisions/later_decided", {"batch_id": batch_id, "vendor": vendor, "delivered": delivered})
+        if rows:
+            r = rows[0]
+            more = f" and {len(rows) - 1} other batch(es)" if len(rows) > 1 else ""
+            dec = f"{r['decision']} by {r['decided_by']}, decision #{r['decision_id']}"
+            raise ConflictError(
+                "A later batch is decided",
+                f"batch {r['batch_id']!r} (delivered {r['delivered'] or 'on an unknown date'}){more} of the same "
+                f"vendor has a decision in force ({dec}) and its report reads batch {batch_id!r} as an earlier "
+                f"delivery (re-delivered items, week-over-week tests): {action} would change what that decision "
+                "rests on",
+                f"reopen it first (`qualitylab decide --batch {r['batch_id']} --reopen --by NAME --note TEXT`), or "
+                "give this delivery its real --delivered date",
+            )
+
 
 def _schema_version(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> int:
     """``meta.schema_version`` (0 for a new, empty file). A value that is not a whole number, or a

@@ -191,3 +191,29 @@ def test_check_says_whether_the_decision_was_taken_on_the_report_it_judges(batch
     assert json.loads(out)["decision"]["report_is_current"] is False
     code, out, _ = run(capsys, "check", "--batch", "good", "--gates", gates, "--db", db)
     assert "not on this one" in out and d["report_sha256"] in out
+
+
+def test_an_earlier_delivery_cannot_change_a_decided_later_batch(tmp_path, db, capsys):
+    """A decided batch's report reads its vendor's earlier batches (re-delivered items, week-over-week tests):
+    a backdated delivery or a change to an earlier batch is refused (exit 4, nothing stored) until it is
+    reopened; a later delivery, or another vendor's, is not."""
+    files = {n: write_jsonl(tmp_path / f"{n}.jsonl", batch_rows(n, n_comparisons=20, seed=i)) for i, n in
+             enumerate(("w1", "w2", "x", "y"))}  # fmt: skip
+    for name, day in (("w1", "2026-10-05"), ("w2", "2026-10-12")):
+        assert run(capsys, "ingest", files[name], "--batch", name, "--vendor", "acme", "--delivered", day,
+                   "--db", db)[0] == 0  # fmt: skip
+    base = ["--by", "dana", "--note", "n", "--override-reason", "small batch", "--db", db]
+    assert run(capsys, "decide", "--batch", "w2", "--accept", *base)[0] == 0
+    code, _, err = run(capsys, "ingest", files["x"], "--batch", "back", "--vendor", "acme", "--delivered",
+                       "2026-10-01", "--db", db)  # fmt: skip
+    assert code == 4 and "batch 'w2' (delivered 2026-10-12)" in err and "as an earlier delivery" in err, err
+    with open_store(db, read_only=True) as s:
+        assert not s.batch_exists("back")
+    code, _, err = run(capsys, "ingest", files["x"], "--batch", "w1", "--append", "--db", db)
+    assert code == 4 and "A later batch is decided" in err
+    assert run(capsys, "ingest", files["x"], "--batch", "other", "--vendor", "zeta", "--delivered", "2026-10-01",
+               "--db", db)[0] == 0  # fmt: skip
+    assert run(capsys, "ingest", files["y"], "--batch", "w3", "--vendor", "acme", "--delivered", "2026-10-19",
+               "--db", db)[0] == 0  # fmt: skip
+    assert run(capsys, "decide", "--batch", "w2", "--reopen", "--by", "dana", "--note", "w1 grows", "--db", db)[0] == 0
+    assert run(capsys, "ingest", files["x"], "--batch", "w1", "--append", "--db", db)[0] == 0
