@@ -277,3 +277,24 @@ def test_the_evidence_pack_states_the_units_accepted_and_not(hand_db, tmp_path, 
     rows = (ev / "decision_units.csv").read_text().splitlines()
     assert rows[0].startswith("kind,unit,n_promised,n_delivered,n_redelivered,n_defective,n_below_overlap")
     assert rows[1].startswith("pairwise,comparison,3,6,0,1,1,4,1,0,3")
+
+
+def test_a_revision_may_not_change_what_a_decided_week_was_judged_by(hand_db, tmp_path, capsys):
+    d = tmp_path / "plan"
+    (d / "tiny.toml").write_text(TINY_GATES.replace("threshold = 1", "threshold = 2"), encoding="utf-8")
+    code, _, err = run(capsys, "contract", "add", d / "hand.toml", "--revise", "--db", hand_db)
+    assert code == 4 and "Batch is decided" in err and "'w1'" in err, err
+    (d / "tiny.toml").write_text(TINY_GATES, encoding="utf-8")
+    # week 3 (nothing delivered) gets its own gate file and a larger promise: a new version, status follows it
+    (d / "tiny3.toml").write_text(TINY_GATES.replace('name = "tiny"', 'name = "tiny 3"'), encoding="utf-8")
+    week3 = "week = 3                     # due 2026-10-26: nothing delivered\nvolume = { pairwise = 2 }"
+    assert week3 in CONTRACT
+    text = CONTRACT.replace(week3, 'week = 3\nvolume = { pairwise = 5 }\ngates = "tiny3.toml"')
+    (d / "hand.toml").write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "contract", "add", d / "hand.toml", "--revise", "--db", hand_db)
+    assert code == 0, err
+    s = status(capsys, hand_db)
+    assert s["contract"]["version"] == 2
+    w3 = s["weeks"][2]
+    assert (w3["gates"], w3["kinds"]["pairwise"]["n_still_due"]) == ("tiny3.toml", 5)
+    assert s["weeks"][0]["kinds"]["pairwise"]["n_payable"] == 3  # the decided week is unchanged
