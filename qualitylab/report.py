@@ -46,6 +46,7 @@ PER_ANNOTATOR_TABLES = (
     "ratings_vs_preferences.within_task_per_annotator",
     "ratings_vs_preferences.across_tasks.*.per_annotator",
     "ratings_vs_preferences.transitivity.per_annotator",
+    "annotator_competence.*.per_annotator",
 )
 #: section results printed in ``methods`` rather than as top-level keys
 METHODS_KEYS = ("scale", "flag_rule")

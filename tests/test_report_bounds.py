@@ -79,6 +79,9 @@ def test_report_json_is_bounded_and_the_evidence_csvs_keep_every_annotator(tmp_p
     doc = json.loads(capsys.readouterr().out)
     assert len(doc["agreement"]["annotators"]) == MAX_JSON_ROWS
     assert doc["agreement"]["annotators_left_out"]["n_rows"] == n_ann
+    for fit in ("dawid_skene", "one_coin"):  # issue 18's per-annotator competence follows the same rule
+        assert len(doc["annotator_competence"][fit]["per_annotator"]) == MAX_JSON_ROWS
+        assert doc["annotator_competence"][fit]["per_annotator_left_out"]["n_rows"] == n_ann
     for name in ("annotators.csv", "position_bias_by_annotator.csv", "length_bias_by_annotator.csv"):
         with (ev / name).open(encoding="utf-8", newline="") as f:
             ids = {r["annotator_id"] for r in csv.DictReader(f)}
