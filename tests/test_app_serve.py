@@ -1,7 +1,7 @@
 """`qualitylab app` as a user starts it: a real process tree, real signals (issue 19 item 7).
 
 The command binds 127.0.0.1 unless ``--host`` says otherwise, prints the URL, asks Streamlit for a
-minimal toolbar (no Deploy button: checked in a browser in test_browser_reviewer.py), and stopping
+minimal toolbar (no Deploy button: the toolbar mode passed to Streamlit), and stopping
 the process the user started (SIGTERM, SIGINT, even SIGKILL) stops the Streamlit server it spawned.
 """
 

@@ -1,6 +1,6 @@
 """The app a reviewer trusts (issue 19): one number formatter, full-precision CSVs, flagged rows first,
 wide tables with column choices, the verdict banner in words, "not computed" unlike kappa = 0,
-changes coloured by direction. Pure functions here; the pages in a browser: test_browser_reviewer.py.
+changes coloured by direction. Pure functions here; the pages through AppTest.
 """
 
 from __future__ import annotations
