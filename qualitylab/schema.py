@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 PREFERENCES = ("A", "B", "tie")
 SLOTS = ("A", "B")
@@ -484,6 +484,28 @@ FROM (SELECT file_id, source_line,
 WHERE rankings.file_id = d.file_id AND rankings.source_line = d.source_line;
 """
 
+_V13_ADJUDICATIONS = """
+-- The buyer's own judgment on a comparison (qualitylab adjudicate, the app's Items page; issue 17):
+-- append-only, one row per adjudication; a comparison's current adjudication is its row with the
+-- highest adjudication_id whose texts_sha256 still equals the comparison's texts (an adjudication of
+-- texts that were since replaced no longer applies). label: A | B | tie. texts_sha256 = SHA-256 of
+-- the JSON array [prompt, response_a, response_b] of the comparison's first stored verdict (queries/
+-- items/texts_sha256.sql). source: the adjudication file's name, or 'app'; source_line its line.
+CREATE TABLE IF NOT EXISTS adjudications (
+    adjudication_id    INTEGER PRIMARY KEY,
+    batch_id           VARCHAR NOT NULL,
+    comparison_id      VARCHAR NOT NULL,
+    label              VARCHAR NOT NULL,
+    note               VARCHAR NOT NULL,
+    adjudicated_by     VARCHAR NOT NULL,
+    adjudicated_at     TIMESTAMP NOT NULL,
+    texts_sha256       VARCHAR NOT NULL,
+    source             VARCHAR NOT NULL,
+    source_line        BIGINT,
+    qualitylab_version VARCHAR NOT NULL
+);
+"""
+
 #: MIGRATIONS[i] brings a store from version i to version i + 1.
 MIGRATIONS: tuple[str, ...] = (
     _V1,
@@ -498,4 +520,5 @@ MIGRATIONS: tuple[str, ...] = (
     _V10_DECISIONS,
     _V11_REPORT_SNAPSHOTS,
     _V12_DUPLICATE_COPY,
+    _V13_ADJUDICATIONS,
 )

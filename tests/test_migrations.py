@@ -210,3 +210,14 @@ def _check_duplicate_copy(con) -> None:
 
 
 CHECKS.update({12: _check_duplicate_copy})
+
+
+def _check_adjudications(con) -> None:
+    """v13: adjudications (append-only, with the texts' SHA-256); none after the migration."""
+    cols = _columns(con, "adjudications")
+    assert cols[:4] == ["adjudication_id", "batch_id", "comparison_id", "label"]
+    assert {"note", "adjudicated_by", "adjudicated_at", "texts_sha256", "source"} <= set(cols)
+    assert con.execute("SELECT count(*) FROM adjudications").fetchall()[0][0] == 0
+
+
+CHECKS.update({13: _check_adjudications})

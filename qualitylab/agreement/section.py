@@ -19,6 +19,9 @@ GOLD_DEFINITION = (
 
 
 def _annotator_rows(store, batch_id: str) -> list[dict[str, Any]]:
+    from ..adjudicated import accuracy_counts
+
+    adjudicated = accuracy_counts(store, batch_id)  # the buyer's adjudications as post-hoc gold
     out = []
     for r in store.rows("agreement/annotators", {"batch_id": batch_id}):
         if r["n_majority_items"]:
@@ -32,6 +35,12 @@ def _annotator_rows(store, batch_id: str) -> list[dict[str, Any]]:
             if r["n_gold"]
             else Statistic.not_computable("no verdicts on honeypot (gold) items")
         )
+        adj = adjudicated.get(r["annotator_id"], {"n_adjudicated": 0, "n_adjudicated_correct": 0})
+        adj_accuracy = (
+            proportion(adj["n_adjudicated_correct"], adj["n_adjudicated"], what="accuracy against adjudication")
+            if adj["n_adjudicated"]
+            else Statistic.not_computable("no verdicts on adjudicated items")
+        )
         out.append(
             {
                 "annotator_id": r["annotator_id"],
@@ -41,6 +50,8 @@ def _annotator_rows(store, batch_id: str) -> list[dict[str, Any]]:
                 "n_majority_items": int(r["n_majority_items"]),
                 "gold_accuracy": gold,
                 "n_gold": int(r["n_gold"]),
+                "adjudication_accuracy": adj_accuracy,
+                "n_adjudicated": adj["n_adjudicated"],
             }
         )
     return out

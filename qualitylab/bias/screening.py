@@ -13,7 +13,9 @@ Flags (each carries a reason that quotes the number and the threshold):
 - ``low_gold_accuracy``: the gold accuracy's whole 95% interval lies below ``min_gold_accuracy``
   (default 0.5) — confidently wrong on honeypots, not merely unlucky on a few;
 - ``low_agreement``: the agreement-with-majority's whole 95% interval lies below ``min_agreement``
-  (default 0.5).
+  (default 0.5);
+- ``low_adjudication_accuracy``: the accuracy against the buyer's adjudications (post-hoc gold,
+  ``qualitylab adjudicate``) has its whole 95% interval below ``min_gold_accuracy`` (default 0.5).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class AnnotatorRow:
     n_ratings: int
     agreement_with_majority: Statistic
     gold_accuracy: Statistic
+    adjudication_accuracy: Statistic
     p_first: Statistic
     p_first_q: float | None
     p_prefer_longer: Statistic
@@ -132,6 +135,9 @@ def screening_rows(
         gold_stat = ag.get("gold_accuracy") or (
             nc_h if kind != "human" else Statistic.not_computable("no pairwise verdicts")
         )
+        adj_stat = ag.get("adjudication_accuracy") or (
+            nc_h if kind != "human" else Statistic.not_computable("no pairwise verdicts")
+        )
         pos, lng = position.get(a), length.get(a)
         li = lin.get((kind, a), {})
         sec = secs.get((kind, a), {})
@@ -152,6 +158,7 @@ def screening_rows(
             f
             for f in (
                 _below("low_gold_accuracy", "gold accuracy", gold_stat, min_gold_accuracy),
+                _below("low_adjudication_accuracy", "accuracy against adjudication", adj_stat, min_gold_accuracy),
                 _below("low_agreement", "agreement with the others' majority", agreement_stat, min_agreement),
             )
             if f
@@ -166,6 +173,7 @@ def screening_rows(
                 int(ratings.get(a, 0)),
                 agreement_stat,
                 gold_stat,
+                adj_stat,
                 pos.statistic if pos else nc_rate,
                 pos.q_value if pos else None,
                 lng.statistic if lng else nc_rate,

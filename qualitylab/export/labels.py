@@ -58,11 +58,32 @@ def dawid_skene(store: Store) -> Any:
         start = end
     return pa.table(out, schema=pa.schema([(k, pa.string()) for k in out]))
 
+def adjudication(store: Store) -> Any:
+    """The buyer's current adjudications of the batches in scope (``qualitylab.adjudicated.current``:
+    latest per comparison, on its present texts), ``label_source = 'adjudication'``."""
+    import pyarrow as pa
+
+    from ..adjudicated import current
+
+    rows = []
+    for (batch_id,) in store.con.execute("SELECT batch_id FROM _ql_scope ORDER BY batch_id").fetchall():
+        for cid, label in sorted(current(store, batch_id).items()):
+            rows.append({"batch_id": batch_id, "comparison_id": cid, "label": label, "label_source": "adjudication"})
+    schema = pa.schema(
+        [
+            ("batch_id", pa.string()),
+            ("comparison_id", pa.string()),
+            ("label", pa.string()),
+            ("label_source", pa.string()),
+        ]
+    )
+    return pa.Table.from_pylist(rows, schema=schema)
+
 
 #: base sources, by the name ``qualitylab export --label`` takes
 LABEL_SOURCES: dict[str, LabelSource] = {"majority": majority, "dawid-skene": dawid_skene}
 #: override sources, highest precedence first (issue 17: adjudication)
-OVERRIDES: list[tuple[str, LabelSource]] = []
+OVERRIDES: list[tuple[str, LabelSource]] = [("adjudication", adjudication)]
 
 LABELS_TABLE = "_ql_labels"
 

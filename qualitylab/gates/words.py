@@ -46,6 +46,9 @@ METRIC_WORDS: dict[str, str] = {
     "length_bias.by_annotator[flagged]": "annotators who favour the longer response",
     "annotators[flag_names=fast]": "annotators who rush (median time per verdict below the fast threshold)",
     "annotators[flag_names=low_gold_accuracy]": "annotators who are confidently wrong on the gold items",
+    "annotators[flag_names=low_adjudication_accuracy]": (
+        "annotators who are confidently wrong on the items the buyer adjudicated"
+    ),
     "annotators[flagged]": "flagged annotators",
     "distributions.tie_rate.human": "share of tie verdicts among the humans",
     # hygiene

@@ -115,6 +115,14 @@ def _print_item(it) -> None:
         _table(it.rankings, columns_of(it.rankings))
 
 
+def cmd_adjudicate(args) -> int:
+    from .adjudications import adjudicate_file
+
+    res = adjudicate_file(args.db, args.batch, args.file, by=args.by)
+    _say(res.summary())
+    return ExitCode.OK
+
+
 def register(subparsers, db_opt) -> None:
     from .filters import DEFAULT_LIMIT, FILTERS, _usage
 
@@ -137,3 +145,17 @@ def register(subparsers, db_opt) -> None:
     sp.add_argument("--offset", type=int, default=0, help="rows to skip (the page: offset / limit)")
     db_opt(sp)
     sp.set_defaults(func=cmd_items)
+
+    sp = subparsers.add_parser(
+        "adjudicate",
+        help="record your own labels on comparisons (append-only; they take precedence over the majority)",
+        description="Record adjudications from FILE (.csv or .jsonl; columns comparison_id, label = A|B|tie, note) "
+        "for batch --batch by --by NAME, in one transaction, each with the SHA-256 of the comparison's texts. "
+        "Exit codes: 3 a bad row (nothing stored; every problem listed), 4 the batch is decided, 5 no such "
+        "batch or file, 2 a bad call.",
+    )
+    sp.add_argument("file", help="the adjudication file (.csv or .jsonl)")
+    sp.add_argument("--batch", required=True)
+    sp.add_argument("--by", required=True, metavar="NAME", help="who adjudicated (recorded)")
+    db_opt(sp)
+    sp.set_defaults(func=cmd_adjudicate)

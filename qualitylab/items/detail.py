@@ -83,5 +83,7 @@ def item(store: Store, batch_id: str, comparison_id: str) -> Item:
 
 
 def adjudications(store: Store, batch_id: str, comparison_id: str) -> list[dict[str, Any]]:
-    """The item's adjudications, newest last (none before the store has the table)."""
-    return []
+    """The item's adjudications, oldest first, each with ``current`` (recorded on its present texts)."""
+    from ..adjudicated import of_item
+
+    return of_item(store, batch_id, comparison_id)

@@ -7,13 +7,16 @@ the evidence pack:
 | filter | value | rows |
 |---|---|---|
 | ``contested`` | | comparisons with no strict majority among their human verdicts |
+| ``queue`` | | the items that most need an adjudication (contested, judge vs a narrow majority, gold failure) |
 | ``split`` | | comparisons whose human verdicts are not unanimous |
 | ``disagrees_with_majority`` | annotator | comparisons where the annotator differs from the others' majority |
 | ``judge_disagrees`` | judge | the judge's verdicts that differ from the human majority |
 | ``gold_failed`` | annotator, optional | human verdicts on honeypots that miss the gold label |
+| ``adjudication_failed`` | annotator, optional | human verdicts that differ from the buyer's adjudication |
 | ``fast`` | annotator, optional | human verdicts faster than ``fast_seconds`` |
 | ``position_flag`` | annotator | the verdicts behind the annotator's p_first |
 | ``length_flag`` | annotator | the verdicts behind the annotator's p_prefer_longer |
+| ``annotator`` | annotator | every verdict of the annotator in delivery order (straight-lining) |
 | ``quarantined`` | | the batch's quarantined rows |
 | each hygiene check (``duplicate_rows``, ``identical_responses``, ...) | | the check's offending rows |
 
@@ -89,6 +92,14 @@ FILTERS: dict[str, FilterSpec] = {
         FilterSpec(
             "contested", None, False, "comparisons with no strict majority among the human verdicts", "items/contested"
         ),
+        FilterSpec(
+            "queue",
+            None,
+            False,
+            "the items that most need an adjudication: contested, a judge against a narrow human majority, "
+            "a gold failure (adjudicated items left out)",
+            "items/queue",
+        ),
         FilterSpec("split", None, False, "comparisons whose human verdicts are not unanimous", "items/split"),
         FilterSpec(
             "disagrees_with_majority",
@@ -111,6 +122,13 @@ FILTERS: dict[str, FilterSpec] = {
             "human verdicts on honeypot items that miss the gold label",
             "items/gold_failed",
         ),
+        FilterSpec(
+            "adjudication_failed",
+            "annotator",
+            False,
+            "human verdicts on adjudicated items that differ from the adjudicated label",
+            "items/adjudication_failed",
+        ),
         FilterSpec("fast", "annotator", False, "human verdicts faster than fast_seconds", "items/fast"),
         FilterSpec(
             "position_flag",
@@ -125,6 +143,13 @@ FILTERS: dict[str, FilterSpec] = {
             True,
             "the verdicts behind the annotator's p_prefer_longer (non-tie, lengths differ), longer choices first",
             "items/length_flag",
+        ),
+        FilterSpec(
+            "annotator",
+            "annotator",
+            True,
+            "every verdict of the annotator in delivery order (the rows behind straight-lining)",
+            "items/annotator",
         ),
         FilterSpec("quarantined", None, False, "rows refused at ingest and kept in quarantine", "items/quarantined"),
         *(FilterSpec(s.name, None, False, _HYGIENE_WORDS[s.name], s.query) for s in hyg.CHECKS),
@@ -222,6 +247,15 @@ def contested(store: Store, batch_id: str, *, offset: int = 0, limit: int = DEFA
     return _page(store, batch_id, "contested", None, {"batch_id": batch_id}, offset=offset, limit=limit, count=count)
 
 
+def queue(store: Store, batch_id: str, *, offset: int = 0, limit: int = DEFAULT_LIMIT, count: bool = False):
+    """The adjudication queue: contested items first, then a judge against a narrow majority, then gold
+    failures; comparisons with a current adjudication are left out."""
+    from ..adjudicated import current
+
+    params = {"batch_id": batch_id, "adjudicated": sorted(current(store, batch_id))}
+    return _page(store, batch_id, "queue", None, params, offset=offset, limit=limit, count=count)
+
+
 def split(store: Store, batch_id: str, *, offset: int = 0, limit: int = DEFAULT_LIMIT, count: bool = False):
     """Comparisons whose human verdicts are not unanimous."""
     return _page(store, batch_id, "split", None, {"batch_id": batch_id}, offset=offset, limit=limit, count=count)
@@ -252,6 +286,23 @@ def gold_failed(
     """Human verdicts on honeypots that miss the gold label (of one annotator, or all)."""
     params = {"batch_id": batch_id, "annotator_id": annotator_id}
     return _page(store, batch_id, "gold_failed", annotator_id, params, offset=offset, limit=limit, count=count)
+
+
+def adjudication_failed(
+    store: Store, batch_id: str, annotator_id: str | None = None, *, offset=0, limit=DEFAULT_LIMIT, count=False
+):
+    """Human verdicts on adjudicated comparisons that differ from the adjudicated label."""
+    from ..adjudicated import current
+
+    adj = current(store, batch_id)
+    ids = sorted(adj)
+    params = {
+        "batch_id": batch_id,
+        "annotator_id": annotator_id,
+        "comparison_ids": ids,
+        "labels": [adj[c] for c in ids],
+    }
+    return _page(store, batch_id, "adjudication_failed", annotator_id, params, offset=offset, limit=limit, count=count)
 
 
 def fast(
@@ -290,6 +341,12 @@ def length_flag(
     """The verdicts behind ``annotator_id``'s p_prefer_longer, those that chose the longer response first."""
     params = {"batch_id": batch_id, "annotator_id": annotator_id, "min_diff_chars": int(min_diff_chars)}
     return _page(store, batch_id, "length_flag", annotator_id, params, offset=offset, limit=limit, count=count)
+
+
+def annotator(store: Store, batch_id: str, annotator_id: str, *, offset=0, limit=DEFAULT_LIMIT, count=False):
+    """Every verdict of ``annotator_id`` in delivery order (file, line)."""
+    params = {"batch_id": batch_id, "annotator_id": annotator_id}
+    return _page(store, batch_id, "annotator", annotator_id, params, offset=offset, limit=limit, count=count)
 
 
 def quarantined(store: Store, batch_id: str, *, offset: int = 0, limit: int = DEFAULT_LIMIT, count: bool = False):
@@ -358,11 +415,14 @@ def items(
         return length_flag(store, batch_id, str(value), min_diff_chars=min_diff_chars, **page)
     fns: dict[str, Callable[..., ItemPage]] = {
         "contested": contested,
+        "queue": queue,
         "split": split,
         "disagrees_with_majority": disagrees_with_majority,
         "judge_disagrees": judge_disagrees,
         "gold_failed": gold_failed,
+        "adjudication_failed": adjudication_failed,
         "position_flag": position_flag,
+        "annotator": annotator,
         "quarantined": quarantined,
     }
     fn = fns[name]

@@ -180,6 +180,28 @@ def retry_busy(fn: Callable[[], T], *, what: str = "the store") -> T:
     raise AssertionError("unreachable")  # st.stop() raises
 
 
+# -- the app's one way to write ---------------------------------------------------------------------
+WRITE_RETRY_SECONDS = 60.0  # how long a write waits for readers or another writer to let go of the store
+
+
+def write(fn: Callable[[Path], T], say: Callable[[str], None] | None = None) -> T:
+    """Run ``fn(store_path)`` — one short read-write open and transaction, closed at once — retrying
+    every 0.5 s while the store is busy (readers of this app, another process writing), for up to
+    :data:`WRITE_RETRY_SECONDS`. The app writes only through here: the Ingest page and the Items
+    page's adjudications (README and docs/app.md, "write policy"); everything else opens the store
+    read-only, and decisions stay CLI-only."""
+    deadline = time.monotonic() + WRITE_RETRY_SECONDS
+    while True:
+        try:
+            return fn(db_path())
+        except Exception as e:  # noqa: BLE001 - only "busy" is retried, everything else re-raised
+            if not is_busy_error(e) or time.monotonic() > deadline:
+                raise
+            if say is not None:
+                say("store busy (another process is reading or writing it), retrying…")
+            time.sleep(BUSY_POLL_SECONDS)
+
+
 # -- cached calls --------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=256)
 def _query(stamp, name: str, params: tuple) -> list[dict[str, Any]]:
@@ -445,3 +467,33 @@ def export_files(*, batch: str | None = None, contract: str | None = None, fmt: 
     (:func:`export_file_name`; the manifest's ``file`` is that name, as with ``--out name``)."""
     stamp = store_stamp()
     return retry_busy(lambda: _export(stamp, batch, contract, fmt, name, keep_ties))
+
+
+# -- items (issue 17) ------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=128)
+def _item_page(stamp, batch_id: str, name: str, value: str | None, offset: int, limit: int, options: tuple):
+    from qualitylab.items import items
+
+    with read_store(stamp[0]) as store:
+        return items(store, batch_id, name, value, offset=offset, limit=limit, count=True, **dict(options))
+
+
+def item_page(batch_id: str, name: str, value: str | None, *, offset: int = 0, limit: int = 50, **options):
+    """One page of an items filter (``qualitylab items``), counted; cached per store state."""
+    stamp = store_stamp()
+    opts = tuple(sorted(options.items()))
+    return retry_busy(lambda: _item_page(stamp, batch_id, name, value, offset, limit, opts))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _item(stamp, batch_id: str, comparison_id: str):
+    from qualitylab.items import item
+
+    with read_store(stamp[0]) as store:
+        return item(store, batch_id, comparison_id)
+
+
+def item(batch_id: str, comparison_id: str):
+    """One comparison in full (``qualitylab items --item``); cached per store state."""
+    stamp = store_stamp()
+    return retry_busy(lambda: _item(stamp, batch_id, comparison_id))

@@ -43,6 +43,10 @@ def default_batch(batches: list[dict]) -> str | None:
 
 def sidebar_filters() -> None:
     """Global filters in the sidebar: vendor, batch, aspect, annotator kind (persisting across pages)."""
+    url_batch = st.query_params.get("batch")  # a shared link (ui/links.py) names the batch: select it once
+    if url_batch and st.session_state.get("flt_url_batch") != url_batch:
+        st.session_state["flt_url_batch"] = url_batch
+        data.select_batch(url_batch)
     if st.session_state.pop("flt_force", False):  # data.select_batch()
         for name in ("vendor", "batch_id"):
             st.session_state[name] = st.session_state.get(data.persisted_key(name))

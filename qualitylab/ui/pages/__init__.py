@@ -11,6 +11,7 @@ from qualitylab.ui.pages import (
     distributions,
     evidence,
     hygiene,
+    items,
     judges,
     overview,
     signals,
@@ -27,6 +28,7 @@ PAGES = [
     ("signals", "Rankings vs ratings", ":material/leaderboard:", signals.render),
     ("annotators", "Annotators", ":material/groups:", annotators.render),
     ("hygiene", "Hygiene", ":material/cleaning_services:", hygiene.render),
+    ("items", "Items", ":material/list_alt:", items.render),
     ("trends", "Trends", ":material/trending_up:", trends.render),
     ("evidence", "Evidence", ":material/folder_open:", evidence.render),
 ]

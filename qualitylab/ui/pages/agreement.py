@@ -12,6 +12,7 @@ from qualitylab.escape import markdown_text as md
 from qualitylab.numbers import fmt_number
 from qualitylab.results import Statistic
 from qualitylab.ui import data, widgets
+from qualitylab.ui.links import links_line
 
 READINGS = {
     "percent_agreement": "Share of agreeing pairs of verdicts per item. No chance correction: it is "
@@ -218,6 +219,9 @@ def annotators_frame(rows) -> pd.DataFrame:
                 "gold_accuracy": r["gold_accuracy"].value,
                 "gold_ci": r["gold_accuracy"],
                 "n_gold": r["n_gold"],
+                "adjudication_accuracy": r["adjudication_accuracy"].value,
+                "adjudication_ci": r["adjudication_accuracy"].fmt(),
+                "n_adjudicated": r["n_adjudicated"],
             }
             for r in rows
         ]
@@ -256,6 +260,8 @@ def render() -> None:
         st.warning(f"Not computable: {md(sa.reason)}.")
         return
 
+    if sa is res.preference:
+        st.markdown("Items behind these numbers: " + links_line(batch_id, [("split", None), ("contested", None)], ""))
     st.subheader("Coefficients")
     st.caption(
         "Raw agreement first, then chance-corrected coefficients: a high raw agreement next to a "
@@ -364,3 +370,14 @@ def render() -> None:
             "honeypot (gold) items, each with a Wilson 95% interval. Few items make wide intervals."
         )
         widgets.table(annotators_frame(res.annotators), "annotator_agreement")
+        st.markdown(
+            "Disagreements with the others' majority: "
+            + links_line(batch_id, [("disagrees_with_majority", r["annotator_id"]) for r in res.annotators], "")
+        )
+        if any(r.get("n_gold") for r in res.annotators):
+            st.markdown(
+                "Gold misses: "
+                + links_line(
+                    batch_id, [("gold_failed", r["annotator_id"]) for r in res.annotators if r.get("n_gold")], ""
+                )
+            )

@@ -9,6 +9,7 @@ import streamlit as st
 from qualitylab.escape import html_text
 from qualitylab.escape import markdown_text as md
 from qualitylab.ui import data, widgets
+from qualitylab.ui.links import flag_links
 
 
 def _v(stat):
@@ -28,6 +29,8 @@ def frame(rows) -> pd.DataFrame:
                 "agreement_ci": r.agreement_with_majority,
                 "gold_accuracy": _v(r.gold_accuracy),
                 "gold_ci": r.gold_accuracy,
+                "adjudication_accuracy": _v(r.adjudication_accuracy),
+                "adjudication_ci": r.adjudication_accuracy,
                 "p_first": _v(r.p_first),
                 "p_first_q": r.p_first_q,
                 "p_prefer_longer": _v(r.p_prefer_longer),
@@ -110,7 +113,15 @@ def render() -> None:
     if flagged:
         st.subheader("Flags")
         for r in flagged:
-            st.markdown(f"**{md(r.annotator_id)}** — " + "; ".join(f"`{md(f.flag)}`: {md(f.reason)}" for f in r.flags))
+            st.markdown(
+                f"**{md(r.annotator_id)}** — "
+                + "; ".join(f"`{md(f.flag)}`: {md(f.reason)}" for f in r.flags)
+                + (
+                    f" — items: {links}"
+                    if (links := flag_links(batch_id, r.annotator_id, [f.flag for f in r.flags]))
+                    else ""
+                )
+            )
     fig = quality_chart(rows)
     if fig is not None:
         st.subheader("Agreement and gold accuracy")

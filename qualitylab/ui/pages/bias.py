@@ -13,6 +13,7 @@ from qualitylab.escape import html_text
 from qualitylab.escape import markdown_text as md
 from qualitylab.intervals import Z95
 from qualitylab.ui import data, widgets
+from qualitylab.ui.links import links_line
 
 
 def funnel(rows, rate: str, title: str) -> go.Figure:
@@ -53,6 +54,14 @@ def rate_frame(rows) -> pd.DataFrame:
     return pd.DataFrame([r.to_dict() for r in rows])
 
 
+def _rate_links(batch_id: str, rates, filter: str) -> None:
+    """Links to the verdicts behind each annotator's rate, flagged annotators first."""
+    ordered = sorted(rates, key=lambda r: (not r.flagged, r.annotator_id))
+    line = links_line(batch_id, [(filter, r.annotator_id) for r in ordered], "")
+    if line:
+        st.markdown(f"Verdicts behind each rate (flagged first): {line}")
+
+
 def render() -> None:
     st.title("Bias")
     batch_id = st.session_state.get("batch_id")
@@ -89,6 +98,7 @@ def render() -> None:
         )
         st.plotly_chart(funnel(pos.by_annotator, "p_first", "p_first by annotator"), width="stretch")
         widgets.table(rate_frame(pos.by_annotator), "position_bias_by_annotator")
+        _rate_links(batch_id, pos.by_annotator, "position_flag")
         st.subheader("Randomisation audit")
         audit = pos.randomisation
         widgets.statistic(
@@ -112,6 +122,7 @@ def render() -> None:
         )
         st.plotly_chart(funnel(lng.by_annotator, "p_prefer_longer", "p_prefer_longer by annotator"), width="stretch")
         widgets.table(rate_frame(lng.by_annotator), "length_bias_by_annotator")
+        _rate_links(batch_id, lng.by_annotator, "length_flag")
         st.subheader("Logistic regression of the preference on the length difference")
         st.caption(
             "Coefficient = change in log-odds of preferring A per standard deviation of "

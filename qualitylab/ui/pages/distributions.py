@@ -12,6 +12,7 @@ from qualitylab.escape import markdown_text as md
 from qualitylab.intervals import wilson
 from qualitylab.schema import PREFERENCES
 from qualitylab.ui import data, widgets
+from qualitylab.ui.links import links_line
 
 
 def _share_bars(by_annotator: list[dict]) -> go.Figure:
@@ -78,6 +79,9 @@ def render() -> None:
             ),
             "straight_lining",
         )
+        flagged = [r["annotator_id"] for r in d.straight_lining if r["reasons"]]
+        if flagged:
+            st.markdown("Verdicts in working order: " + links_line(batch_id, [("annotator", a) for a in flagged], ""))
 
     strength_kinds = {g: v for g, v in d.strength["by_kind"].items() if mine(g)}
     if strength_kinds:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from qualitylab.escape import markdown_text as md
 from qualitylab.ui import data, widgets
+from qualitylab.ui.links import criteria_lines
 
 
 @st.cache_data(show_spinner="Building the evidence pack…", max_entries=8)
@@ -92,6 +93,9 @@ def render() -> None:
         f"criteria_{batch_id}",
         columns=["id", "outcome", "in_words", "severity", "value", "ci95_low", "ci95_high", "n", "threshold"],
     )
+    lines = criteria_lines(batch_id, data.report_json(batch_id))
+    if lines:
+        st.markdown("**Items behind each criterion**\n\n" + "\n".join(f"- {line}" for line in lines))
 
     st.subheader("Evidence pack")
     st.caption(

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from qualitylab.ui import data, widgets
+from qualitylab.ui.links import item_column, items_link
 
 FULL_ROWS_MAX = 50_000  # beyond this, the page shows the report's first rows only
 
@@ -32,9 +33,11 @@ def render() -> None:
         st.caption(f"{check.description}. Query `{check.query}`: {check.n_rows:,} offending rows.")
         if check.passed:
             continue
+        st.markdown("Items: " + items_link(f"{name} ({check.n_rows:,} rows)", batch_id, name))
         rows = check.rows
         if check.truncated and check.n_rows <= FULL_ROWS_MAX:
             rows = data.query(check.query, **check.params)
         elif check.truncated:
             st.caption(f"Showing the first {len(rows):,}; the JSON report counts all of them.")
-        widgets.table(pd.DataFrame(rows), f"hygiene_{name}")
+        df, config = item_column(pd.DataFrame(rows), batch_id, name)
+        widgets.table(df, f"hygiene_{name}", column_config=config)

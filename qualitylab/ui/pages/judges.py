@@ -12,6 +12,7 @@ import streamlit as st
 from qualitylab.escape import html_text
 from qualitylab.escape import markdown_text as md
 from qualitylab.ui import data, widgets
+from qualitylab.ui.links import links_line
 
 LABELS = ("A", "B", "tie")
 READINGS = {
@@ -168,6 +169,10 @@ def render() -> None:
     st.subheader("Judges")
     widgets.table(summary_table(judges), "judges")
     st.plotly_chart(agreement_chart(judges), width="stretch")
+    st.markdown(
+        "Each judge's verdicts that differ from the human majority: "
+        + links_line(batch_id, [("judge_disagrees", a) for a in judges], "")
+    )
 
     a = st.selectbox("Judge", list(judges), key="judge_id")
     j = judges[a]

@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import shlex
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +23,7 @@ from qualitylab.ui import data, widgets
 
 DEFAULT_MAX_MB = 200  # Streamlit's server.maxUploadSize default
 MAX_SHOWN_LINES = 1000  # problem lines shown inline; the table below holds every one
-WRITE_RETRY_SECONDS = 60.0
+WRITE_RETRY_SECONDS = data.WRITE_RETRY_SECONDS
 
 
 def upload_limit_mb() -> int:
@@ -57,18 +56,11 @@ def _kinds() -> list[str]:
 
 
 def run_ingest(path: Path, batch_id: str, say, **options):
-    """``ingest`` with a read-write open that waits, politely, while readers or another writer hold the store."""
+    """``ingest`` through the app's one write helper (``data.write``: waits, politely, while readers or
+    another writer hold the store)."""
     from qualitylab.ingest import ingest
 
-    deadline = time.monotonic() + WRITE_RETRY_SECONDS
-    while True:
-        try:
-            return ingest(path, batch_id, db=data.db_path(), progress=say, **options)
-        except Exception as e:  # noqa: BLE001 - only "busy" is retried, everything else re-raised
-            if not data.is_busy_error(e) or time.monotonic() > deadline:
-                raise
-            say("store busy (another process is reading or writing it), retrying…")
-            time.sleep(0.5)
+    return data.write(lambda db: ingest(path, batch_id, db=db, progress=say, **options), say)
 
 
 def problems_frame(problems, file_name: str, unit: str) -> pd.DataFrame:

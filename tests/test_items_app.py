@@ -1,0 +1,162 @@
+"""The Items page through AppTest: every flag kind on the sample reaches its items in one click.
+
+Each page's links to the Items page (Markdown links and the tables' ``open`` link columns) are
+collected on the sample batches that plant each defect (acme-w1: position and length bias; acme-w3:
+duplicate, identical and empty responses; acme-w4: re-delivered items; acme-w5: chance agreement,
+a rushed annotator, gold misses, a judge), then each kind of link is followed: its URL's query
+parameters open the Items page, which must show that filter with the library's rows and one item.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from qualitylab.items import items
+from qualitylab.sample import load_sample
+from qualitylab.store import open_store
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+LINK = re.compile(r"\]\((items\?[^)\s]+)\)")
+SOURCES = {
+    "acme-w1": ["annotators", "bias"],
+    "acme-w3": ["hygiene", "overview"],
+    "acme-w4": ["hygiene"],
+    "acme-w5": ["agreement", "annotators", "judges", "evidence", "overview", "hygiene"],
+}
+#: every flag kind of the sample, and the filter its link must open
+KINDS = {
+    "position_flag",
+    "length_flag",
+    "fast",
+    "disagrees_with_majority",
+    "gold_failed",
+    "judge_disagrees",
+    "split",
+    "contested",
+    "duplicate_rows",
+    "identical_responses",
+    "empty_responses",
+    "redelivered_items",
+    "fast_verdicts",
+}
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    for _ in load_sample(db):
+        pass
+    return db
+
+
+@pytest.fixture
+def on_sample(sample_db, monkeypatch) -> Path:
+    monkeypatch.setenv("QUALITYLAB_DB", str(sample_db))
+    return sample_db
+
+
+def open_page(slug: str, params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["n_boot"] = 100
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if slug != "overview":
+        hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == slug]
+        assert hashes, f"no page at /{slug}"
+        at._page_hash = hashes[0]
+        at.run()
+    assert not at.exception, f"/{slug}: {[e.value for e in at.exception]}"
+    return at
+
+
+def page_links(at: AppTest) -> list[str]:
+    urls = []
+    for m in at.markdown:
+        urls += LINK.findall(m.value)
+    for df in at.dataframe:
+        frame = df.value
+        if "open" in frame.columns:
+            urls += [u for u in frame["open"] if isinstance(u, str) and u.startswith("items?")]
+    return urls
+
+
+def follow(url: str) -> tuple[AppTest, dict[str, str]]:
+    params = dict(parse_qsl(urlsplit(url).query))
+    return open_page("items", params), params
+
+
+def test_every_flag_kind_reaches_its_items(on_sample):
+    first: dict[str, str] = {}
+    for batch, slugs in SOURCES.items():
+        for slug in slugs:
+            at = open_page(slug, {"batch": batch})
+            assert at.session_state["batch_id"] == batch  # the URL's batch is the sidebar's
+            for url in page_links(at):
+                params = dict(parse_qsl(urlsplit(url).query))
+                assert params["batch"] == batch, url
+                first.setdefault(params["filter"], url)
+    assert KINDS <= set(first), f"no link for {sorted(KINDS - set(first))}"
+    with open_store(on_sample, read_only=True) as s:
+        for name in sorted(KINDS):
+            at, p = follow(first[name])
+            lib = items(s, p["batch"], p["filter"], p.get("value"), count=True)
+            assert at.session_state["batch_id"] == p["batch"]
+            assert at.session_state["items_filter"] == name
+            head = next(c.value for c in at.caption if "query `" in c.value)
+            assert f"of {lib.n_rows:,}" in head or f"{lib.n_rows:,} rows" in head, (name, head)
+            assert lib.n_rows, f"{name}: the link leads to no rows ({first[name]})"
+            if "comparison_id" in lib.columns or "item" in p:
+                assert any(m.value.startswith("**Consensus:**") for m in at.markdown), name
+                assert at.get("html"), f"{name}: no text blocks"
+
+
+def test_a_shared_item_link_opens_that_item(on_sample):
+    at, _ = follow("items?batch=acme-w5&filter=gold_failed&value=h11&item=acme-w5-c0083")
+    assert at.session_state["items_item"] == "acme-w5-c0083"
+    assert any("Comparison acme" in s.value for s in at.subheader)
+    assert any(m.value.startswith("**Consensus:**") and "gold label" in m.value for m in at.markdown)
+    assert dict(at.query_params)["item"] == ["acme-w5-c0083"] or dict(at.query_params)["item"] == "acme-w5-c0083"
+
+
+def test_items_page_pages_and_unknown_values(on_sample):
+    at, _ = follow("items?batch=acme-w5&filter=split")
+    head = next(c.value for c in at.caption if "query `" in c.value)
+    assert "rows 1-50 of 238" in head
+    at.number_input(key="items_page").set_value(5).run()
+    head = next(c.value for c in at.caption if "query `" in c.value)
+    assert "rows 201-238 of 238" in head
+    at, _ = follow("items?batch=acme-w5&filter=disagrees_with_majority&value=nobody")
+    assert not at.exception and any("No items" in i.value for i in at.info)
+
+
+def test_adjudicating_from_the_items_page(tmp_path, db):
+    """The form needs a Reviewer; a recorded adjudication shows on the item and leaves the queue."""
+    from test_items import ROWS
+
+    from conftest import write_jsonl
+    from qualitylab.ingest import ingest
+
+    ingest(write_jsonl(tmp_path / "w1.jsonl", ROWS), "w1", db=db)
+    at, _ = follow("items?batch=w1&filter=queue")
+    assert at.session_state["items_item"] == "c3"
+    at.radio(key="items_adj_label").set_value("B")
+    submit = next(b for b in at.button if b.label == "Record adjudication")
+    submit.click().run()
+    assert any("reviewer's name is required" in e.value for e in at.error)
+    with open_store(db, read_only=True) as s:
+        assert s.con.execute("SELECT count(*) FROM adjudications").fetchall()[0][0] == 0
+    at.text_input(key="items_adj_reviewer").set_value("dana")
+    at.text_area(key="items_adj_note").set_value("B cites the source")
+    next(b for b in at.button if b.label == "Record adjudication").click().run()
+    assert not at.exception
+    assert any("recorded 1 adjudication" in s.value for s in at.success)
+    at.run()
+    assert any(m.value.startswith("**Adjudicated:** B by dana") for m in at.markdown)
+    with open_store(db, read_only=True) as s:
+        assert items(s, "w1", "queue").rows[0]["comparison_id"] == "c4"
