@@ -1,5 +1,8 @@
 """Load the bundled sample data (``sample_data/``) into a store, following ``sample_data/load.json``.
 
+After the files, the adjudications named by the manifest's ``adjudication`` key are recorded
+(``qualitylab adjudicate``), before ``qualitylab sample`` records the sample's decisions.
+
 ``load.json`` is a list of ``{file, batch, vendor, delivered, format?, kind?, quarantine?, labels?,
 scale?}`` in load order (``labels`` / ``scale``: the scale the protocol offered, as ``ingest
 --labels`` / ``--scale``). Batches already in the store are left alone.
@@ -71,3 +74,26 @@ def load_sample(db=None, *, sample_dir: Path = SAMPLE_DIR) -> Iterator[str]:
                 scale=entry.get("scale", ()),
             )
             yield res.summary()
+        adj = _adjudication(sample_dir)
+        if adj is not None and adj["batch"] not in present and (sample_dir / adj["file"]).is_file():
+            yield _record_adjudications(store, sample_dir, adj)
+
+
+def _adjudication(sample_dir: Path) -> dict | None:
+    """The manifest's 'adjudication' key (file, batch, by), or None."""
+    m = sample_dir / "manifest.json"
+    if not m.is_file():
+        return None
+    adj: dict | None = json.loads(m.read_text(encoding="utf-8")).get("adjudication")
+    return adj
+
+
+def _record_adjudications(store, sample_dir: Path, adj: dict) -> str:
+    """The sample's adjudications (``qualitylab adjudicate``), recorded before its decisions."""
+    from .items.adjudications import read_file, record_in
+    from .store import one_writer, transaction
+
+    rows = read_file(sample_dir / adj["file"])
+    with one_writer(store.path), transaction(store):
+        res = record_in(store, adj["batch"], rows, by=adj["by"], source=adj["file"])
+    return res.summary()

@@ -40,6 +40,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import gen_adjudication  # noqa: E402
 import gen_contract  # noqa: E402
 import gen_expected  # noqa: E402
 from gen_texts import CATEGORIES, make_prompt, make_response  # noqa: E402
@@ -667,6 +668,7 @@ def generate(out: Path, seed: int = SEED) -> dict:
         seed=seed, weeks=WEEKS, files=files, sim=sim, config=config(), real_data=gen_expected.real_data(HERE)
     )
     manifest["contract"] = gen_contract.expected(here=HERE, weeks=WEEKS, files=files, manifest=manifest)
+    manifest["adjudication"] = gen_adjudication.write(out, files)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "load.json").write_text(json.dumps(load_plan(files), indent=2) + "\n", encoding="utf-8")
     return manifest

@@ -137,9 +137,9 @@ def test_items_page_pages_and_unknown_values(on_sample):
 
 def test_adjudicating_from_the_items_page(tmp_path, db):
     """The form needs a Reviewer; a recorded adjudication shows on the item and leaves the queue."""
+    from conftest import write_jsonl
     from test_items import ROWS
 
-    from conftest import write_jsonl
     from qualitylab.ingest import ingest
 
     ingest(write_jsonl(tmp_path / "w1.jsonl", ROWS), "w1", db=db)

@@ -87,16 +87,15 @@ def _write_text_atomic(p: Path, text: str) -> None:
 
 def write_csv_tables(tables: list[Table], directory: str | Path) -> list[Path]:
     """Each table as ``DIR/<name>.csv`` through the one CSV writer (:func:`qualitylab.escape.write_csv`:
-    formula-like text neutralised, numbers at full precision); UTF-8, a header row when the table
-    has columns (an empty table keeps an empty file)."""
+    formula-like text neutralised, numbers at full precision); UTF-8, always with a header row (an
+    empty table's header comes from ``Table.header``)."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     out = []
     for t in tables:
         p = d / f"{t.name}.csv"
         with open(p, "w", newline="", encoding="utf-8") as f:
-            if t.columns:
-                write_csv(f, t.columns, t.rows)
+            write_csv(f, t.columns or ["(no columns)"], t.rows)
         out.append(p)
     return out
 

@@ -166,7 +166,8 @@ def _methods(doc: dict[str, Any]) -> str:
     out += [f"<tr><th>{esc(k)}</th><td>{esc(fmt(v))}</td></tr>" for k, v in rows]
     out.append("</tbody></table>")
     out.append(
-        "<h3>Criteria: definitions and thresholds</h3><table><thead><tr><th>criterion</th><th>metric</th>"
+        '<h3>Criteria: definitions and thresholds</h3><div class="scroll"><table><thead><tr><th>criterion</th>'
+        "<th>metric</th>"
         "<th>rule</th><th>min n</th><th>severity</th><th>why</th></tr></thead><tbody>"
     )
     for c in gate.get("criteria", []):
@@ -178,7 +179,7 @@ def _methods(doc: dict[str, Any]) -> str:
             f'<td class="num">{esc(c["min_n"])}</td><td>{esc(c["severity"])}</td>'
             f'<td class="text">{esc(c.get("why"))}</td></tr>'
         )
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     out.append(
         '<p class="note">Outcome rules: with <code>decide = interval</code> a criterion passes only when its '
         "whole 95% interval is on the right side of the threshold, fails (its severity: REJECT, REVIEW or "
@@ -190,12 +191,81 @@ def _methods(doc: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def _first_screen(doc: dict[str, Any], found: list[Any]) -> str:
+    """What a vendor sees first: the verdict, the two or three strongest reasons in words, and a
+    link to the items of each (``#items-<i>``, the section below)."""
+    verdict = doc.get("verdict") or "INSUFFICIENT_EVIDENCE"
+    v_cls = f"v-{verdict}" if verdict in OUTCOMES else ""
+    reasons = [(i, f) for i, f in enumerate(found) if f.outcome is not None][:3] or list(enumerate(found))[:3]
+    out = [f'<div class="first"><p><span class="verdict {v_cls}">{esc(verdict)}</span></p>']
+    if reasons:
+        out.append("<p><b>Why</b> (the strongest reasons):</p><ol>")
+        for i, f in reasons:
+            link = f' — <a href="#items-{i}">the items</a>' if f.links else ""
+            tag = f"{outcome_span(f.outcome)}: " if f.outcome else ""
+            out.append(f"<li>{tag}{esc(f.words)}{link}</li>")
+        out.append("</ol>")
+    else:
+        out.append("<p>Every criterion passed and nothing was flagged.</p>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def _text_block(label: str, text: Any) -> str:
+    body = '<span class="note">(no text delivered)</span>' if text is None else esc(text)
+    return f'<div class="tb-label">{esc(label)}</div><div class="textblock">{body}</div>'
+
+
+def _finding_items(found: list[Any], tables: dict[str, Table]) -> str:
+    """Each finding with the rows of its items (given vs expected label, file and line) and the full
+    texts of its first comparisons in full-width blocks."""
+    if not found:
+        return '<p class="note">No finding: nothing to list.</p>'
+    items_t, texts_t = tables.get("finding_items"), tables.get("finding_texts")
+    rows = items_t.rows if items_t is not None else []
+    texts = texts_t.rows if texts_t is not None else []
+    cols = ["filter", "value", "comparison_id", "annotator_id", "given", "expected", "expected_is", "file_name",
+            "source_line"]  # fmt: skip
+    out = []
+    for i, f in enumerate(found):
+        out.append(f'<h3 id="items-{i}">{outcome_span(f.outcome) + ": " if f.outcome else ""}{esc(f.words)}</h3>')
+        mine = [r for r in rows if r["finding"] == f.key]
+        if not f.links:
+            out.append('<p class="note">No item-level rows behind this finding (it is a batch-level number).</p>')
+            continue
+        totals = {(r["filter"], r["value"]): r["n_filter_rows"] for r in mine}
+        filters = "; ".join(
+            f"<code>{esc(name)}{'=' + esc(v) if v is not None else ''}</code>: {fmt(totals.get((name, v), 0))} row(s)"
+            for name, v in f.links
+        )
+        out.append(
+            '<p class="note">Items filters (<code>qualitylab items --filter NAME=VALUE</code>, '
+            f"the app's Items page): {filters}; the first {len(mine):,} below, all of them in "
+            "<code>finding_items.csv</code>.</p>"
+        )
+        if mine:
+            out.append(table_html(Table(f"items-{i}", "Items", "one row per item", mine), columns=cols))
+        for t in (t for t in texts if t["finding"] == f.key):
+            out.append(
+                f'<div class="item"><p><b>Comparison {esc(t["comparison_id"])}</b> · prompt_id {esc(t["prompt_id"])}'
+                f" · A = {esc(t['model_a'])} · B = {esc(t['model_b'])}</p>"
+                + _text_block("Prompt", t["prompt"])
+                + _text_block("Response A", t["response_a"])
+                + _text_block("Response B", t["response_b"])
+                + "</div>"
+            )
+    return "\n".join(out)
+
+
 def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[str, str, Any]]) -> str:
     """The whole page. ``figures`` are (div id, heading, plotly figure); plotly.js is inlined once."""
     import plotly.io as pio
     from plotly.offline import get_plotlyjs
 
+    from .items import findings
+
     by_name = {t.name: t for t in tables}
+    found = findings(doc)
     batch = doc.get("batch") or {}
     verdict = doc.get("verdict") or "INSUFFICIENT_EVIDENCE"
     gate = doc.get("gate") or {}
@@ -206,7 +276,9 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
         f'<p class="meta">vendor <b>{esc(batch.get("vendor") or "—")}</b> · delivered '
         f"{esc(batch.get('delivered') or '—')} · generated {esc((doc.get('methods') or {}).get('generated_at'))} "
         f"by qualitylab {esc((doc.get('methods') or {}).get('qualitylab_version'))}</p>",
+        _first_screen(doc, found),
         '<nav><a href="#verdict">Verdict</a><a href="#decision">Decision</a><a href="#findings">Findings</a>'
+        '<a href="#items">Items</a>'
         '<a href="#charts">Charts</a>'
         '<a href="#tables">Evidence tables</a><a href="#methods">Methods</a>'
         '<a href="#provenance">Provenance</a></nav>',
@@ -234,6 +306,8 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
         _decision(by_name),
         '<h2 id="findings">Findings</h2>',
         _findings(doc, by_name),
+        '<h2 id="items">Items behind each finding</h2>',
+        _finding_items(found, by_name),
         '<h2 id="charts">Charts</h2>',
     ]
     fig_specs = []
@@ -243,8 +317,23 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
     if not figures:
         body.append('<p class="note">(no chart: the report holds no statistic to draw)</p>')
     body.append('<h2 id="tables">Evidence tables</h2>')
-    skip = {"criteria", "provenance", "quarantine", "decision", "decision_exclusions", "decision_units"}
-    body += [table_html(t) for t in tables if t.name not in skip]
+    skip = {
+        "criteria",
+        "provenance",
+        "quarantine",
+        "decision",
+        "decision_exclusions",
+        "decision_units",
+        "finding_items",
+        "finding_texts",
+    }
+    body += [
+        table_html(t, columns=[c for c in t.columns if c not in TEXT_COLUMNS])
+        if t.name in ("annotator_examples", "hygiene_examples")  # texts: full-width blocks under "Items"
+        else table_html(t)
+        for t in tables
+        if t.name not in skip
+    ]
     body += [
         '<h2 id="methods">Methods</h2>',
         _methods(doc),

@@ -29,10 +29,11 @@ class Table:
     description: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     n_total: int | None = None  # rows that exist when ``rows`` holds only the first ones
+    header: tuple[str, ...] = ()  # the columns when there are no rows (a CSV has a header even when empty)
 
     @property
     def columns(self) -> list[str]:
-        return list(dict.fromkeys(k for r in self.rows for k in r))
+        return list(dict.fromkeys([*self.header, *(k for r in self.rows for k in r)]))
 
 
 def _flat(value: Any) -> Any:
@@ -88,6 +89,7 @@ def criteria_table(doc: dict[str, Any]) -> Table:
         "Acceptance criteria",
         "one row per criterion of the gate file: the number it read, its interval, the threshold and the outcome",
         rows,
+        header=CRITERION_COLUMNS,
     )
 
 
@@ -124,6 +126,7 @@ def annotator_tables(doc: dict[str, Any]) -> tuple[Table, Table]:
             "Flagged annotators",
             "one row per flag of an annotator, with the reason quoting the number and the threshold",
             flagged,
+            header=("annotator_id", "annotator_kind", "n", "flag", "reason"),
         ),
     )
 
@@ -212,6 +215,21 @@ def example_tables(store, batch_id: str, doc: dict[str, Any]) -> tuple[Table, Ta
             f"the first {EXAMPLES_PER_ANNOTATOR} delivered verdicts of each flagged annotator, with file "
             f"and line; texts cut to {EXAMPLE_MAX_CHARS} characters",
             ann_rows,
+            header=(
+                "annotator_id",
+                "file_name",
+                "source_line",
+                "comparison_id",
+                "shown_first",
+                "preference",
+                "gold",
+                "seconds",
+                "len_a_chars",
+                "len_b_chars",
+                "prompt",
+                "response_a",
+                "response_b",
+            ),  # fmt: skip
         ),
         Table(
             "hygiene_examples",
@@ -220,6 +238,18 @@ def example_tables(store, batch_id: str, doc: dict[str, Any]) -> tuple[Table, Ta
             f"{EXAMPLE_COMPARISONS_PER_CHECK} comparisons per check, with file and line; texts cut to "
             f"{EXAMPLE_MAX_CHARS} characters",
             cmp_rows,
+            header=(
+                "check",
+                "comparison_id",
+                "file_name",
+                "source_line",
+                "annotator_id",
+                "preference",
+                "seconds",
+                "prompt",
+                "response_a",
+                "response_b",
+            ),  # fmt: skip
         ),
     )
 
@@ -250,6 +280,7 @@ def trend_table(rows: list[dict[str, Any]]) -> Table:
         "one row per batch and criterion, with the change since the vendor's previous batch and its "
         "test (docs/gates.md, 'Trends')",
         [{k: r.get(k) for k in cols} for r in rows],
+        header=cols,
     )
 
 
@@ -299,6 +330,21 @@ def decision_tables(store, batch_id: str) -> list[Table]:
             "one row per decision on the batch (append-only; the last is current): who decided what, on which "
             "report (sha256) and gate verdict, and why",
             rows,
+            header=(
+                "decision_id",
+                "decision",
+                "current",
+                "gate_verdict",
+                "decided_by",
+                "decided_at",
+                "note",
+                "override_reason",
+                "excluded",
+                "report_sha256",
+                "gates_sha256",
+                "contract",
+                "supersedes",
+            ),  # fmt: skip
         ),
         Table(
             "decision_exclusions",
@@ -306,6 +352,7 @@ def decision_tables(store, batch_id: str) -> list[Table]:
             "one row per excluded annotator: why, and how many of their rows are not accepted (not paid, "
             "not in the accepted dataset)",
             excl,
+            header=("annotator_id", "reason", "n_verdicts", "n_ratings", "n_ranking_rows"),
         ),
         *([units] if units is not None else []),
     ]
@@ -338,9 +385,14 @@ def evidence_tables(
     ov_q = (doc.get("quarantine") or {}).get("by_reason") or []
     annotators, flagged = annotator_tables(doc)
     ann_examples, hyg_examples = example_tables(store, batch_id, doc)
+    from .items import finding_tables, findings
+
+    found_items, found_texts = finding_tables(store, batch_id, findings(doc))
     tables = [
         criteria_table(doc),
         *decision_tables(store, batch_id),
+        found_items,
+        found_texts,
         flagged,
         ann_examples,
         *hygiene_tables(doc),
@@ -362,6 +414,7 @@ def evidence_tables(
             "Quarantined rows by reason",
             "rows refused at ingest, counted per file, column and reason",
             [flatten(r) for r in ov_q],
+            header=("file_name", "column_name", "reason", "n", "first_line"),
         ),
     ]
     return tables

@@ -63,7 +63,7 @@ def criterion_filters(criterion: Mapping[str, Any], report: Mapping[str, Any]) -
     where = str(criterion.get("where") or "")
     parts = metric.split(".")
     if parts[0] == "agreement":
-        return [("split", None), ("contested", None)]
+        return [("contested", None), ("split", None)]
     if metric in ("position_bias.by_annotator", "length_bias.by_annotator"):
         name = "position_flag" if parts[0] == "position_bias" else "length_flag"
         section = report.get(parts[0]) or {}
