@@ -29,6 +29,7 @@ EVIL_FILE = "<img src=x onerror=alert(6)>.jsonl"
 #: the only elements the pack itself writes
 ALLOWED_TAGS = {
     "html",
+    "ol",  # the first screen's strongest reasons
     "head",
     "meta",
     "title",

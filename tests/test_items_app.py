@@ -160,3 +160,22 @@ def test_adjudicating_from_the_items_page(tmp_path, db):
     assert any(m.value.startswith("**Adjudicated:** B by dana") for m in at.markdown)
     with open_store(db, read_only=True) as s:
         assert items(s, "w1", "queue").rows[0]["comparison_id"] == "c4"
+
+
+def test_the_sample_adjudications_have_the_manifest_effect_on_h11(on_sample):
+    """sample_data/acme-w5-adjudications.csv, recorded by `qualitylab sample`: h11's accuracy against
+    adjudication is the manifest's (computed from the generated rows by sample_data/gen_adjudication.py)."""
+    import json
+
+    from qualitylab.report import compute_sections
+
+    m = json.loads((Path(APP).parent / "sample_data" / "manifest.json").read_text(encoding="utf-8"))["adjudication"]
+    with open_store(on_sample, read_only=True) as s:
+        sec = compute_sections(s, m["batch"], ["agreement", "annotators"], n_boot=20)
+    h11 = {r["annotator_id"]: r for r in sec["agreement"].annotators}["h11"]
+    stat, want = h11["adjudication_accuracy"], m["h11"]
+    assert (h11["n_adjudicated"], stat.n) == (want["n_adjudicated"], want["n_adjudicated"])
+    assert stat.value == pytest.approx(want["adjudication_accuracy"])
+    assert (stat.ci95_low, stat.ci95_high) == pytest.approx((want["ci95_low"], want["ci95_high"]), abs=1e-9)
+    flags = {r.annotator_id: [f.flag for f in r.flags] for r in sec["annotators"]}["h11"]
+    assert ("low_adjudication_accuracy" in flags) == want["flagged_low_adjudication_accuracy"]
