@@ -181,6 +181,13 @@ def _options_part(store: Store, batch_id: str, options: ReportOptions) -> Any:
     }
 
 
+def _adjudications_part(store: Store, batch_id: str) -> Any:
+    """The batch's adjudications as they apply (qualitylab/adjudicated.py): accuracy against them is in the report."""
+    from .adjudicated import latest
+
+    return [[r["comparison_id"], r["adjudication_id"], r["label"], r["current"]] for r in latest(store, batch_id)]
+
+
 def _code_part(store: Store, batch_id: str, options: ReportOptions) -> Any:
     from .schema import SCHEMA_VERSION
 
@@ -196,6 +203,7 @@ FINGERPRINT_PARTS: dict[str, FingerprintPart] = {
     "scales": query_part("scales"),  # the declared or inferred scale
     "options": _options_part,  # seed, n_boot, gate file contents, section options
     "contract": lambda store, batch_id, options: options.contract,  # the contract week judging it
+    "adjudications": lambda store, batch_id, options: _adjudications_part(store, batch_id),  # post-hoc gold
     "code": _code_part,  # qualitylab's .py/.sql/.toml files as installed, the DuckDB version
 }
 
