@@ -58,6 +58,7 @@ def dawid_skene(store: Store) -> Any:
         start = end
     return pa.table(out, schema=pa.schema([(k, pa.string()) for k in out]))
 
+
 def adjudication(store: Store) -> Any:
     """The buyer's current adjudications of the batches in scope (``qualitylab.adjudicated.current``:
     latest per comparison, on its present texts), ``label_source = 'adjudication'``."""
