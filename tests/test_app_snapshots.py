@@ -74,4 +74,4 @@ def test_the_overview_verdict_is_the_snapshots(two_weeks):
         ).fetchall()
     at = open_page(new_app("w2"), "overview")
     assert not at.exception, [e.value for e in at.exception]
-    assert "Verdict: **PLANTED**" in rendered_text(at)
+    assert "**Verdict: PLANTED**" in rendered_text(at)
