@@ -107,7 +107,13 @@ def ingest(
     if fmt not in FILE_FORMATS and fmt not in ADAPTERS:
         raise UsageError("Unknown format", repr(fmt), f"one of {', '.join(FILE_FORMATS + tuple(ADAPTERS))}")
     adapter = ADAPTERS.get(fmt)
-    decl = scales.declaration(labels, scale, adapter=fmt, adapter_labels=adapter.labels if adapter else None)
+    decl = scales.declaration(
+        labels,
+        scale,
+        adapter=fmt,
+        adapter_labels=adapter.labels if adapter else None,
+        adapter_scale=adapter.scale if adapter else (),
+    )
     say = progress or (lambda msg: None)
     try:
         source = Delivered(path)  # size, mtime and inode before the first read

@@ -10,7 +10,8 @@ weighted kappa's weights. So each batch carries its scale, per kind of data and 
 * rating, per aspect: the score range ``LOW-HIGH`` (e.g. 1-7).
 
 It is *declared* at ingest (``--labels A,B``, ``--scale [ASPECT=]LOW-HIGH``, or by a public format's
-adapter: chosen/rejected sets are binary) or else *inferred* from the batch's delivered rows (no tie
+adapter: chosen/rejected sets are binary, HelpSteer2 rates 0-4 per attribute, UltraFeedback 1-5 per
+aspect) or else *inferred* from the batch's delivered rows (no tie
 anywhere -> binary; the range = the smallest and largest value delivered), and stored in the
 ``scales`` table (schema v5) as declared or inferred. A declared scale binds every later file of the
 batch (rows outside it are refused like any invalid row); another declaration is a conflict unless
@@ -147,6 +148,9 @@ class Declaration:
     labels: tuple[str, ...] | None = None
     labels_source: str = ""
     ranges: dict[str | None, tuple[float, float]] = field(default_factory=dict)
+    #: set when the ranges are a public format's (``Adapter.scale``): the source every declared range
+    #: records, and an aspect the file does not rate is then not an error (it is the format's, not a flag)
+    ranges_source: str = ""
 
     @property
     def empty(self) -> bool:
@@ -178,8 +182,10 @@ def declaration(
     *,
     adapter: str | None,
     adapter_labels: tuple[str, ...] | None,
+    adapter_scale: Sequence[str] = (),
 ) -> Declaration:
-    """The declaration of one file from ``--labels`` / ``--scale`` and its public format's adapter."""
+    """The declaration of one file from ``--labels`` / ``--scale`` and its public format's adapter
+    (whose labels and ranges apply where ``--labels`` / ``--scale`` give none)."""
     lab: tuple[str, ...] | None = None
     src = ""
     if labels is not None and labels != "":
@@ -188,12 +194,15 @@ def declaration(
     elif adapter_labels is not None:
         lab, src = tuple(adapter_labels), f"format {adapter} (offers {','.join(adapter_labels)})"
     ranges: dict[str | None, tuple[float, float]] = {}
+    ranges_source = ""
+    if not scales and adapter_scale:
+        scales, ranges_source = adapter_scale, f"format {adapter}"
     for text in scales:
         target, low, high = parse_range(text)
         if target in ranges and ranges[target] != (low, high):
             raise UsageError("Bad --scale", f"{target or 'the default'} is given twice: {text!r}", "give each once")
         ranges[target] = (low, high)
-    return Declaration(lab, src, ranges)
+    return Declaration(lab, src, ranges, ranges_source)
 
 
 def check_for_kind(decl: Declaration, kind: str, aspects: Sequence[str]) -> None:
@@ -219,7 +228,7 @@ def check_for_kind(decl: Declaration, kind: str, aspects: Sequence[str]) -> None
                 )
     if kind == "rating":
         unknown = sorted(t for t in decl.ranges if t is not None and t not in aspects)
-        if unknown:
+        if unknown and not decl.ranges_source:
             raise UsageError(
                 "Bad --scale",
                 f"aspect(s) {', '.join(map(repr, unknown))} are not rated in this file "
@@ -237,22 +246,24 @@ def targets(decl: Declaration, kind: str, aspects: Sequence[str]) -> dict[str, d
         rng = decl.ranges.get(STRENGTH, decl.ranges.get(None))
         if rng is not None:
             key = STRENGTH if STRENGTH in decl.ranges else None
-            out[STRENGTH] = _range_target(rng, key, STRENGTH)
+            out[STRENGTH] = _range_target(rng, key, STRENGTH, decl.ranges_source)
     elif kind == "rating":
         for aspect in aspects:
             rng = decl.ranges.get(aspect, decl.ranges.get(None))
             if rng is not None:
-                out[aspect] = _range_target(rng, aspect if aspect in decl.ranges else None, aspect)
+                out[aspect] = _range_target(rng, aspect if aspect in decl.ranges else None, aspect, decl.ranges_source)
     return out
 
 
-def _range_target(rng: tuple[float, float], key: str | None, target: str) -> dict[str, Any]:
+def _range_target(rng: tuple[float, float], key: str | None, target: str, source: str = "") -> dict[str, Any]:
     text = f"{_fmt(rng[0])}-{_fmt(rng[1])}"
     return {
         "labels": None,
         "low": rng[0],
         "high": rng[1],
-        "source": f"--scale {key}={text}" if key else f"--scale {text}",
+        "source": f"{source} (offers {key or target}={text})"
+        if source
+        else (f"--scale {key}={text}" if key else f"--scale {text}"),
     }
 
 

@@ -23,6 +23,7 @@ class Adapter:
     read: Callable[[Delivered], Iterator[Record]]
     doc: str
     labels: tuple[str, ...] | None = None  # the preference labels the format's protocol offers (qualitylab/scales.py)
+    scale: tuple[str, ...] = ()  # the score ranges the format's protocol offers, as --scale texts ("helpfulness=0-4")
 
 
 ADAPTERS: dict[str, Adapter] = {}

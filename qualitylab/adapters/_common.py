@@ -43,20 +43,23 @@ def row(**values: Any) -> dict[str, str | None]:
     return {k: text(v) for k, v in values.items() if v is not None}
 
 
-def with_extras(canonical: dict[str, str | None], more: dict[str, Any]) -> dict[str, str | None]:
+def with_extras(
+    canonical: dict[str, str | None], more: dict[str, Any], kind: str = "pairwise"
+) -> dict[str, str | None]:
     """The canonical row plus the source's other columns as extra columns (``None`` left out).
 
-    A source column whose name is a canonical column name (and so would be read as one) is kept
-    as ``upstream_<name>``.
+    A source column whose name is a canonical column name of ``kind`` (and so would be read as one)
+    is kept as ``upstream_<name>``.
     """
-    from ..schema import PAIRWISE
+    from ..schema import KINDS
 
+    names = KINDS[kind].names
     out = dict(canonical)
     for k, v in more.items():
         if v is None:
             continue
         k = text(k) or ""  # a key with a lone surrogate gets U+FFFD like any text
-        name = k if k not in PAIRWISE.names and k not in out else f"upstream_{k}"
+        name = k if k not in names and k not in out else f"upstream_{k}"
         out[name] = text(v)
     return out
 
