@@ -55,9 +55,20 @@ def load(name: str) -> list:
 
 
 def test_every_format_is_registered_with_a_doc_and_a_unit():
-    assert set(ADAPTERS) == {"pandalm", "llmbar", "mtbench-human", "arena", "chosen-rejected"}
+    assert set(ADAPTERS) == {
+        "pandalm",
+        "llmbar",
+        "mtbench-human",
+        "arena",
+        "chosen-rejected",
+        "helpsteer2",
+        "helpsteer2-preference",
+        "ultrafeedback",
+    }
+    ratings = {"helpsteer2", "ultrafeedback"}  # tests/test_adapters_ratings.py
     for a in ADAPTERS.values():
-        assert (a.kind, a.unit in ("row", "record"), len(a.doc) > 40) == ("pairwise", True, True), a.name
+        kind = "rating" if a.name in ratings else "pairwise"
+        assert (a.kind, a.unit in ("row", "record"), len(a.doc) > 40) == (kind, True, True), a.name
 
 
 # ---- PandaLM (real files) -----------------------------------------------------------------------
