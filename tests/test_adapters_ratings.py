@@ -10,12 +10,11 @@ Sources of the records:
   and the elided completions (and the two missing commas) and nothing else. The dataset itself lives
   on HuggingFace (unreachable here): the other UltraFeedback records below are fixtures written from
   that schema (overall_score, critique, fine-grained_score, "N/A").
-- HelpSteer2: the example record of its dataset card (huggingface.co/datasets/nvidia/HelpSteer2,
-  README "An example looks like", CC-BY-4.0) and fixtures from the card's schema; no HelpSteer2 file
-  could be fetched here (HuggingFace only; no GitHub repository vendors its rows).
-- HelpSteer2-Preference: fixtures from the documented columns (split, prompt, response_1, response_2,
-  preference_strength -3..3, preference_statement, preference_elaboration,
-  three_most_similar_preferences, all_preferences_unprocessed).
+- HelpSteer2 and HelpSteer2-Preference: the three example records of the dataset card
+  (huggingface.co/datasets/nvidia/HelpSteer2 README, CC-BY-4.0: a ratings record, the same response's
+  disagreements record, a preference record), copied in tests/fixtures/public_formats/helpsteer2_card/,
+  and fixtures from the card's schema; no HelpSteer2 data file could be fetched here (HuggingFace only;
+  no GitHub repository found vendors its rows).
 """
 
 from __future__ import annotations
@@ -89,22 +88,9 @@ def test_registered_with_their_kind_and_declared_scale():
 
 # ---- HelpSteer2 ratings ----------------------------------------------------------------------------
 
-#: the example record of HelpSteer2's dataset card (CC-BY-4.0), verbatim
-CARD = {
-    "prompt": "c#",
-    "response": "C# is a high-level, object-oriented programming language developed by Microsoft as part of its .NET "
-    "initiative. It was created as a modern alternative to Java and supports a variety of programming paradigms, "
-    "including imperative, functional, and event-driven. C# is primarily used for Windows application development, "
-    "but it can also be used for web, mobile, and game development. The language is designed to be safe, secure, "
-    "and efficient, and it provides developers with a rich set of libraries and tools for building robust and "
-    "scalable applications. C# is also widely used in the game development industry, particularly in the "
-    "development of games for the Xbox 360 and Xbox One consoles.",
-    "helpfulness": 3,
-    "correctness": 4,
-    "coherence": 4,
-    "complexity": 2,
-    "verbosity": 1,
-}
+HS2_CARD = FIXTURES / "helpsteer2_card"
+#: the example record of HelpSteer2's dataset card (CC-BY-4.0), as printed there
+CARD = json.loads((HS2_CARD / "ratings_example.json").read_text(encoding="utf-8"))
 SECOND = {**CARD, "response": "C# is a language.", "helpfulness": 1, "correctness": 2, "coherence": 4,
           "complexity": 0, "verbosity": 0}  # fmt: skip
 MULTI_TURN = {
@@ -184,6 +170,35 @@ def test_cli_names_file_record_and_column_and_exits_3(tmp_path, db, capsys):
     assert "Traceback" not in err
 
 
+def test_helpsteer2_disagreements_one_row_per_annotator_and_the_cards_aggregate(tmp_path, db):
+    """The card's disagreements example: 3 annotators x 5 attributes. The card says a released score is
+    "the mean of the three annotators who agree with each other most, rounded to the nearest integer";
+    with three annotators that is the mean of all three, and it gives the card's ratings example."""
+    recs = [json.loads((HS2_CARD / f).read_text(encoding="utf-8")) for f in ("disagreements_example.json",)]
+    res = ingest(write_jsonl(tmp_path / "disagreements.jsonl", recs), "dis", db=db, fmt="helpsteer2")
+    ingest(write_jsonl(tmp_path / "train.jsonl", [CARD]), "released", db=db, fmt="helpsteer2")
+    assert res.n_stored == 15
+    got = rows(db, "SELECT * FROM ratings WHERE batch_id = 'dis' ORDER BY aspect, annotator_id")
+    (item,) = {r["item_id"] for r in got}
+    (released,) = {r["item_id"] for r in rows(db, "SELECT item_id FROM ratings WHERE batch_id = 'released'")}
+    assert item == released  # the same response in both files
+    assert {r["annotator_id"] for r in got} == {f"{item}-annotator-{k}" for k in (1, 2, 3)}
+    by = {(r["aspect"], r["annotator_id"][-1]): r["score"] for r in got}
+    assert [by[("verbosity", k)] for k in "123"] == [2.0, 1.0, 1.0]  # the card's [2, 1, 1]
+    means = {a: round(sum(by[(a, k)] for k in "123") / 3) for a in ATTRIBUTES}
+    assert means == {a: CARD[a] for a in ATTRIBUTES}  # 3.33->3, 3.67->4, 3.67->4, 2, 1.33->1
+    with open_store(db, read_only=True) as s:
+        assert {r.source for r in batch_scale(s, "dis").ratings.values()} == {
+            f"format helpsteer2 (offers {a}=0-4)" for a in ATTRIBUTES
+        }
+    mixed = {**recs[0], "verbosity": 1}
+    bad_label = {**recs[0], "coherence": [4, 5, 4]}
+    with pytest.raises(InvalidInputError) as e:
+        ingest(write_jsonl(tmp_path / "bad.jsonl", [mixed, bad_label]), "bad", db=db, fmt="helpsteer2")
+    assert [(p.line, p.column) for p in e.value.problems] == [(1, "verbosity"), (2, "coherence[1]")]
+    assert "not a list of labels while helpfulness is one" in e.value.problems[0].reason
+
+
 def test_a_scale_given_on_the_command_line_replaces_the_formats(tmp_path, db):
     ingest(write_jsonl(tmp_path / "t.jsonl", [CARD]), "own", db=db, fmt="helpsteer2", scale=["0-10"])
     with open_store(db, read_only=True) as s:
@@ -239,6 +254,17 @@ def test_helpsteer2_preference_strength_to_preference_and_strength(tmp_path, db)
         3.0,
         "format helpsteer2-preference (offers strength=0-3)",
     )
+
+
+def test_helpsteer2_preference_the_cards_example(tmp_path, db):
+    rec = json.loads((HS2_CARD / "preference_example.json").read_text(encoding="utf-8"))
+    ingest(write_jsonl(tmp_path / "preference.jsonl", [rec]), "pref", db=db, fmt="helpsteer2-preference")
+    (v,) = rows(db, "SELECT * FROM verdicts")
+    assert (v["preference"], v["strength"]) == ("B", 1)  # 1: "Response 2 is slightly better than Response 1"
+    assert (v["response_a"], v["response_b"]) == (rec["response_1"], rec["response_2"])
+    extra = json.loads(v["extra"])
+    assert extra["preference_statement"] == rec["preference_statement"]
+    assert [p["strength"] for p in json.loads(extra["three_most_similar_preferences"])] == [1, 1, 1]
 
 
 def test_helpsteer2_preference_and_ratings_share_the_prompt_id(tmp_path, db):

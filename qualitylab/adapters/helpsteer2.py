@@ -7,8 +7,17 @@ attribute, score = its value), all numbered by the record: a record with one bad
 (or quarantined) whole, never stored in part. item_id ``helpsteer2-<16 hex of sha256(prompt,
 response)>``; prompt_id ``helpsteer2-<16 hex of sha256(prompt)>`` (the two responses to a prompt
 share it, and so does the preference file's pair). A released score is the dataset's aggregate of
-several annotators: annotator_id ``helpsteer2-annotators`` (a pool, human), not one person. The
-format declares the scale 0-4 for each attribute (qualitylab/scales.py).
+several annotators (the mean of the three who agree most, rounded, says the card): annotator_id
+``helpsteer2-annotators`` (a pool, human), not one person. The format declares the scale 0-4 for
+each attribute (qualitylab/scales.py).
+
+The same format reads ``disagreements/disagreements.jsonl.gz``: the same record with each attribute
+a list of the individual annotators' labels (2 to 5). Label k of each list -> a row of annotator
+``<item_id>-annotator-<k>``: the set does not say who rated what, so an annotator id never spans two
+responses (no false identity for per-annotator statistics); within one response position k is
+taken as one annotator across the five attributes. Pooled agreement (Krippendorff's alpha, Fleiss'
+kappa, ICC(1)) needs no identities. Ingest it into its own batch: beside the released aggregates
+the pool ``helpsteer2-annotators`` would count as one more rater.
 
 ``helpsteer2-preference`` (pairwise; ``preference/preference.jsonl.gz``): ``prompt``, ``response_1``,
 ``response_2``, ``preference_strength`` -3..3 (-3 response 1 much better, -2 better, -1 slightly
@@ -32,7 +41,7 @@ from ..delivered import Delivered
 from ..errors import RowProblem
 from ..readers import Record
 from . import Adapter, register
-from ._common import extras, iter_objects, raw, row, short_hash, text, with_extras
+from ._common import extras, iter_objects, maybe_json, raw, row, short_hash, text, with_extras
 
 ATTRIBUTES = ("helpfulness", "correctness", "coherence", "complexity", "verbosity")
 LOW, HIGH = 0, 4
@@ -69,33 +78,42 @@ def _ratings(n: int, obj: dict, where: str) -> list[dict[str, str | None]] | Row
     for col, v in (("prompt", prompt), ("response", response)):
         if not isinstance(v, str):
             return RowProblem(n, col, f"missing or not text ({where})", raw=raw(obj))
-    scores: dict[str, int] = {}
+    # the disagreements file: every attribute a list of the individual annotators' labels
+    listed = [a for a in ATTRIBUTES if isinstance(maybe_json(obj.get(a)), list)]
+    if listed and len(listed) < len(ATTRIBUTES):
+        a = next(a for a in ATTRIBUTES if a not in listed)
+        why = f"not a list of labels while {listed[0]} is one (a disagreements record lists every attribute; {where})"
+        return RowProblem(n, a, why, raw=raw(obj))
+    scores: list[tuple[str, str, int]] = []  # (attribute, annotator_id, score)
+    item = f"helpsteer2-{short_hash(prompt, response)}"  # type: ignore[arg-type]
     for a in ATTRIBUTES:
-        if obj.get(a) is None:
+        value = maybe_json(obj.get(a))
+        if value is None or value == []:
             why = f"missing: HelpSteer2 rates every response on all five attributes ({where})"
             return RowProblem(n, a, why, raw=raw(obj))
-        got = whole_number(obj[a], LOW, HIGH)
-        if isinstance(got, str):
-            return RowProblem(n, a, f"{got} (HelpSteer2 rates each attribute 0-4; {where})", raw=raw(obj))
-        scores[a] = got
+        for k, v in enumerate(value if listed else [value]):
+            got = whole_number(v, LOW, HIGH)
+            if isinstance(got, str):
+                at = f"{a}[{k}]" if listed else a
+                return RowProblem(n, at, f"{got} (HelpSteer2 rates each attribute 0-4; {where})", raw=raw(obj))
+            scores.append((a, f"{item}-annotator-{k + 1}" if listed else RATER, got))
     more = extras(obj, {"prompt", "response", *ATTRIBUTES})
-    item = f"helpsteer2-{short_hash(prompt, response)}"  # type: ignore[arg-type]
     return [
         with_extras(
             row(
                 item_id=item,
                 prompt_id=prompt_id(prompt),  # type: ignore[arg-type]
-                annotator_id=RATER,
+                annotator_id=who,
                 annotator_kind="human",
                 aspect=a,
-                score=scores[a],
+                score=score,
                 prompt=prompt,
                 response=response,
             ),
             more,
             "rating",
         )
-        for a in ATTRIBUTES
+        for a, who, score in scores
     ]
 
 
