@@ -42,6 +42,8 @@ PER_ANNOTATOR_TABLES = (
     "position_bias.by_annotator",
     "position_bias.randomisation.by_annotator",
     "length_bias.by_annotator",
+    "llm_assisted.by_annotator",
+    "llm_assisted.pairs",
     "strength.per_annotator",
     "ratings_vs_preferences.within_task_per_annotator",
     "ratings_vs_preferences.across_tasks.*.per_annotator",

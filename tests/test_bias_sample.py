@@ -10,7 +10,14 @@ import json
 
 import pytest
 
-from qualitylab.bias.section import annotators_for, distributions_for, hygiene_for, length_for, position_for
+from qualitylab.bias.section import (
+    annotators_for,
+    assisted_for,
+    distributions_for,
+    hygiene_for,
+    length_for,
+    position_for,
+)
 from qualitylab.ingest import ingest
 from qualitylab.report import ReportContext
 from qualitylab.sample import SAMPLE_DIR, load_plan
@@ -55,6 +62,7 @@ def results(tmp_path_factory):
                 "hygiene": hygiene_for(ctx),
                 "distributions": distributions_for(ctx),
                 "annotators": {r.annotator_id: r for r in annotators_for(ctx)},
+                "assisted": assisted_for(ctx),
             }
     return out
 
@@ -184,3 +192,12 @@ def test_ratings_reward_length(results):
         rho = {r.aspect: r.rho for r in results[week]["length"].ratings}
         assert rho["helpfulness"].ci95_low > 0.5
         assert rho["harmlessness"].ci95_low < 0 < rho["harmlessness"].ci95_high
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_no_sample_annotator_is_flagged_llm_assisted(results, week):
+    """No annotator of the sample pastes judge-mini's verdicts: none is flagged (issue 18 item 8)."""
+    res = results[week]["assisted"]
+    assert res.status == "measured" and res.n_judges == 1 and len(res.by_annotator) == 12
+    assert res.flagged == []
+    assert not any(f.flag == "llm_assisted" for r in results[week]["annotators"].values() for f in r.flags)

@@ -47,9 +47,22 @@ def effect_flag(
     return bool(q < alpha and (lo > centre + min_effect or hi < centre - min_effect))
 
 
+def difference_flag(q: float | None, lo: float | None, min_effect: float, alpha: float = ALPHA) -> bool:
+    """The rule of a one-sided difference row (``flag_basis: "difference"``, bias.assisted): q < alpha
+    and the difference's interval wholly above +min_effect.
+
+    >>> difference_flag(1e-6, 0.21, 0.05), difference_flag(1e-6, 0.03, 0.05), difference_flag(0.2, 0.21, 0.05)
+    (True, False, False)
+    """
+    return bool(q is not None and lo is not None and q < alpha and lo > min_effect)
+
+
 def reflag(row: dict[str, Any], min_effect: float, alpha: float = ALPHA) -> bool:
     """A rate row's (JSON form) ``flagged`` under another ``min_effect``, from its own fields (the
-    gate's per-criterion ``min_effect``; nothing is recomputed)."""
+    gate's per-criterion ``min_effect``; nothing is recomputed). Rows of ``llm_assisted.pairs``
+    (``flag_basis: "difference"``) by :func:`difference_flag`."""
+    if row.get("flag_basis") == "difference":
+        return difference_flag(row.get("q_value"), row.get("ci95_low"), min_effect, alpha)
     absolute = effect_flag(row.get("q_value"), row.get("ci95_low"), row.get("ci95_high"), 0.5, min_effect, alpha)
     if row.get("flag_basis") != "relative":
         return absolute

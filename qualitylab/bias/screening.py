@@ -14,6 +14,8 @@ Flags (each carries a reason that quotes the number and the threshold):
   (default 0.5) — confidently wrong on honeypots, not merely unlucky on a few;
 - ``low_agreement``: the agreement-with-majority's whole 95% interval lies below ``min_agreement``
   (default 0.5);
+- ``llm_assisted``: the annotator agrees with an LLM judge of the batch more than with the other
+  humans' majority, beyond ``min_effect`` (``qualitylab.bias.assisted``): possibly pasting a model's verdicts;
 - ``low_adjudication_accuracy``: the accuracy against the buyer's adjudications (post-hoc gold,
   ``qualitylab adjudicate``) has its whole 95% interval below ``min_gold_accuracy`` (default 0.5).
 """
@@ -109,13 +111,15 @@ def screening_rows(
     min_gold_accuracy: float = MIN_GOLD_ACCURACY,
     min_agreement: float = MIN_AGREEMENT,
     min_items: int = 0,
+    assisted: dict[str, str] | None = None,
 ) -> list[AnnotatorRow]:
     """Join the per-annotator results into screening rows (pure).
 
     ``labels``: rows of the distributions' per-annotator label table; ``lining``: straight-lining
     rows; ``seconds``: ``bias/annotator_activity`` rows; ``ratings``: annotator -> number of ratings;
     ``agreement``: ``per_annotator(ctx)`` rows; ``position`` / ``length``: annotator -> rate (both
-    kinds); ``few_items``: annotator -> comparisons, for annotators below ``min_items``.
+    kinds); ``few_items``: annotator -> comparisons, for annotators below ``min_items``;
+    ``assisted``: annotator -> the reason of its ``llm_assisted`` flag (``bias.assisted.flag_reason``).
     """
     nc_h = Statistic.not_computable("agreement is computed for human annotators only")
     agree = {r["annotator_id"]: r for r in agreement}
@@ -154,6 +158,8 @@ def screening_rows(
             flags.append(Flag("straight_lining", reason))
         if a in few_items:
             flags.append(Flag("few_items", f"{few_items[a]} comparisons < {min_items}"))
+        if assisted and a in assisted:
+            flags.append(Flag("llm_assisted", assisted[a]))
         flags += [
             f
             for f in (

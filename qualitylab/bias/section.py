@@ -1,5 +1,5 @@
 """Report sections of the bias area: ``distributions``, ``position_bias``, ``length_bias``,
-``hygiene`` and ``annotators`` (schema: docs/report-json.md; definitions: docs/bias.md).
+``hygiene``, ``llm_assisted`` and ``annotators`` (schema: docs/report-json.md; definitions: docs/bias.md).
 
 Options read from ``ctx.options`` (all optional):
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import assisted as asst
 from . import distributions as dist
 from . import hygiene as hyg
 from .length import BY_PROMPT_MAX_ROWS, MIN_DIFF_CHARS, LengthBias, length_bias
@@ -65,7 +66,15 @@ def flag_rule(ctx) -> dict[str, Any]:
         "multiplicity_family": "per rate (p_first, p_prefer_longer, p_shown_a, p_shown_first) and basis: "
         "Benjamini-Hochberg over every annotator (or model) of the batch with n > 0, humans and judges together",
         "basis": {"position_bias": "absolute (order randomised)", "length_bias": "relative where peers exist"},
+        "llm_assisted": "flagged = BH q < alpha over every (human annotator, judge) pair of the batch AND the 95% "
+        "interval of (agreement with the judge - agreement with the other humans' majority) wholly above min_effect "
+        "(flag_basis difference)",
     }
+
+
+def assisted_for(ctx) -> asst.LlmAssisted:
+    """LLM-assisted annotation (humans agreeing with a judge more than with the other humans), memoised."""
+    return ctx.memo("bias.llm_assisted", lambda: asst.llm_assisted(ctx.store, ctx.batch_id, min_effect=min_effect(ctx)))
 
 
 def length_for(ctx, annotator_kind: str = "human") -> LengthBias:
@@ -143,6 +152,7 @@ def annotators_for(ctx):
             min_gold_accuracy=float(_opt(ctx, "min_gold_accuracy", MIN_GOLD_ACCURACY)),
             min_agreement=float(_opt(ctx, "min_agreement", MIN_AGREEMENT)),
             min_items=min_items,
+            assisted={r["annotator_id"]: asst.flag_reason(r) for r in assisted_for(ctx).by_annotator if r["flagged"]},
         )
 
     return ctx.memo("bias.annotators", compute)
@@ -180,6 +190,10 @@ def hygiene_section(ctx) -> dict[str, Any]:
     return {"hygiene": hygiene_for(ctx)}
 
 
+def assisted_section(ctx) -> dict[str, Any]:
+    return {"llm_assisted": assisted_for(ctx)}
+
+
 def annotators_section(ctx) -> dict[str, Any]:
     return {"annotators": annotators_for(ctx)}
 
@@ -189,5 +203,6 @@ REPORT_SECTIONS = [
     ("position_bias", position_section),
     ("length_bias", length_section),
     ("hygiene", hygiene_section),
+    ("llm_assisted", assisted_section),
     ("annotators", annotators_section),
 ]

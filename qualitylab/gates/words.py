@@ -49,6 +49,10 @@ METRIC_WORDS: dict[str, str] = {
     "annotators[flag_names=low_adjudication_accuracy]": (
         "annotators who are confidently wrong on the items the buyer adjudicated"
     ),
+    "annotators[flag_names=llm_assisted]": (
+        "annotators who agree with an LLM judge more than with the other humans (possibly pasting its verdicts)"
+    ),
+    "llm_assisted.pairs[flagged]": "annotators who agree with an LLM judge more than with the other humans",
     "annotators[flagged]": "flagged annotators",
     "distributions.tie_rate.human": "share of tie verdicts among the humans",
     # hygiene

@@ -24,6 +24,7 @@ FLAG_FILTERS: dict[str, str] = {
     "low_gold_accuracy": "gold_failed",
     "low_adjudication_accuracy": "adjudication_failed",
     "low_agreement": "disagrees_with_majority",
+    "llm_assisted": "disagrees_with_majority",  # where the annotator left the people (for the judge)
     "straight_lining": "annotator",
     "few_items": "annotator",
 }

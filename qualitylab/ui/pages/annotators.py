@@ -133,3 +133,12 @@ def render() -> None:
         st.plotly_chart(fig, width="stretch")
     st.subheader("Screening table")
     widgets.table(frame(rows), "annotators")
+    assisted = data.sections(batch_id, "llm_assisted")["llm_assisted"]
+    if assisted.status == "measured" and kind in ("human", "all"):
+        st.subheader("Agreement with the LLM judges")
+        st.caption(
+            "Per human annotator and judge, on the same comparisons: agreement with the judge vs with the "
+            "other humans' majority. Flagged (llm_assisted: possibly pasting a model's verdicts) when the "
+            "difference is significant (BH q < 0.05) and its whole 95% interval is above min_effect."
+        )
+        widgets.table(pd.DataFrame([p.to_dict() for p in assisted.pairs]), "llm_assisted_pairs")
