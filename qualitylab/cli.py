@@ -180,7 +180,13 @@ def cmd_report(args) -> int:
     snap = report_snapshot(
         args.db,
         args.batch,
-        {"seed": args.seed, "n_boot": args.n_boot, "gates": args.gates, "baseline": args.baseline},
+        {
+            "seed": args.seed,
+            "n_boot": args.n_boot,
+            "gates": args.gates,
+            "baseline": args.baseline,
+            "against": against_option(args),
+        },
         recompute=args.recompute,
     )
     if snap.note:
@@ -327,6 +333,29 @@ def no_report_opt(sp) -> None:
     )
 
 
+def against_opt(sp) -> None:
+    sp.add_argument(
+        "--against",
+        action="append",
+        metavar="[FORMAT=]FILE",
+        help="a public preference set to check the batch against (repeatable): its comparisons with the same "
+        "prompt and responses (either order) are reported as re-delivered (redelivered_against); FORMAT is a "
+        "--format name (e.g. chosen-rejected, mtbench-human, llmbar) or jsonl/csv/parquet (default: by suffix)",
+    )
+
+
+def against_option(args) -> tuple[str, ...] | None:
+    """``--against`` specs, each read now (a bad or missing file fails before anything is computed)."""
+    specs = tuple(dict.fromkeys(getattr(args, "against", None) or ()))
+    if not specs:
+        return None
+    from .against import against_set
+
+    for spec in specs:
+        against_set(spec)
+    return specs
+
+
 def recompute_opt(sp) -> None:
     sp.add_argument(
         "--recompute", action="store_true", help="compute the report even when a valid stored snapshot exists"
@@ -403,6 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MODEL",
         help="the model the length-controlled win rates are against (default: the one model in every comparison)",
     )
+    against_opt(sp)
     db_opt(sp)
     sp.set_defaults(func=cmd_report)
 

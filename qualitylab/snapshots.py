@@ -188,6 +188,21 @@ def _adjudications_part(store: Store, batch_id: str) -> Any:
     return [[r["comparison_id"], r["adjudication_id"], r["label"], r["current"]] for r in latest(store, batch_id)]
 
 
+def _other_vendors_part(store: Store, batch_id: str, options: ReportOptions) -> Any:
+    """The hygiene check other_vendor_items' own rows: the report reads other vendors' verdicts only
+    through it, so a snapshot is stale exactly when the overlap changes (another vendor's batch with
+    other items changes nothing). One join of this batch's pair hashes with other vendors' verdicts."""
+    return Store.rows(store, "hygiene/other_vendor_items", {"batch_id": batch_id})
+
+
+def _against_part(store: Store, batch_id: str, options: ReportOptions) -> Any:
+    """The public sets named with ``--against``: each file's format, SHA-256 and size (its content)."""
+    from .against import spec_digest
+
+    specs = dict(options.extra).get("against") or ()
+    return [spec_digest(s) for s in ([specs] if isinstance(specs, str) else specs)]
+
+
 def _code_part(store: Store, batch_id: str, options: ReportOptions) -> Any:
     from .schema import SCHEMA_VERSION
 
@@ -199,11 +214,13 @@ def _code_part(store: Store, batch_id: str, options: ReportOptions) -> Any:
 FINGERPRINT_PARTS: dict[str, FingerprintPart] = {
     "batch": query_part("batch"),  # the batch row: vendor, delivered date
     "files": query_part("files"),  # files of this batch and of the vendor's earlier batches it reads
+    "other_vendors": _other_vendors_part,  # what the batch shares with other vendors' batches
     "judge_runs": query_part("judge_runs"),  # the judge calls behind the batch's judge runs
     "scales": query_part("scales"),  # the declared or inferred scale
     "options": _options_part,  # seed, n_boot, gate file contents, section options
     "contract": lambda store, batch_id, options: options.contract,  # the contract week judging it
     "adjudications": lambda store, batch_id, options: _adjudications_part(store, batch_id),  # post-hoc gold
+    "against": _against_part,  # the contents of the public sets named with --against
     "code": _code_part,  # qualitylab's .py/.sql/.toml files as installed, the DuckDB version
 }
 

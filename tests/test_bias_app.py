@@ -78,7 +78,7 @@ def test_hygiene_page_lists_offending_rows(store):
     at = open_page(at, "hygiene")
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Checks failed"] == "5 of 6"  # w2's earlier batch w1 has other items
+    assert metrics["Checks failed"] == "5 of 7"  # w2's earlier batch w1 has other items
     frames = [df.value for df in at.dataframe]
     assert any(list(f.get("comparison_id", [])) == ["same"] for f in frames)
     assert any(list(f.get("empty_slot", [])) == ["B"] for f in frames)

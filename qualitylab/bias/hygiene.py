@@ -50,6 +50,12 @@ CHECKS: tuple[CheckSpec, ...] = (
         "comparisons with the same prompt and responses as one in an earlier batch (honeypots excepted)",
     ),
     CheckSpec(
+        "other_vendor_items",
+        "hygiene/other_vendor_items",
+        "Items another vendor delivered too",
+        "comparisons with the same prompt and responses as one in a batch of another vendor (honeypots excepted)",
+    ),
+    CheckSpec(
         "fast_verdicts",
         "hygiene/fast_verdicts",
         "Verdicts faster than the threshold",

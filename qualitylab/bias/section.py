@@ -14,6 +14,7 @@ Options read from ``ctx.options`` (all optional):
 | ``min_agreement`` | 0.5 | flag when agreement-with-majority's interval lies below it |
 | ``hygiene_max_rows`` | 1000 | offending rows kept per hygiene check (all are counted) |
 | ``min_effect`` | 0.05 | a rate flag needs q < 0.05 AND its interval wholly outside centre +/- this |
+| ``against`` | () | public preference sets (``[FORMAT=]FILE``) the batch is checked against (``redelivered_against``) |
 
 ``position_for(ctx, kind)`` and ``length_for(ctx, kind)`` are memoised per report, so the judge
 area can read judges' p_first and p_prefer_longer without recomputing them.
@@ -190,6 +191,29 @@ def hygiene_section(ctx) -> dict[str, Any]:
     return {"hygiene": hygiene_for(ctx)}
 
 
+def against_specs(ctx) -> list[str]:
+    """The report option ``against``: the ``[FORMAT=]FILE`` specs, in the order given, each once."""
+    value = _opt(ctx, "against", ())
+    specs = [value] if isinstance(value, str) else list(value)
+    return list(dict.fromkeys(str(s) for s in specs))
+
+
+def against_section(ctx) -> dict[str, Any]:
+    from .public_overlap import redelivered_against
+
+    return {
+        "redelivered_against": ctx.memo(
+            "bias.redelivered_against",
+            lambda: redelivered_against(
+                ctx.store,
+                ctx.batch_id,
+                against_specs(ctx),
+                max_rows=int(_opt(ctx, "hygiene_max_rows", hyg.MAX_ROWS)),
+            ),
+        )
+    }
+
+
 def assisted_section(ctx) -> dict[str, Any]:
     return {"llm_assisted": assisted_for(ctx)}
 
@@ -203,6 +227,7 @@ REPORT_SECTIONS = [
     ("position_bias", position_section),
     ("length_bias", length_section),
     ("hygiene", hygiene_section),
+    ("redelivered_against", against_section),
     ("llm_assisted", assisted_section),
     ("annotators", annotators_section),
 ]

@@ -17,7 +17,13 @@ EXAMPLE_COMPARISONS_PER_CHECK = 10
 EXAMPLE_ROWS_PER_COMPARISON = 3
 EXAMPLE_MAX_CHARS = 300
 #: hygiene checks whose rows name comparisons, so their delivered rows can be shown
-COMPARISON_CHECKS = ("duplicate_rows", "identical_responses", "empty_responses", "redelivered_items")
+COMPARISON_CHECKS = (
+    "duplicate_rows",
+    "identical_responses",
+    "empty_responses",
+    "redelivered_items",
+    "other_vendor_items",
+)
 
 
 @dataclass(frozen=True)

@@ -56,9 +56,10 @@ def cmd_check(args) -> int:
     check_report_options(args.seed, args.n_boot)
     # a bad gate file fails before any computation (snapshots.report_options validates it first);
     # without --gates a batch linked to a contract week is judged by that week's gate file
-    snap = report_snapshot(
-        args.db, args.batch, {"seed": args.seed, "n_boot": args.n_boot, "gates": args.gates}, recompute=args.recompute
-    )
+    from ..cli import against_option
+
+    opts = {"seed": args.seed, "n_boot": args.n_boot, "gates": args.gates, "against": against_option(args)}
+    snap = report_snapshot(args.db, args.batch, opts, recompute=args.recompute)
     if snap.note:
         print(terminal_text(snap.note), file=sys.stderr)
     doc = snap.document
@@ -115,8 +116,9 @@ def register(subparsers, db_opt) -> None:
     sp.add_argument("--json", action="store_true", help="print a JSON document with a top-level 'verdict'")
     sp.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of every random draw (recorded)")
     sp.add_argument("--n-boot", type=int, default=DEFAULT_N_BOOT, help="bootstrap resamples")
-    from ..cli import recompute_opt
+    from ..cli import against_opt, recompute_opt
 
     recompute_opt(sp)
+    against_opt(sp)
     db_opt(sp)
     sp.set_defaults(func=cmd_check)

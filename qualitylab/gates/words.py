@@ -60,6 +60,8 @@ METRIC_WORDS: dict[str, str] = {
     "hygiene.checks.identical_responses.n_rows": "comparisons whose two responses are identical",
     "hygiene.checks.empty_responses.n_rows": "comparisons with an empty response",
     "hygiene.checks.redelivered_items.n_rows": "comparisons re-delivered from an earlier batch",
+    "hygiene.checks.other_vendor_items.n_rows": "comparisons another vendor delivered too",
+    "redelivered_against.n_overlap": "comparisons found in the public sets named with --against",
     "hygiene.checks.fast_verdicts.n_rows": "verdicts given faster than the fast threshold",
     "hygiene.checks.few_items.n_rows": "annotators with too few items",
     "hygiene.checks.*.n_rows": "rows found by the hygiene check {}",

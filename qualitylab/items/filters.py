@@ -387,6 +387,7 @@ duplicate_rows = _hygiene("duplicate_rows")
 identical_responses = _hygiene("identical_responses")
 empty_responses = _hygiene("empty_responses")
 redelivered_items = _hygiene("redelivered_items")
+other_vendor_items = _hygiene("other_vendor_items")
 fast_verdicts = _hygiene("fast_verdicts")
 few_items = _hygiene("few_items")
 
