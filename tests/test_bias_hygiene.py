@@ -62,7 +62,8 @@ def test_each_check_returns_exactly_the_offending_rows(defects):
     assert full == c["fast_verdicts"].rows
     assert [(r["annotator_id"], r["n_items"]) for r in c["few_items"].rows] == [("h3", 1)]
     assert "3 ranking" not in str(c["few_items"].rows)
-    assert sorted(h.failed) == sorted(s.name for s in CHECKS)
+    # every check but other_vendor_items (one vendor here; tests/test_against.py has two)
+    assert sorted(h.failed) == sorted(s.name for s in CHECKS if s.name != "other_vendor_items")
     # the earlier, clean batch passes every check (its honeypot is not a re-delivery)
     assert h1.failed == [] and all(ch.n_rows == 0 and ch.rows == [] for ch in h1.checks.values())
 
