@@ -250,7 +250,7 @@ def cmd_app(args) -> int:
             names = [r["batch_id"] for r in store.rows("store/batch_names")]
         snapshot_step(db, names)  # the app opens each batch from its stored report
     env = dict(os.environ, QUALITYLAB_DB=str(db.resolve()))
-    script = Path(__file__).parent / "ui" / "streamlit_app.py"
+    script = Path(__file__).parent / "ui" / "serve" / "streamlit_app.py"  # no pages/ folder beside it
     cmd = [
         sys.executable,
         "-m",
