@@ -197,3 +197,43 @@ widgets.table(pd.DataFrame({"value": [-2.933e-05, None, 0.5], "n_rows": [1500, 2
     assert list(shown["n_rows"]) == ["1,500", "2", "3"]
     assert list(shown["rankings_win_rate"]) == ["0.756 [0.667, 0.845]", "—", "—"]
     assert at.dataframe[0].value["value"][0] == -2.933e-05  # numeric underneath: sorts as a number
+
+
+def test_table_cells_of_a_change_are_coloured_by_direction_and_long_texts_wrap():
+    """Issue 19 items 5 and 6 in the grid Streamlit is sent: a changed row's direction / difference cells
+    in the direction's colour (unchanged rows plain), rows tall enough to wrap a long text, and a text
+    longer than the wrapped lines written in full under the table."""
+    from streamlit.testing.v1 import AppTest
+
+    from qualitylab.ui.widgets import CHANGE_BACKGROUNDS, CHANGE_COLOURS, WRAP_ROW_PX, direction_styles
+
+    df = pd.DataFrame(
+        {
+            "criterion": ["a", "b", "c"],
+            "difference": [-0.7, 0.2, 0.01],
+            "direction": ["worse", "better", "worse"],
+            "changed": [True, True, False],
+        }
+    )
+    css = direction_styles(df)
+    assert CHANGE_COLOURS["worse"] in css.at[0, "direction"] and CHANGE_BACKGROUNDS["worse"] in css.at[0, "difference"]
+    assert CHANGE_COLOURS["better"] in css.at[1, "direction"]
+    assert css.at[2, "direction"] == "" and css.at[0, "criterion"] == ""  # unchanged: plain
+    assert direction_styles(df.drop(columns=["direction"])) is None
+
+    at = AppTest.from_string(
+        """
+import pandas as pd
+from qualitylab.ui import widgets
+widgets.table(pd.DataFrame({"criterion": ["a", "b"], "difference": [-0.7, 0.01], "direction": ["worse", "worse"],
+    "changed": [True, False]}), "changes")
+widgets.table(pd.DataFrame({"id": ["x", "y"], "reason": ["short", "why " * 100]}), "reasons")
+widgets.table(pd.DataFrame({"id": ["x"], "reason": ["short"]}), "plain")
+""",
+        default_timeout=60,
+    ).run()
+    changes, reasons, plain = (d.proto for d in at.dataframe)
+    assert CHANGE_COLOURS["worse"].lstrip("#") in changes.arrow_data.styler.styles.lower()
+    assert reasons.row_height == WRAP_ROW_PX and not plain.row_height
+    full = [e for e in at.expander if "Full texts of reasons" in e.label]
+    assert full and "why why why" in full[0].markdown[0].value

@@ -34,6 +34,12 @@ ROW_PX = 35
 #: outcomes that put a row first (worst first), and the columns that say a row is flagged
 OUTCOME_ORDER = {"REJECT": 0, "INSUFFICIENT_EVIDENCE": 1, "REVIEW": 2, "WARN": 3}
 FLAG_COLUMNS = ("flagged", "changed", "shifted")
+#: a change beyond noise by its direction (qualitylab.gates.trends.direction): towards passing its criterion
+#: (better) or away (worse). The colour of the Trends charts' points and of a table's direction cells.
+CHANGE_COLOURS = {"better": "#1a7f37", "worse": "#cf222e"}
+#: the background of a changed row's direction / difference cells (light tints of CHANGE_COLOURS)
+CHANGE_BACKGROUNDS = {"better": "#dafbe1", "worse": "#ffebe9"}
+DIRECTION_CELLS = ("direction", "difference")
 
 
 def is_statistic(x: Any) -> bool:
@@ -157,8 +163,29 @@ def _fmt_cell(x: Any, *, column: str, integer: bool) -> str:
     return number_text(x, column, integer=integer)
 
 
+def direction_styles(df: pd.DataFrame) -> pd.DataFrame | None:
+    """CSS per cell (a Styler's ``apply(axis=None)``): a changed row's ``direction`` and ``difference``
+    cells in :data:`CHANGE_COLOURS` (green better, red worse) on a light tint; ``None`` without a
+    ``direction`` column. A row is changed when its ``changed`` is true (every row, without the column)."""
+    if "direction" not in df.columns:
+        return None
+    css = pd.DataFrame("", index=df.index, columns=df.columns)
+    for i in df.index:
+        if "changed" in df.columns and df.at[i, "changed"] is not True and df.at[i, "changed"] != 1:
+            continue
+        d = df.at[i, "direction"]
+        if d in CHANGE_COLOURS:
+            for c in DIRECTION_CELLS:
+                if c in df.columns:
+                    css.at[i, c] = f"color: {CHANGE_COLOURS[d]}; background-color: {CHANGE_BACKGROUNDS[d]}"
+    return css
+
+
 #: pixels per character and padding of a column (the grid's 14 px font), and the widest a column gets
 CHAR_PX, PAD_PX, MIN_PX, MAX_PX = 8, 26, 56, 420
+#: a table with a text longer than its column wraps it: rows this tall (Streamlit wraps text in rows taller
+#: than 4rem = 64 px) hold WRAP_LINES lines; a longer text is also written in full under the table
+WRAP_ROW_PX, WRAP_LINES = 68, 3
 
 
 def column_px(header: str, cells: list[str]) -> int:
@@ -167,6 +194,23 @@ def column_px(header: str, cells: list[str]) -> int:
     full text is in the cell's tooltip and the CSV)."""
     longest = max([len(header), *(len(c) for c in cells[:2000])])
     return max(MIN_PX, min(MAX_PX, CHAR_PX * longest + PAD_PX))
+
+
+def line_chars() -> int:
+    """Characters of one line of a column at its widest (:data:`MAX_PX`)."""
+    return (MAX_PX - PAD_PX) // CHAR_PX
+
+
+def long_texts(shown: pd.DataFrame, formats: dict[str, Any]) -> dict[str, list[int]]:
+    """Text columns -> positions of their cells longer than one line of the widest column."""
+    out: dict[str, list[int]] = {}
+    for c in shown.columns:
+        if c in formats or pd.api.types.is_bool_dtype(shown[c]):
+            continue
+        at = [i for i, v in enumerate(shown[c]) if isinstance(v, str) and len(v) > line_chars()]
+        if at:
+            out[str(c)] = at
+    return out
 
 
 def table(
@@ -185,8 +229,11 @@ def table(
     numbers; the CSV download (the one CSV writer, :func:`qualitylab.escape.dataframe_csv`) keeps full
     precision, a statistic as value, ci95_low and ci95_high. Rows that need a look come first
     (:func:`flagged_first`). A table of more than :data:`MAX_COLUMNS` columns shows ``columns`` (default:
-    the first ones) and a "Columns" choice; long text columns are drawn wide and wrap. ``column_config``
-    adds or overrides Streamlit column configs.
+    the first ones) and a "Columns" choice. A text longer than its column (at most :data:`MAX_PX`) wraps:
+    the rows are :data:`WRAP_ROW_PX` tall (:data:`WRAP_LINES` lines); one longer than that is also
+    written in full, full width, under the table ("Full texts"). A changed row's direction and
+    difference are coloured by direction (:func:`direction_styles`). ``column_config`` adds or
+    overrides Streamlit column configs.
     """
     if df.empty:
         st.caption(f"({md(name)}: no rows)")
@@ -210,9 +257,15 @@ def table(
             order = st.multiselect(f"Columns of {md(name)}", all_cols, default=default, key=f"cols-{name}")
         order = order or default
     n = len(shown)
+    visible = set(order or all_cols)
+    long = {c: at for c, at in long_texts(shown, formats).items() if c in visible}
+    row_px = WRAP_ROW_PX if long else None
     if height is None and n <= FULL_HEIGHT_ROWS:
-        height = ROW_PX * (n + 1) + 3
-    styled = shown.style.format(formats, na_rep=MISSING) if formats else shown
+        height = ROW_PX + (row_px or ROW_PX) * n + 3
+    colours = direction_styles(df)
+    styled: Any = shown.style.format(formats, na_rep=MISSING) if formats or colours is not None else shown
+    if colours is not None:
+        styled = styled.apply(lambda _: colours, axis=None)
     st.dataframe(
         styled,
         width="stretch",
@@ -221,7 +274,9 @@ def table(
         column_config=config or None,
         column_order=order,
         placeholder=MISSING,
+        row_height=row_px,
     )
+    _full_texts(shown, long, name)
     st.download_button(
         f"Download {md(name)}.csv",
         functools.partial(dataframe_csv, csv_frame(df)),  # written when clicked, not on every rerun
@@ -229,6 +284,25 @@ def table(
         mime="text/csv",
         key=f"dl-{name}",
     )
+
+
+def _full_texts(shown: pd.DataFrame, long: dict[str, list[int]], name: str) -> None:
+    """The cells too long for :data:`WRAP_LINES` wrapped lines, in full and full width (escaped)."""
+    first = str(shown.columns[0])
+    cells = [
+        (i, c, shown[c].iloc[i])
+        for c, at in long.items()
+        for i in at
+        if len(shown[c].iloc[i]) > WRAP_LINES * line_chars()
+    ]
+    if not cells:
+        return
+    with st.expander(f"Full texts of {md(name)} ({len(cells):,} cell(s) longer than {WRAP_LINES} lines)"):
+        for i, c, text in sorted(cells)[:200]:
+            row = shown[first].iloc[i] if c != first else f"row {i + 1}"
+            st.markdown(f"**{md(str(row))}** · `{md(c)}`: {md(text)}")
+        if len(cells) > 200:
+            st.caption(f"The first 200 of {len(cells):,}; the CSV holds every text.")
 
 
 def empty_store() -> None:

@@ -53,8 +53,8 @@ def _err(pts, key="value"):
     )
 
 
-#: a change beyond noise, by direction (qualitylab.gates.trends.direction); unchanged points are blue
-CHANGE_COLOURS = {"better": "#1a7f37", "worse": "#cf222e"}
+#: a change beyond noise, by direction (widgets.CHANGE_COLOURS, the tables' colours too); unchanged points are blue
+CHANGE_COLOURS = widgets.CHANGE_COLOURS
 UNCHANGED_COLOUR = "#0969da"
 
 
@@ -66,7 +66,7 @@ def change_colour(row: dict) -> str:
 
 
 def direction_column():
-    """The ``direction`` column: better / worse in words (the colour is on the charts and the line above)."""
+    """The ``direction`` column: better / worse in words (coloured by widgets.table, like the charts' points)."""
     return st.column_config.TextColumn("direction", help="better: towards passing the criterion; worse: away from it")
 
 
