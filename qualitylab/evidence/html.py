@@ -20,7 +20,8 @@ from typing import Any
 
 from ..escape import html_text as esc
 from ..escape import script_json
-from .tables import Table
+from ..numbers import fmt_number
+from .tables import CRITERIA_SHOWN, SCREENING_SHOWN, Table
 
 __all__ = ["esc", "script_json", "fmt", "table_html", "render_html"]
 
@@ -30,6 +31,9 @@ TEXT_COLUMNS = {"prompt", "response_a", "response_b", "response"}  # delivered t
 
 
 def fmt(x: Any) -> str:
+    """A cell as the pack shows it: whole numbers whole, other numbers by the one number formatter
+    (:func:`qualitylab.numbers.fmt_number`: 3 significant digits, the sign kept: ``-0.0000293``, never
+    ``-0.0000``); the CSV files keep full precision."""
     if x is None:
         return "—"
     if isinstance(x, bool):
@@ -39,7 +43,7 @@ def fmt(x: Any) -> str:
             return "—"
         if x.is_integer():
             return f"{int(x):,}" if abs(x) >= 10_000 else str(int(x))
-        return f"{x:.4f}" if abs(x) < 1e5 else f"{x:,.0f}"
+        return fmt_number(x)
     if isinstance(x, int):
         return f"{x:,}" if abs(x) >= 10_000 else str(x)
     return str(x)
@@ -80,6 +84,21 @@ def table_html(t: Table, *, columns: Iterable[str] | None = None, max_rows: int 
         parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table></div>")
     return "\n".join(parts)
+
+
+def compact_table_html(t: Table, shown: Iterable[str]) -> str:
+    """``t`` with the columns ``shown`` (those it has), then every column in a closed ``<details>`` block:
+    a wide table fits the page and nothing is lost (the CSV holds every column too)."""
+    cols = [c for c in shown if c in t.columns]
+    rest = [c for c in t.columns if c not in cols]
+    if not rest or not cols:
+        return table_html(t)
+    full = table_html(t).split("\n", 2)[-1]  # the table without its heading and note, said once above
+    return (
+        table_html(t, columns=cols)
+        + f'\n<details class="wide"><summary>Every column ({len(t.columns)}: also {esc(", ".join(rest))})'
+        + f"</summary>\n{full}\n</details>"
+    )
 
 
 def _findings(doc: dict[str, Any], tables: dict[str, Table]) -> str:
@@ -286,23 +305,7 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
         f"&nbsp;exit code {esc(gate.get('exit_code'))}"
         + (f" — decided by {esc(', '.join(gate.get('deciding') or []))}" if gate.get("deciding") else "")
         + "</p>",
-        table_html(
-            by_name["criteria"],
-            columns=[
-                "id",
-                "outcome",
-                "severity",
-                "value",
-                "ci95_low",
-                "ci95_high",
-                "n",
-                "comparison",
-                "threshold",
-                "decide",
-                "min_n",
-                "reason",
-            ],
-        ),
+        table_html(by_name["criteria"], columns=CRITERIA_SHOWN),
         _decision(by_name),
         '<h2 id="findings">Findings</h2>',
         _findings(doc, by_name),
@@ -330,6 +333,8 @@ def render_html(doc: dict[str, Any], tables: list[Table], figures: list[tuple[st
     body += [
         table_html(t, columns=[c for c in t.columns if c not in TEXT_COLUMNS])
         if t.name in ("annotator_examples", "hygiene_examples")  # texts: full-width blocks under "Items"
+        else compact_table_html(t, SCREENING_SHOWN)
+        if t.name == "annotators"  # 40-odd columns, ~5,000 px wide in full
         else table_html(t)
         for t in tables
         if t.name not in skip

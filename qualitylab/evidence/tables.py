@@ -87,6 +87,38 @@ CRITERION_COLUMNS = (
 )
 
 
+#: the criteria columns a person reads first, in this order: the evidence pack's verdict table and the app's
+#: Evidence page (which puts the criterion in words first); the CSV has every column of CRITERION_COLUMNS
+CRITERIA_SHOWN = (
+    "id",
+    "outcome",
+    "severity",
+    "value",
+    "ci95_low",
+    "ci95_high",
+    "n",
+    "comparison",
+    "threshold",
+    "decide",
+    "min_n",
+    "reason",
+)
+
+#: the screening columns the evidence pack shows first (the rest, 40-odd, under "Every column"; all in the CSV)
+SCREENING_SHOWN = (
+    "annotator_id",
+    "annotator_kind",
+    "n",
+    "flagged",
+    "flags",
+    "agreement_with_majority",
+    "gold_accuracy",
+    "p_first",
+    "p_prefer_longer",
+    "median_seconds",
+)
+
+
 def criteria_table(doc: dict[str, Any]) -> Table:
     gate = doc.get("gate") or {}
     rows = [{k: c.get(k) for k in CRITERION_COLUMNS} for c in gate.get("criteria", [])]

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from qualitylab.escape import markdown_text as md
+from qualitylab.evidence.tables import CRITERIA_SHOWN
 from qualitylab.ui import data, widgets
 from qualitylab.ui.links import criteria_lines
 
@@ -67,31 +68,10 @@ def render() -> None:
 
     widgets.table(
         pd.DataFrame(
-            [
-                {
-                    "in_words": criterion_sentence(c),
-                    **{
-                        k: c.get(k)
-                        for k in (
-                            "id",
-                            "outcome",
-                            "severity",
-                            "value",
-                            "ci95_low",
-                            "ci95_high",
-                            "n",
-                            "comparison",
-                            "threshold",
-                            "decide",
-                            "reason",
-                        )
-                    },
-                }
-                for c in gate["criteria"]
-            ]
+            [{"in_words": criterion_sentence(c), **{k: c.get(k) for k in CRITERIA_SHOWN}} for c in gate["criteria"]]
         ),
         f"criteria_{batch_id}",
-        columns=["id", "outcome", "in_words", "severity", "value", "ci95_low", "ci95_high", "n", "threshold"],
+        columns=["id", "outcome", "in_words", *(k for k in CRITERIA_SHOWN if k not in ("id", "outcome"))][:10],
     )
     lines = criteria_lines(batch_id, data.report_json(batch_id))
     if lines:
