@@ -18,6 +18,9 @@ from scipy import stats
 LABELS = ("A", "B", "tie")
 LENGTH_THRESHOLD_CHARS = 30
 FLAG_Q = 0.05
+#: the report's flag rule (issue 14 item 6, docs/bias.md): q < FLAG_Q AND the 95% Wilson interval wholly
+#: outside 0.5 +/- MIN_EFFECT (the report option min_effect's default)
+MIN_EFFECT = 0.05
 
 
 # ------------------------------------------------------------------------------------------------
@@ -109,6 +112,23 @@ def median(xs: list[float]) -> float | None:
     return float(np.median(xs)) if xs else None
 
 
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """The 95% Wilson score interval of k / n (Wilson 1927), written out here independently of qualitylab."""
+    z = float(stats.norm.ppf(0.975))
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * float(np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)))
+    return centre - half, centre + half
+
+
+def effect_flag(k: int, n: int, q: float | None) -> bool:
+    """flagged: q < FLAG_Q AND the Wilson interval wholly outside [0.5 - MIN_EFFECT, 0.5 + MIN_EFFECT]."""
+    if q is None or n == 0 or not q < FLAG_Q:
+        return False
+    lo, hi = wilson(k, n)
+    return lo > 0.5 + MIN_EFFECT or hi < 0.5 - MIN_EFFECT
+
+
 def stat(k: int, n: int) -> dict:
     return {"k": k, "n": n, "value": (k / n if n else None), "p_value": binom_p(k, n)}
 
@@ -130,7 +150,8 @@ def rnd(x, nd=6):
 
 def annotator_table(rows: list[dict]) -> dict:
     """Per annotator of a batch (humans and the judge): the screening numbers, with BH q-values
-    across all annotators of the batch for p_first and p_prefer_longer (flagged when q < 0.05)."""
+    across all annotators of the batch for p_first and p_prefer_longer; flagged when q < 0.05 AND the 95%
+    Wilson interval lies wholly outside 0.5 +/- 0.05 (the report's absolute effect rule, docs/bias.md)."""
     by = defaultdict(list)
     for r in rows:
         by[r["annotator_id"]].append(r)
@@ -158,7 +179,7 @@ def annotator_table(rows: list[dict]) -> dict:
         qs = bh([table[a][key]["p_value"] for a in names])
         for a, q in zip(names, qs, strict=True):
             table[a][key]["q_value"] = q
-            table[a][key]["flagged"] = q is not None and q < FLAG_Q
+            table[a][key]["flagged"] = effect_flag(table[a][key]["k"], table[a][key]["n"], q)
     return table
 
 
@@ -434,10 +455,12 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
             "calibration weeks; honest in weeks 3-6",
             "annotator_id": H_FIRST,
             "batches": ["acme-w1", "acme-w2"],
-            "check": "position_bias.by_annotator (issue 4): flagged when BH q < 0.05; annotator screening",
+            "check": "position_bias.by_annotator (issues 4, 14): flagged when BH q < 0.05 AND the 95% Wilson "
+            "interval lies wholly outside 0.5 +/- min_effect (0.05), flag_basis 'absolute'; annotator screening",
             "definition": "p_first = among the annotator's non-tie verdicts with shown_first recorded, the share "
             "where preference == shown_first; two-sided exact binomial p against 0.5; BH q across "
-            "all annotators of the batch (12 humans + judge-mini)",
+            "all annotators of the batch (12 humans + judge-mini); flagged = q < 0.05 AND the 95% Wilson "
+            "interval wholly outside [0.45, 0.55]",
             "expected": {b: per_batch(H_FIRST, "p_first")[b] for b in ("acme-w1", "acme-w2")},
             "control_weeks": {
                 b: per_batch(H_FIRST, "p_first")[b] for b in ("acme-w3", "acme-w4", "acme-w5", "acme-w6")
@@ -448,9 +471,13 @@ def manifest(*, seed: int, weeks, files: list[dict], sim, config: dict, real_dat
             "30 characters, in the two calibration weeks; honest in weeks 3-6",
             "annotator_id": H_LONGER,
             "batches": ["acme-w1", "acme-w2"],
-            "check": "length_bias.by_annotator (issue 4): flagged when BH q < 0.05; annotator screening",
+            "check": "length_bias.by_annotator (issues 4, 14): flagged when BH q < 0.05 AND the 95% Wilson "
+            "interval lies wholly outside 0.5 +/- min_effect (0.05); the report's flag_basis is 'relative' "
+            "(also outside the leave-one-out peers' rate +/- min_effect on the same items, in the same "
+            "direction), which requires this absolute rule; annotator screening",
             "definition": "p_prefer_longer = among the annotator's non-tie verdicts with |len_a_chars - len_b_chars| "
-            "> 30, the share preferring the longer response; binomial p and BH q as for p_first",
+            "> 30, the share preferring the longer response; binomial p, BH q and flagged (q < 0.05 AND the "
+            "Wilson interval wholly outside [0.45, 0.55]) as for p_first",
             "expected": {b: per_batch(H_LONGER, "p_prefer_longer")[b] for b in ("acme-w1", "acme-w2")},
             "control_weeks": {
                 b: per_batch(H_LONGER, "p_prefer_longer")[b] for b in ("acme-w3", "acme-w4", "acme-w5", "acme-w6")
