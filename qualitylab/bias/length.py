@@ -364,7 +364,7 @@ def length_bias(
         min_diff_chars=min_diff_chars,
         alpha=alpha,
         min_effect=min_effect,
-        peers=store.rows("bias/length_peers", p),
+        peers=store.rows("bias/peers", {**p, "rule": "length"}),
     )
     fits = (
         length_regression(store, batch_id, annotator_kind, seed=seed, by_prompt=by_prompt, max_rows=max_rows)

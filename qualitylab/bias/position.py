@@ -199,5 +199,5 @@ def position_bias(
         annotator_kind=annotator_kind,
         alpha=alpha,
         min_effect=min_effect,
-        peers=store.rows("bias/position_peers", b),
+        peers=store.rows("bias/peers", {**b, "rule": "position", "min_diff_chars": 0}),
     )
