@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 PREFERENCES = ("A", "B", "tie")
 SLOTS = ("A", "B")
@@ -57,6 +57,11 @@ PAIRWISE = Kind(
             "strength",
             "integer",
             doc="0-3 (Llama 2 scale): negligibly better or unsure, slightly better, better, significantly better",
+        ),
+        Column(
+            "preference_soft",
+            "number",
+            doc="P(B preferred) in 0-1 (AlpacaEval's preference - 1); on the side of 0.5 the preference names",
         ),
         Column("rating_a", "number", doc="Likert score of response A given in the same task"),
         Column("rating_b", "number"),
@@ -506,6 +511,22 @@ CREATE TABLE IF NOT EXISTS adjudications (
 );
 """
 
+_V14_PREFERENCE_SOFT = """
+-- Soft preferences (issue 14 item 12): preference_soft = P(B preferred) in [0, 1], AlpacaEval's
+-- preference - 1, delivered (a pairwise column, validated at ingest against preference: A < 0.5,
+-- tie = 0.5, B > 0.5) or given by an LLM judge's verdict (the 5-way scale A>>B 0, A>B 0.25, A=B 0.5,
+-- B>A 0.75, B>>A 1; [[A]] / [[C]] / [[B]] 0 / 0.5 / 1). NULL = not recorded: the soft win rate then
+-- reads the hard preference (A 0, tie 0.5, B 1). The judge runs already stored get their value here,
+-- by the rule queries/judges/insert_run_verdicts.sql applies to new runs (preference and strength of
+-- the parsed call: strength 1 = slightly, 3 = significantly better); delivered rows stay NULL.
+ALTER TABLE verdicts ADD COLUMN IF NOT EXISTS preference_soft DOUBLE;
+UPDATE verdicts SET preference_soft =
+    CASE WHEN preference = 'tie' THEN 0.5
+         WHEN strength = 1 THEN CASE preference WHEN 'A' THEN 0.25 ELSE 0.75 END
+         ELSE CASE preference WHEN 'A' THEN 0.0 ELSE 1.0 END END
+WHERE file_id IN (SELECT file_id FROM files WHERE format = 'judge-run' AND kind = 'pairwise');
+"""
+
 #: MIGRATIONS[i] brings a store from version i to version i + 1.
 MIGRATIONS: tuple[str, ...] = (
     _V1,
@@ -521,4 +542,5 @@ MIGRATIONS: tuple[str, ...] = (
     _V11_REPORT_SNAPSHOTS,
     _V12_DUPLICATE_COPY,
     _V13_ADJUDICATIONS,
+    _V14_PREFERENCE_SOFT,
 )

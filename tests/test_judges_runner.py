@@ -475,3 +475,21 @@ def test_judge_command_has_help(capsys):
         "--single",
     ):
         assert flag in out
+
+
+def test_five_way_verdicts_store_their_soft_preference(tmp_path, db, server):
+    """Issue 14 item 12: the 5-way scale as P(B preferred) in the ORIGINAL labelling: A>>B 0, A>B 0.25,
+    A=B 0.5, B>A 0.75, B>>A 1 (mapped back through the order shown, like the preference)."""
+    _batch(tmp_path, db)
+    base, _ = server("five-way")
+    res = _run(db, base, prompt="pairwise-5way", both_orders=True)
+    with open_store(db, read_only=True) as s:
+        got = s.con.execute(
+            "SELECT comparison_id, shown_first, preference, strength, preference_soft FROM verdicts "
+            "WHERE annotator_id = ? ORDER BY 1, 2",
+            [res.annotator_id],
+        ).fetchall()
+    assert len(got) == 8
+    expected = {("A", 3): 0.0, ("A", 1): 0.25, ("B", 1): 0.75, ("B", 3): 1.0}
+    for cid, order, pref, strength, soft in got:
+        assert soft == expected[(pref, strength)], (cid, order)

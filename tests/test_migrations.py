@@ -221,3 +221,40 @@ def _check_adjudications(con) -> None:
 
 
 CHECKS.update({13: _check_adjudications})
+
+
+def _check_preference_soft(con) -> None:
+    """v14: verdicts.preference_soft (P(B preferred)); delivered v4 rows stay NULL (not recorded: the
+    soft win rate reads their hard preference). The backfill of stored judge runs is run again on a
+    judge run's rows added here: [[A>>B]] (A, 3) 0, [[A>B]] (A, 1) 0.25, tie 0.5, [[B>A]] 0.75,
+    [[B>>A]] 1, a 3-way [[B]] (no strength) 1; the rows are removed again afterwards."""
+    cols = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'verdicts'"
+        " ORDER BY ordinal_position"
+    ).fetchall()
+    assert cols[-1] == ("preference_soft", "DOUBLE")
+    assert con.execute("SELECT count(*) FROM verdicts WHERE preference_soft IS NOT NULL").fetchall()[0][0] == 0
+    con.execute(
+        "INSERT INTO files VALUES (99, 'w1', 'pairwise', 'judge-run', 'judge-run pairwise j', 0, '', 6, 6, 0,"
+        " TIMESTAMP '2026-10-07 10:00:00', '0.1.0', [])"
+    ).fetchall()
+    cols_j = "batch_id, file_id, source_line, comparison_id, annotator_id, annotator_kind, preference, shown_first,"
+    con.execute(
+        f"INSERT INTO verdicts ({cols_j} shown_first_recorded, strength) VALUES"
+        " ('w1', 99, 1, 'c1', 'j', 'judge', 'A', 'A', true, 3),"
+        " ('w1', 99, 2, 'c1', 'j', 'judge', 'A', 'B', true, 1),"
+        " ('w1', 99, 3, 'c2', 'j', 'judge', 'tie', 'A', true, NULL),"
+        " ('w1', 99, 4, 'c2', 'j', 'judge', 'B', 'B', true, 1),"
+        " ('w1', 99, 5, 'c3', 'j', 'judge', 'B', 'A', true, 3),"
+        " ('w1', 99, 6, 'c3', 'j', 'judge', 'B', 'B', true, NULL)"
+    ).fetchall()
+    con.execute(MIGRATIONS[13]).fetchall()  # the v14 migration again: ADD COLUMN IF NOT EXISTS, then the backfill
+    got = con.execute("SELECT preference_soft FROM verdicts WHERE file_id = 99 ORDER BY source_line").fetchall()
+    assert [g[0] for g in got] == [0.0, 0.25, 0.5, 0.75, 1.0, 1.0]
+    others = "SELECT count(*) FROM verdicts WHERE file_id <> 99 AND preference_soft IS NOT NULL"
+    assert con.execute(others).fetchall()[0][0] == 0
+    con.execute("DELETE FROM verdicts WHERE file_id = 99").fetchall()
+    con.execute("DELETE FROM files WHERE file_id = 99").fetchall()
+
+
+CHECKS.update({14: _check_preference_soft})

@@ -119,6 +119,12 @@ def test_signals_page_shows_leaderboards_agreement_cost_and_strength(tmp_path, d
     assert metrics["Unsure rate (strength 0)"] != "—"
     tables = [df.value for df in at.dataframe]
     assert any("hours_needed" in t.columns for t in tables)
+    # the soft win rate beside the win rate (issue 14 item 12; the hard outcomes here, so equal to it)
+    board_table = next(t for t in tables if any(str(c).startswith("pairwise_win_rate_soft") for c in t.columns))
+    cols = [str(c) for c in board_table.columns]
+    assert cols.index(next(c for c in cols if c.startswith("pairwise_win_rate_soft"))) > cols.index(
+        next(c for c in cols if c.startswith("pairwise_win_rate"))
+    )
     assert any("strength_inflation" in t.columns for t in tables)
     # another model pair in the cost selector redraws the curves without error
     at.selectbox(key="signals_pair").set_value(("m1", "m3")).run()

@@ -26,10 +26,20 @@ class PairCounts:
     n_x: np.ndarray
     n_y: np.ndarray
     n_tie: np.ndarray
+    #: soft wins of ix / iy (sums of P(that model preferred), preference_soft where recorded); None = hard
+    #: outcomes only (rankings): n_x + n_tie / 2 and n_y + n_tie / 2
+    s_x: np.ndarray | None = None
+    s_y: np.ndarray | None = None
 
     @property
     def empty(self) -> bool:
         return len(self.cluster) == 0
+
+    def soft_wins(self) -> tuple[np.ndarray, np.ndarray]:
+        """(soft wins of ix, soft wins of iy) per entry; the half-win counts when no soft value exists."""
+        if self.s_x is None or self.s_y is None:
+            return self.n_x + 0.5 * self.n_tie, self.n_y + 0.5 * self.n_tie
+        return self.s_x, self.s_y
 
     def half_wins(self, n_clusters: int, k: int) -> sparse.csr_matrix:
         """(clusters x k*k) matrix: entry [c, i*k + j] = wins of i over j in cluster c (ties half)."""
@@ -99,6 +109,7 @@ def load_signal_data(store: Store, batch_id: str, annotator_kind: str, aspect: s
             _index(d["model_x"], mi),
             _index(d["model_y"], mi),
             *(np.asarray(d[c], dtype=float) for c in ("n_x", "n_y", "n_tie")),
+            *((np.asarray(d[c], dtype=float) for c in ("s_x", "s_y")) if "s_x" in d else (None, None)),
         )
 
     ratings = RatingCells(

@@ -1,6 +1,8 @@
 """Model leaderboards from each signal, side by side, with one seeded bootstrap resampled by prompt.
 
-- pairwise: win rate (ties half a win) and Bradley-Terry log-strength from the direct verdicts;
+- pairwise: win rate (ties half a win), the soft win rate (AlpacaEval's: each verdict counts
+  P(model preferred), ``preference_soft`` where recorded, else the hard outcome) and Bradley-Terry
+  log-strength from the direct verdicts;
 - rankings: the same from the pairs implied by every ranking (equal ranks = tie);
 - ratings: mean score of one aspect.
 
@@ -100,6 +102,9 @@ def point_scores(data: SignalData) -> dict[str, np.ndarray]:
         w = win_matrix(pc.ix, pc.iy, pc.n_x, pc.n_y, pc.n_tie, k)
         covered = (w.sum(0) + w.sum(1)) > 0
         out[f"{name}_win_rate"] = win_rates(w)
+        if name == "pairwise":
+            sx, sy = pc.soft_wins()
+            out["pairwise_win_rate_soft"] = win_rates(win_matrix(pc.ix, pc.iy, sx, sy, np.zeros_like(sx), k))
         bt = np.full(k, np.nan)
         if covered.sum() >= 2:
             bt[covered] = _bt_or_nan(w[np.ix_(covered, covered)])
@@ -124,6 +129,8 @@ def bootstrap_scores(data: SignalData, n_boot: int, seed: int, reps: Replicates 
     for name, g in (("pairwise", reps.pairwise), ("rankings", reps.rankings)):
         w = win_matrices(g, k, g.counts)
         out[f"{name}_win_rate"] = win_rates(w)
+        if name == "pairwise":
+            out["pairwise_win_rate_soft"] = win_rates(win_matrices(g, k, g.counts, soft=True))
         bt = np.full((len(w), k), np.nan)
         m = cov[name]
         if m.sum() >= 2:
@@ -203,6 +210,8 @@ def compute_leaderboard(data: SignalData, *, n_boot: int, seed: int, reps: Repli
         row: dict[str, Any] = {"model": m}
         for sig in ("pairwise", "rankings"):
             row[f"{sig}_win_rate"] = stat(f"{sig}_win_rate", i, int(games[sig][i]))
+            if sig == "pairwise":
+                row["pairwise_win_rate_soft"] = stat("pairwise_win_rate_soft", i, int(games[sig][i]))
             row[f"{sig}_bt"] = stat(f"{sig}_bt", i, int(games[sig][i]))
             if sig == "pairwise":
                 row["pairwise_elo"] = elo(row["pairwise_bt"])

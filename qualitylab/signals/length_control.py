@@ -192,7 +192,8 @@ METHOD = (
     "P(model preferred over the baseline) on tanh((baseline - model length in characters) / sd), the "
     "instruction term (logit of the other models' shares on the prompt) and the model's term; L1, liblinear, "
     "penalty by 5-fold cross-validation grouped by prompt on the soft log-loss; lc_win_rate = mean prediction "
-    "with the length term 0. win_rate: mean of y (ties half), Wilson at the effective n with prompts as clusters"
+    "with the length term 0. y = P(model preferred): preference_soft where recorded (AlpacaEval's soft "
+    "preferences), else 1 won, 0 lost, 0.5 tie. win_rate: mean of y, Wilson at the effective n with prompts as clusters"
 )
 
 

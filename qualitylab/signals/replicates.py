@@ -22,8 +22,9 @@ from scipy import sparse
 from .data import PairCounts, SignalData
 from .resample import bootstrap_method, describe_bootstrap, replicate_group_counts
 
-#: columns of a pair group's values
-PAIR_COLUMNS = ("ix", "iy", "n_x", "n_y", "n_tie")
+#: columns of a pair group's values (s_x, s_y: soft wins, see :meth:`PairCounts.soft_wins`; functions of
+#: the counts when no soft value was recorded, so they split no group and leave the groups' order alone)
+PAIR_COLUMNS = ("ix", "iy", "n_x", "n_y", "n_tie", "s_x", "s_y")
 #: columns of a rating group (one model on one prompt)
 RATING_COLUMNS = ("model", "n", "sum_score")
 #: columns of a rating-pair group (cost: models i < j both rated on one prompt)
@@ -71,7 +72,8 @@ def _group(cluster: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 def _pair_values(pc: PairCounts) -> np.ndarray:
-    return np.column_stack([pc.ix, pc.iy, pc.n_x, pc.n_y, pc.n_tie]).astype(float)
+    s_x, s_y = pc.soft_wins()
+    return np.column_stack([pc.ix, pc.iy, pc.n_x, pc.n_y, pc.n_tie, s_x, s_y]).astype(float)
 
 
 def rating_pair_cells(data: SignalData) -> tuple[np.ndarray, np.ndarray]:
@@ -139,17 +141,22 @@ def draw_replicates(data: SignalData, n_boot: int, seed: int, method: str | None
     )
 
 
-def win_matrices(g: Groups, k: int, counts: np.ndarray) -> np.ndarray:
+def win_matrices(g: Groups, k: int, counts: np.ndarray, *, soft: bool = False) -> np.ndarray:
     """(R, k, k) half-win matrices W[i, j] = sum over groups of counts x (wins of i over j + ties/2)
-    for R rows of group counts (``g.counts`` or ``g.n[None]``)."""
+    for R rows of group counts (``g.counts`` or ``g.n[None]``); ``soft``: the soft wins instead
+    (W[i, j] = sum of P(i preferred) over the verdicts on i vs j; the same without soft values)."""
     vals = np.zeros((len(g.values), k * k))
     if len(g.values):
         ix = g.col("ix", PAIR_COLUMNS).astype(int)
         iy = g.col("iy", PAIR_COLUMNS).astype(int)
-        t = g.col("n_tie", PAIR_COLUMNS)
         rows = np.arange(len(g.values))
-        np.add.at(vals, (rows, ix * k + iy), g.col("n_x", PAIR_COLUMNS) + 0.5 * t)
-        np.add.at(vals, (rows, iy * k + ix), g.col("n_y", PAIR_COLUMNS) + 0.5 * t)
+        if soft:
+            wx, wy = g.col("s_x", PAIR_COLUMNS), g.col("s_y", PAIR_COLUMNS)
+        else:
+            t = g.col("n_tie", PAIR_COLUMNS)
+            wx, wy = g.col("n_x", PAIR_COLUMNS) + 0.5 * t, g.col("n_y", PAIR_COLUMNS) + 0.5 * t
+        np.add.at(vals, (rows, ix * k + iy), wx)
+        np.add.at(vals, (rows, iy * k + ix), wy)
     return (counts @ vals).reshape(-1, k, k)
 
 

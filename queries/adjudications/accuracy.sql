@@ -10,7 +10,7 @@ WITH adj AS (
     SELECT unnest(CAST($comparison_ids AS VARCHAR[])) AS comparison_id, unnest(CAST($labels AS VARCHAR[])) AS label
 ), distinct_rows AS (
     SELECT DISTINCT comparison_id, annotator_id, preference, shown_first, shown_first_recorded,
-           strength, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
+           strength, preference_soft, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
            model_b, content_hash, CAST(extra AS VARCHAR) AS extra
     FROM verdicts
     WHERE batch_id = $batch_id AND annotator_kind = 'human'

@@ -9,7 +9,7 @@
 -- params: $batch_id
 WITH hashed AS (
     SELECT hash(comparison_id, annotator_id, annotator_kind, preference, shown_first, shown_first_recorded,
-                strength, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
+                strength, preference_soft, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
                 model_b, content_hash, CAST(extra AS VARCHAR)) AS row_hash
     FROM verdicts
     WHERE batch_id = $batch_id
@@ -23,10 +23,10 @@ SELECT comparison_id, annotator_id, preference,
 FROM verdicts
 WHERE batch_id = $batch_id
   AND hash(comparison_id, annotator_id, annotator_kind, preference, shown_first, shown_first_recorded,
-           strength, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
+           strength, preference_soft, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
            model_b, content_hash, CAST(extra AS VARCHAR)) IN (SELECT row_hash FROM candidates)
 GROUP BY comparison_id, annotator_id, annotator_kind, preference, shown_first, shown_first_recorded,
-         strength, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
+         strength, preference_soft, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
          model_b, content_hash, CAST(extra AS VARCHAR)
 HAVING count(*) > 1
 ORDER BY comparison_id, annotator_id, source_lines

@@ -2,6 +2,7 @@
 -- Store the valid staged rows of _src (those not in _bad) as verdicts, with the columns later
 -- metrics need computed once here: lengths in characters and whitespace tokens, a content hash,
 -- whether the two responses are identical, and an order-insensitive pair hash (schema v4).
+-- preference_soft (v14) is validated against preference by ingest/validate_pairwise.
 -- Token counts come from the Arrow UDF ql_whitespace_tokens (qualitylab.ingest / textstats).
 -- params: $batch_id, $file_id
 INSERT INTO verdicts
@@ -27,6 +28,7 @@ SELECT $batch_id, $file_id, source_line,
        response_a = response_b,
        hash(coalesce(prompt, ''), least(coalesce(response_a, ''), coalesce(response_b, '')),
             greatest(coalesce(response_a, ''), coalesce(response_b, ''))),
-       false  -- duplicate_copy: set by ingest/mark_duplicates_pairwise in the same transaction
+       false,  -- duplicate_copy: set by ingest/mark_duplicates_pairwise in the same transaction
+       TRY_CAST(nullif(trim(preference_soft), '') AS DOUBLE)  -- schema v14
 FROM _src
 WHERE source_line NOT IN (SELECT source_line FROM _bad)

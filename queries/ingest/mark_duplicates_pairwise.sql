@@ -11,7 +11,7 @@ UPDATE verdicts SET duplicate_copy = NOT coalesce(verdicts.duplicate_copy, false
 FROM (
     WITH hashed AS (
         SELECT hash(comparison_id, annotator_id, annotator_kind, preference, shown_first, shown_first_recorded,
-                    strength, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
+                    strength, preference_soft, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
                     model_b, content_hash, CAST(extra AS VARCHAR)) AS row_hash
         FROM verdicts WHERE batch_id = $batch_id
     ), candidates AS (
@@ -20,11 +20,11 @@ FROM (
         SELECT file_id, source_line FROM verdicts
         WHERE batch_id = $batch_id
           AND hash(comparison_id, annotator_id, annotator_kind, preference, shown_first, shown_first_recorded,
-                   strength, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
+                   strength, preference_soft, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
                    model_b, content_hash, CAST(extra AS VARCHAR)) IN (SELECT row_hash FROM candidates)
         QUALIFY row_number() OVER (
             PARTITION BY comparison_id, annotator_id, annotator_kind, preference, shown_first, shown_first_recorded,
-                         strength, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
+                         strength, preference_soft, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
                          model_b, content_hash, CAST(extra AS VARCHAR)
             ORDER BY file_id, source_line) > 1
     )

@@ -14,7 +14,9 @@ WITH s AS (
            nullif(trim(rating_b), '') AS rating_b,
            nullif(trim(seconds), '') AS seconds,
            nullif(trim(gold), '') AS gold,
-           nullif(trim(created_at), '') AS created_at
+           nullif(trim(created_at), '') AS created_at,
+           nullif(trim(preference_soft), '') AS preference_soft,
+           TRY_CAST(nullif(trim(preference_soft), '') AS DOUBLE) AS soft
     FROM _src
 )
 SELECT source_line, 'comparison_id' AS column_name, 'missing required value' AS reason FROM s WHERE comparison_id IS NULL
@@ -50,4 +52,20 @@ FROM s WHERE lower(gold) NOT IN ('a', 'b', 'tie')
 UNION ALL
 SELECT source_line, 'created_at', printf('%s is not a date/time', to_json(created_at))
 FROM s WHERE created_at IS NOT NULL AND TRY_CAST(created_at AS TIMESTAMP) IS NULL
+UNION ALL
+SELECT source_line, 'preference_soft', printf('%s is not a number', to_json(preference_soft))
+FROM s WHERE preference_soft IS NOT NULL AND coalesce(NOT isfinite(soft), true)
+UNION ALL
+SELECT source_line, 'preference_soft',
+       printf('%s is outside 0-1 (P(B preferred): 0 = A certainly better, 1 = B; AlpacaEval''s preference - 1)',
+              to_json(preference_soft))
+FROM s WHERE isfinite(soft) AND (soft < 0 OR soft > 1)
+UNION ALL
+SELECT source_line, 'preference_soft',
+       printf('%s contradicts preference %s: P(B preferred) %s, so preference must be %s',
+              to_json(preference_soft), to_json(preference),
+              CASE WHEN soft < 0.5 THEN '< 0.5' WHEN soft > 0.5 THEN '> 0.5' ELSE '= 0.5' END,
+              CASE WHEN soft < 0.5 THEN 'A' WHEN soft > 0.5 THEN 'B' ELSE 'tie' END)
+FROM s WHERE soft BETWEEN 0 AND 1 AND lower(preference) IN ('a', 'b', 'tie')
+  AND lower(preference) <> CASE WHEN soft < 0.5 THEN 'a' WHEN soft > 0.5 THEN 'b' ELSE 'tie' END
 ORDER BY source_line, column_name

@@ -2,14 +2,17 @@
 -- One row per verdict on a comparison between the baseline and another model, for the
 -- length-controlled win rate: who gave it (annotator_kind, annotator_id), the prompt (cluster =
 -- prompt_id, or 'comparison:' || comparison_id without one), the other model, y = P(that model
--- preferred over the baseline) (1 won, 0 lost, 0.5 tie) and both responses' lengths in characters
+-- preferred over the baseline) (1 won, 0 lost, 0.5 tie; from preference_soft = P(B preferred) where it
+-- was recorded, schema v14, as AlpacaEval's soft preferences) and both responses' lengths in characters
 -- (NULL when the texts were not delivered). Verdicts of the baseline against itself are skipped.
 -- params: $batch_id, $baseline
 SELECT annotator_kind,
        annotator_id,
        coalesce(prompt_id, 'comparison:' || comparison_id) AS cluster,
        CASE WHEN model_a = $baseline THEN model_b ELSE model_a END AS model,
-       CASE WHEN preference = 'tie' THEN 0.5
+       CASE WHEN preference_soft IS NOT NULL
+                 THEN CASE WHEN model_a = $baseline THEN preference_soft ELSE 1 - preference_soft END
+            WHEN preference = 'tie' THEN 0.5
             WHEN (preference = 'A') = (model_a = $baseline) THEN 0.0
             ELSE 1.0 END AS y,
        CASE WHEN model_a = $baseline THEN len_b_chars ELSE len_a_chars END AS len_model,

@@ -124,6 +124,7 @@ def cost_chart(cost, pair: tuple[str, str]) -> go.Figure:
 def _models_frame(lb) -> pd.DataFrame:
     cols = (
         "pairwise_win_rate",
+        "pairwise_win_rate_soft",
         "pairwise_bt",
         "rankings_win_rate",
         "rankings_bt",
