@@ -64,6 +64,7 @@ def test_every_format_is_registered_with_a_doc_and_a_unit():
         "helpsteer2",
         "helpsteer2-preference",
         "ultrafeedback",
+        "alpaca-eval",
     }
     ratings = {"helpsteer2", "ultrafeedback"}  # tests/test_adapters_ratings.py
     for a in ADAPTERS.values():
