@@ -96,6 +96,7 @@ def test_rankings_columns_are_not_rounded():
     row = {
         "model": "m1",
         "pairwise_win_rate": WIN,
+        "pairwise_win_rate_soft": WIN,
         "pairwise_bt": Statistic(0.41, 0.2, 0.6, 120),
         "rankings_win_rate": WIN,
         "rankings_bt": Statistic(0.756, 0.667, 0.845, 40),
