@@ -58,7 +58,8 @@ def test_length_fit_by_prompt_states_the_sample_it_used(tmp_path, db):
         reg = build_report(s, "w", n_boot=5, sections=["length_bias"])["length_bias"]["regression"]
     bp, chars = reg["by_prompt"], reg["chars"]
     assert chars["n_available"] == chars["coef"]["n"] == 360  # the unstratified fit uses every verdict
-    assert bp["n_available"] == 360 and bp["coef"]["n"] <= 4 * 60
+    # every verdict of the informative prompts (issue 14 item 7: no longer a sample of 4 per prompt)
+    assert bp["n_available"] == 360 and 4 * 60 < bp["coef"]["n"] <= 360
     assert f"of the {360:,} non-tie verdicts" in bp["method"] and "population SD (ddof 0)" in bp["sd_definition"]
 
 

@@ -9,7 +9,7 @@ Options read from ``ctx.options`` (all optional):
 | ``min_items`` | 20 | annotators with fewer items are reported and flagged |
 | ``min_diff_chars`` | 30 | length difference for p_prefer_longer (AlpacaEval) |
 | ``length_by_prompt`` | True | fit the prompt-stratified conditional logit |
-| ``length_by_prompt_max_rows`` | 8000 | verdicts (<= 4 per prompt, seeded draw) for that fit |
+| ``length_by_prompt_max_rows`` | 1000000 | verdicts (<= 64 per prompt, seeded draw) for that fit |
 | ``min_gold_accuracy`` | 0.5 | flag when gold accuracy's interval lies below it |
 | ``min_agreement`` | 0.5 | flag when agreement-with-majority's interval lies below it |
 | ``hygiene_max_rows`` | 1000 | offending rows kept per hygiene check (all are counted) |
