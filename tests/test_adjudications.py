@@ -56,7 +56,7 @@ def test_file_is_recorded_with_the_texts_sha256(store_path, tmp_path, capsys):
         assert [(a["label"], a["current"]) for a in it.adjudications] == [("B", True)]
     # a later adjudication supersedes; nothing is edited
     g = write_jsonl(tmp_path / "again.jsonl", [{"comparison_id": "c3", "label": "tie"}])
-    assert run(capsys, "adjudicate", "--db", store_path, "--batch", "w1", g, "--by", "eve")[0] == 0
+    assert run(capsys, "adjudicate", "--db", store_path, "--batch", "w1", g, "--no-report", "--by", "eve")[0] == 0
     with open_store(store_path, read_only=True) as s:
         assert adjudicated.current(s, "w1")["c3"] == "tie"
         assert [a["label"] for a in item(s, "w1", "c3").adjudications] == ["B", "tie"]
@@ -99,7 +99,7 @@ def test_changed_texts_void_an_adjudication(store_path, tmp_path, capsys):
     f = write_jsonl(
         tmp_path / "a.jsonl", [{"comparison_id": "c3", "label": "A"}, {"comparison_id": "c4", "label": "B"}]
     )
-    assert run(capsys, "adjudicate", "--db", store_path, "--batch", "w1", f, "--by", "d")[0] == 0
+    assert run(capsys, "adjudicate", "--db", store_path, "--batch", "w1", f, "--no-report", "--by", "d")[0] == 0
     rows = [dict(r, response_b="a new text") if r["comparison_id"] == "c3" else r for r in ROWS]
     ingest(write_jsonl(tmp_path / "w1b.jsonl", rows), "w1", db=store_path, mode="replace")
     with open_store(store_path, read_only=True) as s:
@@ -114,7 +114,7 @@ def test_queue_orders_and_drops_adjudicated(store_path, tmp_path, capsys):
     # c3, c4: contested (4); c5: gold miss by h3 (1); j1 disagrees with B at 2 of 3 (a margin of one): +2
     assert [(r["comparison_id"], r["priority"]) for r in q.rows] == [("c3", 4), ("c4", 4), ("c5", 3)]
     f = write_jsonl(tmp_path / "a.jsonl", [{"comparison_id": "c3", "label": "A"}])
-    assert run(capsys, "adjudicate", "--db", store_path, "--batch", "w1", f, "--by", "d")[0] == 0
+    assert run(capsys, "adjudicate", "--db", store_path, "--batch", "w1", f, "--no-report", "--by", "d")[0] == 0
     with open_store(store_path, read_only=True) as s:
         assert [r["comparison_id"] for r in items(s, "w1", "queue").rows] == ["c4", "c5"]
 
@@ -124,7 +124,7 @@ def test_accuracy_against_adjudication_in_report_screening_and_gate(store_path, 
     labels = {"c1": "B", "c2": "A", "c3": "A", "c5": "B", "c4": "A"}  # h3 said A, B, tie, A, (none on c4)
     labels["c6"] = "B"  # h3 has no verdict on c6
     f = write_jsonl(tmp_path / "a.jsonl", [{"comparison_id": c, "label": lab} for c, lab in labels.items()])
-    assert run(capsys, "adjudicate", "--db", store_path, "--batch", "w1", f, "--by", "d")[0] == 0
+    assert run(capsys, "adjudicate", "--db", store_path, "--batch", "w1", f, "--no-report", "--by", "d")[0] == 0
     with open_store(store_path, read_only=True) as s:
         sec = compute_sections(s, "w1", ["agreement", "annotators", "gate"], n_boot=20)
         per = {r["annotator_id"]: r for r in sec["agreement"].annotators}
@@ -156,7 +156,7 @@ def test_export_takes_the_adjudicated_label(tmp_path, db, capsys):
         write_jsonl(tmp_path / "b1.jsonl", b1_rows()), "b1", db=db, vendor="v", delivered="2026-10-12", quarantine=True
     )
     f = write_jsonl(tmp_path / "a.jsonl", [{"comparison_id": "c3", "label": "B", "note": "B answers"}])
-    assert run(capsys, "adjudicate", "--db", db, "--batch", "b1", f, "--by", "dana")[0] == 0
+    assert run(capsys, "adjudicate", "--db", db, "--batch", "b1", f, "--no-report", "--by", "dana")[0] == 0
     accept_b1(capsys, str(db))
     # decided: adjudication refused (exit 4) until reopened
     g = write_jsonl(tmp_path / "g.jsonl", [{"comparison_id": "c1", "label": "A"}])
@@ -167,3 +167,67 @@ def test_export_takes_the_adjudicated_label(tmp_path, db, capsys):
     rows = {r["comparison_id"]: r for r in map(json.loads, out.read_text().splitlines())}
     assert (rows["c3"]["label_source"], rows["c3"]["chosen"]) == ("adjudication", "answer B of c3")
     assert {r["label_source"] for c, r in rows.items() if c != "c3"} == {"majority"}
+
+
+# -- the report snapshot: adjudications are among its inputs -----------------------------------------
+def _state(db, batch):
+    """(stored snapshot valid?, why not) for the built-in request (what `adjudicate` stores)."""
+    from qualitylab.snapshots import lookup, report_options
+
+    with open_store(db, read_only=True) as s:
+        found = lookup(s, batch, report_options(s, batch, None))
+    return found.row is not None, found.why
+
+
+def test_an_adjudication_makes_the_snapshot_stale_and_check_recomputes(store_path, tmp_path, capsys, monkeypatch):
+    assert run(capsys, "report", "--db", store_path, "--batch", "w1", "--json")[0] == 0
+    assert _state(store_path, "w1") == (True, None)
+    labels = {"c1": "B", "c2": "A", "c3": "A", "c5": "B"}  # h3 said A, B, tie, A: 0 of 4
+    f = write_jsonl(tmp_path / "a.jsonl", [{"comparison_id": c, "label": lab} for c, lab in labels.items()])
+    code, _, err = run(capsys, "adjudicate", "--db", store_path, "--batch", "w1", f, "--no-report", "--by", "d")
+    assert code == 0 and "snapshot" not in err
+    assert _state(store_path, "w1") == (False, "stale: adjudications changed")
+    code, out, _ = run(capsys, "batches", "--db", store_path, "--json")
+    assert json.loads(out)[0]["verdict_reason"].startswith("stale: adjudications changed")
+    import qualitylab.report as report
+
+    calls: list[int] = []
+    real = report.compute_sections
+    monkeypatch.setattr(report, "compute_sections", lambda *a, **k: calls.append(1) or real(*a, **k))
+    code, out, _ = run(capsys, "check", "--db", store_path, "--batch", "w1", "--json")
+    assert calls == [1]  # recomputed: the stored snapshot did not count the adjudications
+    crit = next(c for c in json.loads(out)["gate"]["criteria"] if c["id"] == "adjudication_failures")
+    assert crit["value"] == 1  # h3 flagged low_adjudication_accuracy (0 of 4, Wilson [0, 0.49])
+    assert _state(store_path, "w1") == (True, None)  # and stored
+
+
+def test_adjudicate_stores_a_fresh_snapshot_after_its_write(store_path, tmp_path, capsys):
+    assert run(capsys, "report", "--db", store_path, "--batch", "w1", "--json")[0] == 0
+    f = write_jsonl(tmp_path / "a.jsonl", [{"comparison_id": "c3", "label": "A"}])
+    code, out, err = run(capsys, "adjudicate", "--db", store_path, "--batch", "w1", f, "--by", "d")
+    assert code == 0 and "recorded 1 adjudication(s)" in out
+    assert "batch w1: report snapshot stored (verdict " in err
+    assert _state(store_path, "w1") == (True, None)
+    with open_store(store_path, read_only=True) as s:
+        from qualitylab.snapshots import report_options, stored_snapshot
+
+        snap, _ = stored_snapshot(s, "w1", report_options(s, "w1", None))
+    assert snap is not None
+    assert any(r.get("n_adjudicated") for r in snap.document["agreement"]["annotators"])
+
+
+def test_a_failed_snapshot_after_adjudicate_is_a_warning(store_path, tmp_path, capsys, monkeypatch):
+    f = write_jsonl(tmp_path / "a.jsonl", [{"comparison_id": "c3", "label": "A"}])
+    monkeypatch.setattr("qualitylab.snapshots.save", lambda db, snap: "store is busy (another process writes)")
+    code, _, err = run(capsys, "adjudicate", "--db", store_path, "--batch", "w1", f, "--by", "d")
+    assert code == 0 and "batch w1: snapshot not stored: store is busy (another process writes)" in err
+    assert n_adjudications(store_path) == 1  # the adjudication stands
+
+    def broken(*a, **k):
+        raise RuntimeError("a section failed")
+
+    monkeypatch.setattr("qualitylab.report.compute_sections", broken)
+    g = write_jsonl(tmp_path / "b.jsonl", [{"comparison_id": "c4", "label": "A"}])
+    code, _, err = run(capsys, "adjudicate", "--db", store_path, "--batch", "w1", g, "--by", "d")
+    assert code == 0 and "report snapshot of batch 'w1' not computed: internal error" in err
+    assert n_adjudications(store_path) == 2

@@ -120,10 +120,15 @@ def cmd_adjudicate(args) -> int:
 
     res = adjudicate_file(args.db, args.batch, args.file, by=args.by)
     _say(res.summary())
+    if not args.no_report:  # adjudications are in the snapshot's fingerprint; the write is committed and closed
+        from ..cli import snapshot_step
+
+        snapshot_step(args.db, [args.batch])
     return ExitCode.OK
 
 
 def register(subparsers, db_opt) -> None:
+    from ..cli import no_report_opt
     from .filters import DEFAULT_LIMIT, FILTERS, _usage
 
     sp = subparsers.add_parser(
@@ -150,12 +155,14 @@ def register(subparsers, db_opt) -> None:
         "adjudicate",
         help="record your own labels on comparisons (append-only; they take precedence over the majority)",
         description="Record adjudications from FILE (.csv or .jsonl; columns comparison_id, label = A|B|tie, note) "
-        "for batch --batch by --by NAME, in one transaction, each with the SHA-256 of the comparison's texts. "
-        "Exit codes: 3 a bad row (nothing stored; every problem listed), 4 the batch is decided, 5 no such "
-        "batch or file, 2 a bad call.",
+        "for batch --batch by --by NAME, in one transaction, each with the SHA-256 of the comparison's texts; "
+        "then the batch's report snapshot is computed and stored (adjudications are among its inputs; "
+        "--no-report skips that, a failed snapshot is a warning). Exit codes: 3 a bad row (nothing stored; "
+        "every problem listed), 4 the batch is decided, 5 no such batch or file, 2 a bad call.",
     )
     sp.add_argument("file", help="the adjudication file (.csv or .jsonl)")
     sp.add_argument("--batch", required=True)
     sp.add_argument("--by", required=True, metavar="NAME", help="who adjudicated (recorded)")
+    no_report_opt(sp)
     db_opt(sp)
     sp.set_defaults(func=cmd_adjudicate)
