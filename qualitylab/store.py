@@ -8,6 +8,7 @@ top-level ``queries/`` (installed as the package ``qualitylab.queries``) with a 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -48,13 +49,26 @@ def default_db_path() -> Path:
     return Path(os.environ.get("QUALITYLAB_DB") or DEFAULT_DB)
 
 
+_INCLUDE = re.compile(r"^[ \t]*-- include: ([\w/]+)[ \t]*$", re.MULTILINE)
+
+
 @cache
 def sql(name: str) -> str:
-    """The text of ``queries/<name>.sql``."""
+    """The text of ``queries/<name>.sql``, each ``-- include: other/query`` line (alone on its line,
+    typically the body of a CTE) replaced by the text of that query, so a definition several queries
+    share is written once (``items/human_counts``). An included query binds the same named
+    parameters as the query that includes it."""
     path = QUERIES_DIR / f"{name}.sql"
     if not path.is_file():
         raise KeyError(f"no query named {name!r} (looked for {path})")
-    return path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    return _INCLUDE.sub(lambda m: _included(m.group(1), name), text)
+
+
+def _included(other: str, by: str) -> str:
+    if other == by:
+        raise KeyError(f"query {by!r} includes itself")
+    return sql(other).strip()
 
 
 def query_names() -> list[str]:

@@ -24,6 +24,25 @@ def db(tmp_path, monkeypatch) -> Path:
     return p
 
 
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    """The sample delivery (``qualitylab.sample.load_sample``: batches only, no contract, no snapshots),
+    once per test module; modules that need another sample store define their own ``sample_db``."""
+    from qualitylab.sample import load_sample
+
+    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    for _ in load_sample(db):
+        pass
+    return db
+
+
+@pytest.fixture
+def on_sample(sample_db, monkeypatch) -> Path:
+    """:func:`sample_db`, with $QUALITYLAB_DB pointing at it (the app reads it)."""
+    monkeypatch.setenv("QUALITYLAB_DB", str(sample_db))
+    return sample_db
+
+
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path

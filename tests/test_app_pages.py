@@ -18,7 +18,6 @@ from streamlit.testing.v1 import AppTest
 from qualitylab.ingest import ingest
 from qualitylab.numbers import fmt_number
 from qualitylab.report import build_report
-from qualitylab.sample import load_sample
 from qualitylab.store import open_store
 from qualitylab.ui.main import all_pages
 
@@ -61,20 +60,6 @@ def rendered_text(at: AppTest) -> str:
 def assert_fine(at: AppTest, slug: str) -> None:
     assert not at.exception, f"/{slug}: {[e.value for e in at.exception]}"
     assert at.title and at.title[0].value == TITLES[slug], f"/{slug}: titles {[t.value for t in at.title]}"
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    for _ in load_sample(db):
-        pass
-    return db
-
-
-@pytest.fixture
-def on_sample(sample_db, monkeypatch) -> Path:
-    monkeypatch.setenv("QUALITYLAB_DB", str(sample_db))
-    return sample_db
 
 
 # -- every page, three stores ----------------------------------------------------------------------

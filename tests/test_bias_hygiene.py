@@ -118,6 +118,33 @@ def test_screening_flags_the_planted_defects_with_reasons(tmp_path, db):
     assert r.agreement_with_majority.n > 0  # from qualitylab.agreement.section.per_annotator
 
 
+def by_annotator_keys(rate: str) -> set[str]:
+    """The keys of a position / length bias ``by_annotator`` row whose rate is called ``rate``."""
+    return {
+        "annotator_id",
+        "n",
+        rate,
+        "ci95_low",
+        "ci95_high",
+        "p_value",
+        "q_value",
+        "flagged",
+        "flag_basis",
+        "min_effect",
+        "flagged_absolute",
+        "relative_rate",
+        "relative_ci95_low",
+        "relative_ci95_high",
+        "n_relative",
+        "peer_rate",
+        "n_peer_verdicts",
+        "n_shared_items",
+        "relative_p_value",
+        "relative_q_value",
+        "flagged_relative",
+    }
+
+
 def test_report_keys(tmp_path, db):
     load(tmp_path, db, [("w1", biased_rows(30), "2026-10-05")])
     with open_store(db, read_only=True) as s:
@@ -125,52 +152,8 @@ def test_report_keys(tmp_path, db):
     assert {"distributions", "position_bias", "length_bias", "hygiene", "annotators"} <= set(doc)
     pb = doc["position_bias"]
     assert pb["status"] == "measured" and set(pb["p_first"]) >= {"value", "ci95_low", "ci95_high", "n"}
-    assert set(pb["by_annotator"][0]) == {
-        "annotator_id",
-        "n",
-        "p_first",
-        "ci95_low",
-        "ci95_high",
-        "p_value",
-        "q_value",
-        "flagged",
-        "flag_basis",
-        "min_effect",
-        "flagged_absolute",
-        "relative_rate",
-        "relative_ci95_low",
-        "relative_ci95_high",
-        "n_relative",
-        "peer_rate",
-        "n_peer_verdicts",
-        "n_shared_items",
-        "relative_p_value",
-        "relative_q_value",
-        "flagged_relative",
-    }
-    assert set(doc["length_bias"]["by_annotator"][0]) == {
-        "annotator_id",
-        "n",
-        "p_prefer_longer",
-        "ci95_low",
-        "ci95_high",
-        "p_value",
-        "q_value",
-        "flagged",
-        "flag_basis",
-        "min_effect",
-        "flagged_absolute",
-        "relative_rate",
-        "relative_ci95_low",
-        "relative_ci95_high",
-        "n_relative",
-        "peer_rate",
-        "n_peer_verdicts",
-        "n_shared_items",
-        "relative_p_value",
-        "relative_q_value",
-        "flagged_relative",
-    }
+    assert set(pb["by_annotator"][0]) == by_annotator_keys("p_first")
+    assert set(doc["length_bias"]["by_annotator"][0]) == by_annotator_keys("p_prefer_longer")
     assert set(doc["length_bias"]["regression"]) == {"chars", "tokens", "by_prompt"}
     assert doc["hygiene"]["n_failed"] == 0 and set(doc["hygiene"]["checks"]) == {s.name for s in CHECKS}
     assert {r["annotator_id"] for r in doc["annotators"]} == {"pos", "long", "fair"}

@@ -3,13 +3,14 @@
 -- $annotator_id disagrees with the strict majority of the OTHER human annotators -- exactly the
 -- items that lower their agreement_with_majority (queries/agreement/annotators.sql): each
 -- annotator's first verdict on a comparison (lowest file_id, source_line) is their vote; items
--- without a strict majority among the others are not scored and not listed. One row per comparison.
+-- without a strict majority among the others are not scored and not listed; duplicate copies (schema
+-- v12) are left out. One row per comparison.
 -- Ordered by comparison_id; paged by $limit and $offset.
 -- params: $batch_id, $annotator_id, $limit, $offset
 WITH firsts AS (
     SELECT comparison_id, annotator_id, preference
     FROM verdicts
-    WHERE batch_id = $batch_id AND annotator_kind = 'human'
+    WHERE batch_id = $batch_id AND annotator_kind = 'human' AND NOT duplicate_copy
       AND comparison_id IN (SELECT comparison_id FROM verdicts
                             WHERE batch_id = $batch_id AND annotator_kind = 'human'
                               AND annotator_id = $annotator_id)
