@@ -203,3 +203,87 @@ def test_hostile_text_is_escaped_in_the_terminal(tmp_path, db, capsys):
     assert code == 0 and "\x1b" not in out and "c\\x1b[2J1" in out
     code, out, _ = run(capsys, "items", "--db", str(db), "--batch", "w", "--item", "c\x1b[2J1")
     assert code == 0 and "\x1b" not in out and "\x07" not in out
+
+
+def test_rating_contradicts_lists_the_verdicts_behind_the_within_task_statistics(tmp_path, db):
+    """Hand-checked: r2 and r5 prefer the lower-rated response, r3 is a strong preference between equal
+    ratings, r4 and r5 have no preference across a 3- and 4-point gap; r7 is an exact copy of r2
+    (duplicate_copy, left out like the statistics leave it out) and the judge is listed only by name."""
+    from qualitylab.report import compute_sections
+
+    rows = [
+        v("r1", "h1", "A", rating_a=5, rating_b=3, strength=2),
+        v("r2", "h1", "B", rating_a=5, rating_b=3, strength=1),
+        v("r3", "h2", "A", rating_a=4, rating_b=4, strength=3),
+        v("r4", "h2", "tie", rating_a=6, rating_b=2, strength=0),
+        v("r5", "h2", "A", rating_a=2, rating_b=5, strength=0),
+        v("r6", "j1", "B", rating_a=5, rating_b=3, annotator_kind="judge"),
+        v("r2", "h1", "B", rating_a=5, rating_b=3, strength=1),
+    ]
+    ingest(write_jsonl(tmp_path / "r.jsonl", rows), "r", db=db)
+    with open_store(db, read_only=True) as s:
+        page = items(s, "r", "rating_contradicts", count=True)
+        got = {
+            r["comparison_id"]: (r["prefers_lower"], r["strong_on_equal"], r["no_preference_gap"]) for r in page.rows
+        }
+        assert page.n_rows == 4 and [r["source_line"] for r in page.rows if r["comparison_id"] == "r2"] == [2]
+        assert got == {
+            "r2": (True, False, False),
+            "r3": (False, True, False),
+            "r4": (False, False, True),
+            "r5": (True, False, True),
+        }
+        assert ids(items(s, "r", "rating_contradicts", "h2")) == ["r3", "r4", "r5"]
+        assert ids(items(s, "r", "rating_contradicts", "j1")) == ["r6"]
+        w = compute_sections(s, "r", ["ratings_vs_preferences"], n_boot=20)["ratings_vs_preferences"].within_task
+    # the same counts as the statistics: decided verdicts that do not agree, and each numerator
+    lower, strong, gap = (sum(x[i] for x in got.values()) for i in range(3))
+    assert w.direction_agreement.n - round(w.direction_agreement.value * w.direction_agreement.n) == lower == 2
+    assert round(w.rating_tie_strong_preference.value * w.rating_tie_strong_preference.n) == strong == 1
+    assert round(w.preference_tie_rating_gap.value * w.preference_tie_rating_gap.n) == gap == 2
+
+
+def test_duplicate_copies_are_not_verdicts_of_their_own(tmp_path, db):
+    """A delivery holding exact duplicate rows (schema v12 keeps them, marked duplicate_copy) lists the
+    same items as the one without them, in every filter that counts or lists verdicts: a copy of
+    h3's B on c2 would otherwise give c2 a majority B (h3 no longer disagreeing), a copy of h1's A on
+    c4 would decide c4 (no longer contested), a copy of j1's verdict would list it twice. Only the
+    hygiene check `duplicate_rows` and the item's own verdict table show the copies (the hygiene
+    filters are the report's check queries, tested with the checks)."""
+    copies = [ROWS[5], ROWS[5], ROWS[9], ROWS[14], ROWS[13]]  # h3 B on c2 (x2), h1 A on c4, j1 on c5, h3 on c5
+    ingest(write_jsonl(tmp_path / "clean.jsonl", ROWS), "clean", db=db)
+    ingest(write_jsonl(tmp_path / "dups.jsonl", ROWS + copies), "dups", db=db)
+    checked = []
+    with open_store(db, read_only=True) as s:
+        for name, spec in FILTERS.items():
+            if name in f.HYGIENE_FILTERS or name == "quarantined":  # the report's own hygiene queries
+                continue
+            values = [None] if spec.value is None else (["j1"] if spec.value == "judge" else ["h1", "h2", "h3"])
+            if not spec.required and spec.value is not None:
+                values = [None, *values]
+            for value in values:
+                clean = items(s, "clean", name, value, count=True, limit=1000)
+                dups = items(s, "dups", name, value, count=True, limit=1000)
+                strip = ("source_line", "file_name", "batch_id")
+                rows = [[{k: x for k, x in r.items() if k not in strip} for r in p.rows] for p in (clean, dups)]
+                assert rows[0] == rows[1], (name, value)
+                checked.append((name, value, clean.n_rows))
+        assert items(s, "dups", "duplicate_rows", count=True).n_rows > 0
+        it = item(s, "dups", "c2")
+        assert it.consensus == item(s, "clean", "c2").consensus and it.consensus["majority"] == "A"
+        assert [v["duplicate_copy"] for v in it.human_verdicts if v["annotator_id"] == "h3"] == [False, True, True]
+    assert ("contested", None, 2) in checked and ("disagrees_with_majority", "h3", 2) in checked
+    assert ("judge_disagrees", "j1", 2) in checked
+
+
+def test_the_human_label_counts_are_defined_once():
+    """items/human_counts is the one definition of a comparison's human counts and majority: the
+    filters include it (expanded by store.sql) instead of repeating it, and no include is left unexpanded."""
+    from qualitylab.store import _INCLUDE, QUERIES_DIR, query_names, sql
+
+    shared = sql("items/human_counts").strip()
+    for name in ("contested", "split", "judge_disagrees", "queue", "item_consensus"):
+        raw = (QUERIES_DIR / "items" / f"{name}.sql").read_text(encoding="utf-8")
+        assert "-- include: items/human_counts" in raw and "FILTER (WHERE preference = 'A')" not in raw, name
+        assert shared in sql(f"items/{name}")
+    assert not [n for n in query_names() if _INCLUDE.search(sql(n))]

@@ -46,20 +46,6 @@ KINDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    for _ in load_sample(db):
-        pass
-    return db
-
-
-@pytest.fixture
-def on_sample(sample_db, monkeypatch) -> Path:
-    monkeypatch.setenv("QUALITYLAB_DB", str(sample_db))
-    return sample_db
-
-
 def open_page(slug: str, params: dict[str, str]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
     at.session_state["n_boot"] = 100
@@ -116,6 +102,48 @@ def test_every_flag_kind_reaches_its_items(on_sample):
                 assert at.get("html"), f"{name}: no text blocks"
 
 
+#: the pages whose links came last (Trends, Contract, Rankings vs ratings): (slug, batch) -> the filters
+#: their links must include on the sample with its contract (acme-w5: chance agreement, h11 rushed,
+#: the judge; acme-w2: ratings in the same task; acme-w1 is a calibration week flagged for bias)
+MORE_PAGES = {
+    ("trends", "acme-w5"): {"contested", "split", "fast", "judge_disagrees"},
+    ("contract", "acme-w5"): {"contested", "split", "fast", "position_flag", "length_flag"},
+    ("signals", "acme-w2"): {"rating_contradicts", "annotator"},
+}
+
+
+@pytest.fixture(scope="module")
+def contract_db(tmp_path_factory) -> Path:
+    """The sample with its contract (as `qualitylab sample` stores it, without the snapshots)."""
+    from qualitylab.contract.sample import load_sample_contract
+
+    db = tmp_path_factory.mktemp("sample-contract") / "sample.duckdb"
+    for _ in load_sample(db):
+        pass
+    for _ in load_sample_contract(db):
+        pass
+    return db
+
+
+def test_trends_contract_and_signals_links_reach_their_items(contract_db, monkeypatch):
+    monkeypatch.setenv("QUALITYLAB_DB", str(contract_db))
+    with open_store(contract_db, read_only=True) as s:
+        for (slug, batch), kinds in MORE_PAGES.items():
+            at = open_page(slug, {"batch": batch})
+            by_filter: dict[str, str] = {}
+            for url in page_links(at):
+                p = dict(parse_qsl(urlsplit(url).query))
+                by_filter.setdefault(p["filter"], url)
+            assert kinds <= set(by_filter), f"/{slug} {batch}: links to {sorted(by_filter)}"
+            for name in sorted(kinds):
+                at, p = follow(by_filter[name])
+                lib = items(s, p["batch"], p["filter"], p.get("value"), count=True)
+                assert at.session_state["batch_id"] == p["batch"] and at.session_state["items_filter"] == name
+                head = next(c.value for c in at.caption if "query `" in c.value)
+                assert lib.n_rows and f"of {lib.n_rows:,}" in head, (slug, name, head)
+                assert any(m.value.startswith("**Consensus:**") for m in at.markdown), (slug, name)
+
+
 def test_a_shared_item_link_opens_that_item(on_sample):
     at, _ = follow("items?batch=acme-w5&filter=gold_failed&value=h11&item=acme-w5-c0083")
     assert at.session_state["items_item"] == "acme-w5-c0083"
@@ -141,8 +169,10 @@ def test_adjudicating_from_the_items_page(tmp_path, db):
     from test_items import ROWS
 
     from qualitylab.ingest import ingest
+    from qualitylab.snapshots import lookup, report_options, report_snapshot
 
     ingest(write_jsonl(tmp_path / "w1.jsonl", ROWS), "w1", db=db)
+    report_snapshot(db, "w1", {"n_boot": 100})  # the app's request (open_page: n_boot 100)
     at, _ = follow("items?batch=w1&filter=queue")
     assert at.session_state["items_item"] == "c3"
     at.radio(key="items_adj_label").set_value("B")
@@ -160,6 +190,10 @@ def test_adjudicating_from_the_items_page(tmp_path, db):
     assert any(m.value.startswith("**Adjudicated:** B by dana") for m in at.markdown)
     with open_store(db, read_only=True) as s:
         assert items(s, "w1", "queue").rows[0]["comparison_id"] == "c4"
+        # adjudications are among the report's inputs: the stored snapshot is stale, and the pages say so
+        assert lookup(s, "w1", report_options(s, "w1", {"n_boot": 100})).why == "stale: adjudications changed"
+    at = open_page("overview", {"batch": "w1"})
+    assert any("w1: stale: adjudications changed" in w.value for w in at.warning), [w.value for w in at.warning]
 
 
 def test_the_sample_adjudications_have_the_manifest_effect_on_h11(on_sample):

@@ -17,6 +17,7 @@ the evidence pack:
 | ``position_flag`` | annotator | the verdicts behind the annotator's p_first |
 | ``length_flag`` | annotator | the verdicts behind the annotator's p_prefer_longer |
 | ``annotator`` | annotator | every verdict of the annotator in delivery order (straight-lining) |
+| ``rating_contradicts`` | annotator, optional | verdicts their own same-task ratings contradict (Rankings vs ratings) |
 | ``quarantined`` | | the batch's quarantined rows |
 | each hygiene check (``duplicate_rows``, ``identical_responses``, ...) | | the check's offending rows |
 
@@ -150,6 +151,14 @@ FILTERS: dict[str, FilterSpec] = {
             True,
             "every verdict of the annotator in delivery order (the rows behind straight-lining)",
             "items/annotator",
+        ),
+        FilterSpec(
+            "rating_contradicts",
+            "annotator",
+            False,
+            "verdicts whose own ratings (rating_a, rating_b) contradict them: for the lower-rated response, "
+            "a strong preference between equal ratings, or no preference despite a large rating gap",
+            "items/rating_contradicts",
         ),
         FilterSpec("quarantined", None, False, "rows refused at ingest and kept in quarantine", "items/quarantined"),
         *(FilterSpec(s.name, None, False, _HYGIENE_WORDS[s.name], s.query) for s in hyg.CHECKS),
@@ -349,6 +358,22 @@ def annotator(store: Store, batch_id: str, annotator_id: str, *, offset=0, limit
     return _page(store, batch_id, "annotator", annotator_id, params, offset=offset, limit=limit, count=count)
 
 
+def rating_contradicts(
+    store: Store, batch_id: str, annotator_id: str | None = None, *, offset=0, limit=DEFAULT_LIMIT, count=False
+):
+    """The verdicts their own same-task ratings contradict (of one annotator, or every human): the rows
+    behind direction_agreement, rating_tie_strong_preference and preference_tie_rating_gap."""
+    from ..signals.consistency import LARGE_GAP, STRONG_STRENGTH
+
+    params = {
+        "batch_id": batch_id,
+        "annotator_id": annotator_id,
+        "strong_strength": STRONG_STRENGTH,
+        "large_gap": LARGE_GAP,
+    }
+    return _page(store, batch_id, "rating_contradicts", annotator_id, params, offset=offset, limit=limit, count=count)
+
+
 def quarantined(store: Store, batch_id: str, *, offset: int = 0, limit: int = DEFAULT_LIMIT, count: bool = False):
     """The batch's quarantined rows with file, line, column, reason and the raw row."""
     return _page(store, batch_id, "quarantined", None, {"batch_id": batch_id}, offset=offset, limit=limit, count=count)
@@ -424,6 +449,7 @@ def items(
         "adjudication_failed": adjudication_failed,
         "position_flag": position_flag,
         "annotator": annotator,
+        "rating_contradicts": rating_contradicts,
         "quarantined": quarantined,
     }
     fn = fns[name]

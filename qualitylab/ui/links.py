@@ -71,10 +71,29 @@ def flag_links(batch_id: str, annotator_id: str, flags: list[str]) -> str:
 
 def item_column(df, batch_id: str, filter: str | None = None, value: str | None = None):
     """``df`` with an ``open`` column of item links (when it has ``comparison_id``) and its column config."""
-    import streamlit as st
-
     if df.empty or "comparison_id" not in df.columns:
         return df, {}
+    return _open_column(df, [items_url(batch_id, filter, value, item=str(c)) for c in df["comparison_id"]], "open item")
+
+
+def annotator_column(df, batch_id: str, filter: str, column: str = "annotator_id"):
+    """``df`` with an ``open`` column linking each row to ``filter=<its annotator>`` (when it has
+    ``column``), and its column config: a per-annotator table's rows reach their items."""
+    if df.empty or column not in df.columns:
+        return df, {}
+    return _open_column(df, [items_url(batch_id, filter, str(a)) for a in df[column]], "their items")
+
+
+def criteria_block(batch_id: str, report: dict, title: str, *, skip_passed: bool = False) -> str:
+    """A Markdown block: ``title`` and one bulleted :func:`criteria_lines` line per criterion with
+    items ('' when none has any)."""
+    lines = criteria_lines(batch_id, report, skip_passed=skip_passed)
+    return f"{title}\n\n" + "\n".join(f"- {line}" for line in lines) if lines else ""
+
+
+def _open_column(df, urls: list[str], text: str):
+    import streamlit as st
+
     df = df.copy()
-    df.insert(0, "open", [items_url(batch_id, filter, value, item=str(c)) for c in df["comparison_id"]])
-    return df, {"open": st.column_config.LinkColumn("open", display_text="open item", width="small")}
+    df.insert(0, "open", urls)
+    return df, {"open": st.column_config.LinkColumn("open", display_text=text, width="small")}

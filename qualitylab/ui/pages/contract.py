@@ -12,6 +12,7 @@ import streamlit as st
 
 from qualitylab.errors import QualitylabError
 from qualitylab.ui import data, widgets
+from qualitylab.ui.links import criteria_block
 
 KIND_LABELS = {"pairwise": "comparisons", "rating": "rated items", "ranking": "ranked prompts"}
 
@@ -254,6 +255,11 @@ def _gate_metrics(weeks) -> None:
         fig.update_layout(height=340, yaxis_title=crit, legend_orientation="h")
         st.plotly_chart(fig, width="stretch")
     widgets.table(pd.DataFrame(rows), "contract_gate_metrics")
+    for week, batch_id in dict.fromkeys((r["week"], r["batch_id"]) for r in rows):
+        title = f"Items behind the criteria of week {week} ({md(batch_id)}) that did not pass:"
+        block = criteria_block(batch_id, data.report_json(batch_id), title, skip_passed=True)
+        if block:
+            st.markdown(block)
 
 
 def _decisions(weeks, verdicts) -> None:

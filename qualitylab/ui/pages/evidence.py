@@ -11,7 +11,7 @@ import streamlit as st
 from qualitylab.escape import markdown_text as md
 from qualitylab.evidence.tables import CRITERIA_SHOWN
 from qualitylab.ui import data, widgets
-from qualitylab.ui.links import criteria_lines
+from qualitylab.ui.links import criteria_block
 
 
 @st.cache_data(show_spinner="Building the evidence pack…", max_entries=8)
@@ -73,9 +73,9 @@ def render() -> None:
         f"criteria_{batch_id}",
         columns=["id", "outcome", "in_words", *(k for k in CRITERIA_SHOWN if k not in ("id", "outcome"))][:10],
     )
-    lines = criteria_lines(batch_id, data.report_json(batch_id))
-    if lines:
-        st.markdown("**Items behind each criterion**\n\n" + "\n".join(f"- {line}" for line in lines))
+    block = criteria_block(batch_id, data.report_json(batch_id), "**Items behind each criterion**")
+    if block:
+        st.markdown(block)
 
     st.subheader("Evidence pack")
     st.caption(

@@ -11,7 +11,7 @@ from qualitylab.escape import markdown_text as md
 from qualitylab.numbers import fmt_interval
 from qualitylab.schema import PREFERENCES
 from qualitylab.ui import data, widgets
-from qualitylab.ui.links import criteria_lines, items_link
+from qualitylab.ui.links import criteria_block, items_link
 
 
 def render() -> None:
@@ -93,9 +93,10 @@ def _verdict_line(batch_id: str) -> None:
     gate = data.gate_json(batch_id)  # the stored report snapshot, else computed in memory
     alert = {"ACCEPT": st.success, "REVIEW": st.warning, "REJECT": st.error}.get(gate["verdict"], st.info)
     alert(verdict_banner(gate))
-    lines = criteria_lines(batch_id, data.report_json(batch_id), skip_passed=True)
-    if lines:
-        st.markdown("Items behind the criteria that did not pass:\n\n" + "\n".join(f"- {line}" for line in lines))
+    block = criteria_block(batch_id, data.report_json(batch_id), "Items behind the criteria that did not pass:",
+                           skip_passed=True)  # fmt: skip
+    if block:
+        st.markdown(block)
     st.caption(
         f"Gate file: {markdown_text(str(gate['source']))} (docs/gates.md); every criterion and the evidence pack "
         "are on the Evidence page, the week-by-week picture on Trends."

@@ -13,6 +13,7 @@ from qualitylab.numbers import fmt_number
 from qualitylab.results import Statistic
 from qualitylab.signals.data import choose_aspect
 from qualitylab.ui import data, widgets
+from qualitylab.ui.links import annotator_column, items_link
 
 SIGNALS = ("pairwise", "rankings", "ratings")
 SIGNAL_LABELS = {"pairwise": "Pairwise verdicts", "rankings": "Rankings", "ratings": "Mean ratings"}
@@ -365,8 +366,15 @@ def render() -> None:
         )
     st.plotly_chart(direction_chart(rv), width="stretch")
     st.caption("0.5 = ratings and verdicts unrelated; how high is high enough depends on the task.")
+    if w.n_verdicts:
+        st.markdown(
+            "Items: "
+            + items_link("the verdicts their own ratings contradict", batch_id, "rating_contradicts")
+            + " (each annotator's: the `open` column below)"
+        )
     st.subheader("Per annotator")
-    widgets.table(_within_frame(rv), "within_task_by_annotator")
+    df, config = annotator_column(_within_frame(rv), batch_id, "rating_contradicts")
+    widgets.table(df, "within_task_by_annotator", column_config=config)
     widgets.table(_across_frame(rv), "across_tasks_by_annotator")
     st.subheader("Transitivity")
     widgets.statistic(
@@ -424,4 +432,5 @@ def render() -> None:
             widgets.statistic(label, s, reading)
     if sr.per_annotator:
         st.plotly_chart(inflation_chart(sr), width="stretch")
-        widgets.table(_strength_frame(sr), "strength_by_annotator")
+        df, config = annotator_column(_strength_frame(sr), batch_id, "annotator")  # every verdict, with strength
+        widgets.table(df, "strength_by_annotator", column_config=config)

@@ -12,6 +12,7 @@ from qualitylab.escape import html_text
 from qualitylab.escape import markdown_text as md
 from qualitylab.gates.trends import iso_week, metric_rows, vendor_vs_vendor, week_over_week
 from qualitylab.ui import data, widgets
+from qualitylab.ui.links import criteria_block
 
 #: verdict -> (badge colour, Material icon): Debian's Chromium has no emoji font, Material icons ship with Streamlit
 VERDICT_BADGES = {
@@ -200,6 +201,9 @@ def render() -> None:
             f"changes_{pick}",
             column_config={"direction": direction_column()},
         )
+    block = criteria_block(str(pick), data.report_json(str(pick)), f"Items behind each criterion of **{md(pick)}**:")
+    if block:
+        st.markdown(block)
     with st.expander("Every batch and metric (with the week-over-week tests)"):
         widgets.table(pd.DataFrame(rows).drop(columns=["title"]), f"trends_{vendor}")
 
