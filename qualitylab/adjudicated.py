@@ -28,7 +28,7 @@ def texts_sha256(store: Store, batch_id: str, comparison_ids: list[str]) -> dict
     """comparison_id -> the fingerprint of its present texts (missing comparisons are left out)."""
     if not comparison_ids:
         return {}
-    rows = store.rows("adjudications/texts_sha256", {"batch_id": batch_id, "comparison_ids": comparison_ids})
+    rows = store.records("adjudications/texts_sha256", {"batch_id": batch_id, "comparison_ids": comparison_ids})
     return {r["comparison_id"]: r["texts_sha256"] for r in rows}
 
 
@@ -37,7 +37,7 @@ def latest(store: Store, batch_id: str) -> list[dict[str, Any]]:
     texts) and ``n_adjudications``."""
     if not has_table(store):
         return []
-    rows = store.rows("adjudications/latest", {"batch_id": batch_id})
+    rows = store.records("adjudications/latest", {"batch_id": batch_id})
     now = texts_sha256(store, batch_id, [r["comparison_id"] for r in rows])
     for r in rows:
         r["current"] = now.get(r["comparison_id"]) == r["texts_sha256"]

@@ -129,7 +129,7 @@ def cmd_batches(args) -> int:
     from .store import open_store
 
     with open_store(args.db, read_only=True) as store:
-        rows = store.rows("overview/batches")
+        rows = store.records("overview/batches")
         for r in rows:  # from the valid stored snapshot only: nothing is computed here
             v = stored_verdict(store, r["batch_id"])
             r["verdict"], r["verdict_reason"] = v.verdict, v.reason
@@ -164,7 +164,7 @@ def cmd_batches(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .report import check_report_options
+    from .defaults import check_report_options
     from .snapshots import report_snapshot
     from .store import open_store
 
@@ -362,26 +362,21 @@ def recompute_opt(sp) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def db_opt(sp) -> None:
+    sp.add_argument("--db", help="store file (default: $QUALITYLAB_DB, else ./qualitylab.duckdb)")
+
+
+def _ingest_parser(sub, db_opt) -> None:
+    from .adapters import ADAPTERS
     from .readers import FILE_FORMATS
-    from .report import DEFAULT_N_BOOT, DEFAULT_SEED
     from .schema import KINDS
 
-    p = argparse.ArgumentParser(prog="qualitylab", description="Quality control for human preference data.")
-    p.add_argument("--version", action="version", version=f"qualitylab {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def db_opt(sp):
-        sp.add_argument("--db", help="store file (default: $QUALITYLAB_DB, else ./qualitylab.duckdb)")
-
-    sp = sub.add_parser("ingest", help="validate a delivered file and store it as (part of) a batch")
+    sp = sub.add_parser("ingest", help=COMMANDS["ingest"][0])
     sp.add_argument("file", help="a .jsonl, .csv or .parquet file (or a public format, see --format)")
     sp.add_argument("--batch", required=True, help="the batch name, e.g. 2026-W14")
     sp.add_argument("--vendor", help="who delivered the batch")
     sp.add_argument("--delivered", help="delivery date, YYYY-MM-DD")
     sp.add_argument("--kind", choices=sorted(KINDS), help="the kind of rows (default: from the columns)")
-    from .adapters import ADAPTERS
-
     sp.add_argument(
         "--format",
         choices=sorted(FILE_FORMATS + tuple(ADAPTERS)),
@@ -413,12 +408,18 @@ def build_parser() -> argparse.ArgumentParser:
     db_opt(sp)
     sp.set_defaults(func=cmd_ingest)
 
-    sp = sub.add_parser("batches", help="list the batches with provenance and counts")
+
+def _batches_parser(sub, db_opt) -> None:
+    sp = sub.add_parser("batches", help=COMMANDS["batches"][0])
     sp.add_argument("--json", action="store_true", help="print JSON")
     db_opt(sp)
     sp.set_defaults(func=cmd_batches)
 
-    sp = sub.add_parser("report", help="the batch's report as JSON (stdout), HTML evidence pack, CSV tables")
+
+def _report_parser(sub, db_opt) -> None:
+    from .defaults import DEFAULT_N_BOOT, DEFAULT_SEED
+
+    sp = sub.add_parser("report", help=COMMANDS["report"][0])
     sp.add_argument("--batch", required=True)
     sp.add_argument("--json", action="store_true", help="print the JSON report to stdout")
     sp.add_argument("--html", metavar="FILE", help="write the self-contained HTML evidence report")
@@ -436,12 +437,16 @@ def build_parser() -> argparse.ArgumentParser:
     db_opt(sp)
     sp.set_defaults(func=cmd_report)
 
-    sp = sub.add_parser("sample", help="load the bundled sample data into the store")
+
+def _sample_parser(sub, db_opt) -> None:
+    sp = sub.add_parser("sample", help=COMMANDS["sample"][0])
     no_report_opt(sp)
     db_opt(sp)
     sp.set_defaults(func=cmd_sample)
 
-    sp = sub.add_parser("app", help="start the report app (Streamlit)")
+
+def _app_parser(sub, db_opt) -> None:
+    sp = sub.add_parser("app", help=COMMANDS["app"][0])
     sp.add_argument("--sample", action="store_true", help="load the sample data first if it is missing")
     sp.add_argument(
         "--host",
@@ -453,32 +458,95 @@ def build_parser() -> argparse.ArgumentParser:
     db_opt(sp)
     sp.set_defaults(func=cmd_app)
 
-    sp = sub.add_parser("migrate", help="create the store or bring it to the current schema version")
+
+def _migrate_parser(sub, db_opt) -> None:
+    sp = sub.add_parser("migrate", help=COMMANDS["migrate"][0])
     db_opt(sp)
     sp.set_defaults(func=cmd_migrate)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub, db_opt)
+
+#: Every command, in ``--help`` order: name -> (the help line, the module and function that add its
+#: parser, ``register(subparsers, db_opt)``). Only the command being run has its parser built (and
+#: its module imported): ``--help`` and the light commands import no area (fast start, docs/scale.md).
+#: An area's register function may add several commands (contract adds contract and decide); its
+#: help lines must equal these (tests/test_cli_startup.py checks).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "ingest": ("validate a delivered file and store it as (part of) a batch", "qualitylab.cli", "_ingest_parser"),
+    "batches": ("list the batches with provenance and counts", "qualitylab.cli", "_batches_parser"),
+    "report": (
+        "the batch's report as JSON (stdout), HTML evidence pack, CSV tables",
+        "qualitylab.cli",
+        "_report_parser",
+    ),
+    "sample": ("load the bundled sample data into the store", "qualitylab.cli", "_sample_parser"),
+    "app": ("start the report app (Streamlit)", "qualitylab.cli", "_app_parser"),
+    "migrate": ("create the store or bring it to the current schema version", "qualitylab.cli", "_migrate_parser"),
+    "check": (
+        "the batch's acceptance verdict; exit 0 ACCEPT, 10 REVIEW, 11 REJECT, 12 INSUFFICIENT_EVIDENCE",
+        "qualitylab.gates.cli",
+        "register",
+    ),
+    "judge": (
+        "run an LLM judge over a batch (OpenAI-compatible endpoint), cached and resumable",
+        "qualitylab.judges.cli",
+        "register",
+    ),
+    "contract": (
+        "the contract plan: add (or revise) it, link batches to its weeks, show the status and payable",
+        "qualitylab.contract.cli",
+        "register",
+    ),
+    "decide": (
+        "record the decision on a batch (append-only): accept, reject, accept-partial, reopen",
+        "qualitylab.contract.cli",
+        "register",
+    ),
+    "export": (
+        "write the accepted data (dpo, pairwise or ratings) of accepted batches, with a manifest",
+        "qualitylab.export.cli",
+        "register",
+    ),
+    "items": (
+        "the comparisons behind a flag, criterion or hygiene row (--filter), or one item (--item)",
+        "qualitylab.items.cli",
+        "register",
+    ),
+    "adjudicate": (
+        "record your own labels on comparisons (append-only; they take precedence over the majority)",
+        "qualitylab.items.cli",
+        "register",
+    ),
+}
+
+
+def _command_name(argv: list[str]) -> str | None:
+    """The command named on the command line: its first word that is not an option (the top-level
+    options, --help and --version, take no value)."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with ``command``'s full sub-parser (every command's with ``"*"``); the other
+    commands get a sub-parser with their help line only, which is all ``--help`` shows."""
+    import importlib
+
+    p = argparse.ArgumentParser(prog="qualitylab", description="Quality control for human preference data.")
+    p.add_argument("--version", action="version", version=f"qualitylab {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    chosen = COMMANDS[command][1:] if command in COMMANDS else None
+    for name, (help_line, module, function) in COMMANDS.items():
+        if name in sub.choices:  # added with an earlier command by the same register function
+            continue
+        if command == "*" or (module, function) == chosen:
+            getattr(importlib.import_module(module), function)(sub, db_opt)
+        else:
+            sub.add_parser(name, help=help_line, add_help=False)
     return p
 
 
-def _extra_commands():
-    """Commands defined by areas: ``register(subparsers, db_opt)`` functions."""
-    from .contract.cli import register as contract
-    from .export.cli import register as export
-    from .gates.cli import register as gates
-    from .items.cli import register as items
-    from .judges.cli import register as judges
-
-    return [gates, judges, contract, export, items]
-
-
-_EXTRA_COMMANDS: list = []
-
-
 def main(argv: list[str] | None = None) -> int:
-    _EXTRA_COMMANDS[:] = _extra_commands()
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_name(argv)).parse_args(argv)
     try:
         return int(args.func(args))
     except InvalidInputError as e:

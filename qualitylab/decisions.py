@@ -145,7 +145,7 @@ def current_decision(store: Store, batch_id: str) -> Decision | None:
     """The batch's latest decision (a ``reopen`` row included), or None when never decided."""
     if not _has_table(store):
         return None
-    row = store.one("decisions/current", {"batch_id": batch_id})
+    row = store.record("decisions/current", {"batch_id": batch_id})
     return None if row is None else Decision.from_row(row)
 
 

@@ -16,14 +16,12 @@ from typing import Any
 import duckdb
 
 from . import __version__
-from .errors import UsageError
+from .defaults import DEFAULT_N_BOOT, DEFAULT_SEED, check_report_options
 from .overview import compute_overview
 from .results import to_jsonable
 from .schema import SCHEMA_VERSION
 from .store import Store
 
-DEFAULT_SEED = 20240601
-DEFAULT_N_BOOT = 1000
 #: the report-wide rule for per-annotator tables in the JSON document (issue 13 item 19): beyond this
 #: many rows a table keeps its flagged rows and the rows with the most verdicts, up to this many, and
 #: says what it left out in ``<key>_left_out``. Only ``report --json`` prints the bounded form
@@ -52,20 +50,6 @@ PER_ANNOTATOR_TABLES = (
 )
 #: section results printed in ``methods`` rather than as top-level keys
 METHODS_KEYS = ("scale", "flag_rule")
-
-
-def check_report_options(seed: object, n_boot: object, *, min_n_boot: int = 1) -> None:
-    """A UsageError (exit 2) unless ``seed`` is a whole number >= 0 (numpy's seeds are) and
-    ``n_boot`` a whole number >= ``min_n_boot``; checked before anything is computed. The CLI asks
-    for 1 or more; library callers may pass 0 to the sections that then skip their bootstrap."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise UsageError("Bad --seed", f"{seed!r}: a seed is a whole number, 0 or more", f"e.g. --seed {DEFAULT_SEED}")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < min_n_boot:
-        raise UsageError(
-            "Bad --n-boot",
-            f"{n_boot!r}: the number of bootstrap resamples is a whole number, {min_n_boot} or more",
-            f"e.g. --n-boot {DEFAULT_N_BOOT} (the default; fewer gives rougher intervals)",
-        )
 
 
 class ReportStore:

@@ -11,10 +11,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import sys
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,9 @@ def _num(x: Any) -> float | None:
 
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses, Statistics, numpy scalars, dates, DataFrames -> plain JSON values."""
+    # numpy only if it is loaded: no value can be a numpy value otherwise, and the commands that
+    # print plain rows (``batches --json``) start without it (docs/scale.md)
+    np = sys.modules.get("numpy")
     if obj is None or isinstance(obj, (bool, str)):
         return obj
     if isinstance(obj, Statistic):
@@ -94,13 +96,13 @@ def to_jsonable(obj: Any) -> Any:
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(v) for v in obj]
-    if isinstance(obj, (np.integer,)):
+    if np is not None and isinstance(obj, np.integer):
         return int(obj)
     if isinstance(obj, (int,)):
         return obj
-    if isinstance(obj, (float, np.floating)):
+    if isinstance(obj, float) or (np is not None and isinstance(obj, np.floating)):
         return _num(obj)
-    if isinstance(obj, np.ndarray):
+    if np is not None and isinstance(obj, np.ndarray):
         return to_jsonable(obj.tolist())
     if isinstance(obj, (dt.datetime, dt.date)):
         return obj.isoformat()

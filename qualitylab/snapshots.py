@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .defaults import DEFAULT_N_BOOT, DEFAULT_SEED
 from .errors import NotFoundError, QualitylabError
-from .report import DEFAULT_N_BOOT, DEFAULT_SEED
 from .store import Store, open_store, transaction
 
 STORED, COMPUTED = "stored", "computed"
@@ -134,7 +134,7 @@ def contract_week_gates(store: Store, batch_id: str) -> tuple[str | None, str | 
     for an unlinked batch. A week judged by the built-in gates has text None and a contract part."""
     if not _has_table(store, "contract_links"):
         return None, None, None
-    row = Store.one(store, "contract/week_gates", {"batch_id": batch_id})
+    row = store.record("contract/week_gates", {"batch_id": batch_id})
     if row is None:
         return None, None, None
     part = {
@@ -166,7 +166,7 @@ def query_part(name: str) -> FingerprintPart:
     """The part whose value is the rows of ``queries/snapshots/part_<name>.sql`` (params: $batch_id)."""
 
     def part(store: Store, batch_id: str, options: ReportOptions) -> Any:
-        return Store.rows(store, f"snapshots/part_{name}", {"batch_id": batch_id})
+        return store.records(f"snapshots/part_{name}", {"batch_id": batch_id})
 
     return part
 
@@ -244,17 +244,28 @@ def fingerprint(store: Store, batch_id: str, options: ReportOptions) -> Fingerpr
 
 def code_files(roots: list[Path] | None = None) -> list[tuple[str, Path]]:
     """(name, path) of every .py, .sql and .toml file of qualitylab as installed: the package and
-    its queries (outside the package in an editable install), sorted, each file once."""
+    its queries (outside the package in an editable install), sorted, each file once (a root inside
+    an earlier root, such as a wheel's ``qualitylab/queries``, is read under the earlier one).
+    Directories are walked without resolving each file (``check`` on a snapshot reads this list)."""
     if roots is None:
         from .store import QUERIES_DIR
 
         roots = [Path(__file__).resolve().parent, QUERIES_DIR.resolve()]
-    seen: dict[Path, str] = {}
+    out: list[tuple[str, Path]] = []
+    walked: list[Path] = []
     for i, root in enumerate(roots):
-        for p in sorted(root.rglob("*")):
-            if p.suffix in (".py", ".sql", ".toml") and "__pycache__" not in p.parts and p.is_file():
-                seen.setdefault(p.resolve(), f"{i}/{p.relative_to(root).as_posix()}")
-    return sorted((name, p) for p, name in seen.items())
+        real = root.resolve()
+        if any(real == w or w in real.parents for w in walked):
+            continue  # its files were listed under an earlier root
+        walked.append(real)
+        for dirpath, dirnames, filenames in os.walk(real):
+            dirnames[:] = [d for d in dirnames if d != "__pycache__"]
+            rel = Path(dirpath).relative_to(real)
+            for f in filenames:
+                full = Path(dirpath, f)
+                if full.suffix in (".py", ".sql", ".toml") and full.is_file():
+                    out.append((f"{i}/{(rel / f).as_posix()}", full))
+    return sorted(out)
 
 
 def hash_code(roots: list[Path] | None = None) -> str:
@@ -319,7 +330,7 @@ def lookup(store: Store, batch_id: str, options: ReportOptions, *, with_document
     """Is there a valid stored snapshot of ``batch_id`` for ``options``? (The row, or why not.)"""
     fp = fingerprint(store, batch_id, options)
     name = "snapshots/lookup" if with_document else "snapshots/lookup_fingerprint"
-    row = Store.one(store, name, {"batch_id": batch_id, "request_sha256": options.request_sha256()})
+    row = store.record(name, {"batch_id": batch_id, "request_sha256": options.request_sha256()})
     if row is None:
         return Lookup(fp, None, "no stored snapshot")
     if row["fingerprint"] == fp.sha256:
@@ -430,12 +441,17 @@ def report_snapshot(
     recompute: bool = False,
     write: bool = True,
     progress: Callable[[str], None] | None = None,
+    read_too: Callable[[Store], None] | None = None,
 ) -> Snapshot:
     """The report of ``batch_id``: the valid stored snapshot, else computed on a read-only
     connection and then (``write``) stored in a short separate write. When it cannot be stored the
-    snapshot is returned all the same, with ``note`` = ``snapshot not stored: <why>``."""
+    snapshot is returned all the same, with ``note`` = ``snapshot not stored: <why>``.
+    ``read_too`` is called with that read-only connection once the batch is known to exist (``check``
+    reads the batch's current decision there: one connection for the whole command)."""
     with open_store(db, read_only=True) as store:
         store.require_batch(batch_id)
+        if read_too is not None:
+            read_too(store)
         options = report_options(store, batch_id, explicit)
         snap = read_or_compute(store, batch_id, options, recompute=recompute, progress=progress)
     if snap.source == STORED or not write:

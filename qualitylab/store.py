@@ -117,6 +117,24 @@ class Store:
         rows: list[dict[str, Any]] = self.arrow(name, params).to_pylist()
         return rows
 
+    def records(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The rows of a named query as DuckDB's own Python values (``fetchall``), without Arrow: for
+        the commands that must start fast (``batches``, the snapshot lookup of ``check``), which then
+        never import pyarrow or numpy. The values equal :meth:`rows`' for text, whole numbers up to
+        BIGINT, doubles, booleans, dates, timestamps and lists; a HUGEINT is an ``int`` here (a
+        ``Decimal`` through Arrow), so these queries cast sums to BIGINT."""
+        try:
+            cur = self.con.execute(sql(name), params or {})
+            cols = [d[0] for d in cur.description or ()]
+            return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+        except duckdb.Error as e:
+            raise store_error(e, self.path, name) from e
+
+    def record(self, name: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """The first row of :meth:`records`, or None."""
+        rows = self.records(name, params)
+        return rows[0] if rows else None
+
     def one(self, name: str, params: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """The first row of a named query, or None when it returns none."""
         rows = self.rows(name, params)
@@ -143,11 +161,11 @@ class Store:
         return _schema_version(self.con, self.path)
 
     def batch_exists(self, batch_id: str) -> bool:
-        return self.one("store/batch_exists", {"batch_id": batch_id}) is not None
+        return self.record("store/batch_exists", {"batch_id": batch_id}) is not None
 
     def require_batch(self, batch_id: str) -> None:
         if not self.batch_exists(batch_id):
-            names = [r["batch_id"] for r in self.rows("store/batch_names")]
+            names = [r["batch_id"] for r in self.records("store/batch_names")]
             raise NotFoundError(
                 "No such batch",
                 f"{batch_id!r} is not in {self.path}",

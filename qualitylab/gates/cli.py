@@ -50,21 +50,28 @@ def format_table(gate: dict) -> list[str]:
 
 
 def cmd_check(args) -> int:
-    from ..report import check_report_options
+    from ..defaults import check_report_options
     from ..snapshots import report_snapshot
 
     check_report_options(args.seed, args.n_boot)
+    found: dict = {}
+
+    def read_decision(store) -> None:  # the batch's current decision, on the snapshot's connection
+        from ..decisions import current_decision
+
+        found["decision"] = current_decision(store, args.batch)
+
     # a bad gate file fails before any computation (snapshots.report_options validates it first);
     # without --gates a batch linked to a contract week is judged by that week's gate file
     from ..cli import against_option
 
     opts = {"seed": args.seed, "n_boot": args.n_boot, "gates": args.gates, "against": against_option(args)}
-    snap = report_snapshot(args.db, args.batch, opts, recompute=args.recompute)
+    snap = report_snapshot(args.db, args.batch, opts, recompute=args.recompute, read_too=read_decision)
     if snap.note:
         print(terminal_text(snap.note), file=sys.stderr)
     doc = snap.document
     gate = doc["gate"]
-    decision = _current_decision(args.db, args.batch)
+    decision = found["decision"]
     if args.json:
         out = {
             "report_schema_version": doc["report_schema_version"],
@@ -92,17 +99,8 @@ def cmd_check(args) -> int:
     return int(gate["exit_code"])
 
 
-def _current_decision(db, batch_id: str):
-    """The batch's current decision (``decide``), or None."""
-    from ..decisions import current_decision
-    from ..store import open_store
-
-    with open_store(db, read_only=True) as store:
-        return current_decision(store, batch_id)
-
-
 def register(subparsers, db_opt) -> None:
-    from ..report import DEFAULT_N_BOOT, DEFAULT_SEED
+    from ..defaults import DEFAULT_N_BOOT, DEFAULT_SEED
 
     sp = subparsers.add_parser(
         "check",
