@@ -22,7 +22,7 @@ from conftest import REPO, write_jsonl
 from qualitylab.ingest import ingest
 from qualitylab.report import compute_sections
 from qualitylab.results import to_jsonable
-from qualitylab.signals.length_control import instruction_term, lc_fit
+from qualitylab.signals.length_control import group_folds, instruction_term, lc_fit
 from qualitylab.store import open_store
 
 FIXTURE = REPO / "tests" / "fixtures" / "alpaca_eval"
@@ -83,6 +83,81 @@ def test_not_computable_cases():
     assert lc_fit(np.ones(5), np.arange(5.0)).reason.startswith("not computable: 5 verdicts")
     assert "same length difference" in lc_fit(np.r_[np.ones(20), np.zeros(20)], np.ones(40)).reason
     assert "won every verdict" in lc_fit(np.ones(30), np.arange(30.0)).reason
+
+
+def test_group_folds_are_group_k_folds():
+    """group_folds = scikit-learn's GroupKFold (no shuffle) on the duplicated rows lc_fit fits."""
+    from sklearn.model_selection import GroupKFold
+
+    rng = np.random.default_rng(3)
+    for n_groups, n in ((7, 40), (60, 400), (500, 2_000)):
+        codes = rng.integers(0, n_groups, n) * 7 + 3  # labels need not be 0..G-1
+        twice = np.r_[codes, codes]
+        expected = np.empty(2 * n, dtype=int)
+        for f, (_, test) in enumerate(GroupKFold(n_splits=5).split(np.zeros((2 * n, 1)), groups=twice)):
+            expected[test] = f
+        assert (group_folds(codes, 5) == expected[:n]).all() and (expected[:n] == expected[n:]).all()
+
+
+def _lc_fit_row_by_row(y, dl, instruction, groups):
+    """lc_fit as AlpacaEval's call makes it, one pair of rows per verdict (the code before design
+    rows were aggregated): the reference the aggregated fit is held against."""
+    import sklearn
+    from sklearn.linear_model import LogisticRegressionCV
+    from sklearn.metrics import make_scorer
+    from sklearn.model_selection import GroupKFold
+
+    def loss(y_true, y_pred, true_prob):
+        t = np.where(y_true == 1, true_prob, 1 - true_prob)
+        p = np.clip(y_pred, 1e-15, 1 - 1e-15)
+        return -float(np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+
+    n = len(y)
+    X = np.column_stack([np.tanh(dl / np.std(dl, ddof=1)), instruction, np.ones(n)])
+    codes = np.unique(groups, return_inverse=True)[1].ravel()
+    with sklearn.config_context(enable_metadata_routing=True):
+        scorer = make_scorer(loss, response_method="predict_proba", greater_is_better=False)
+        model = LogisticRegressionCV(
+            cv=GroupKFold(n_splits=5),
+            scoring=scorer.set_score_request(true_prob=True),
+            penalty="l1",
+            solver="liblinear",
+            fit_intercept=False,
+            random_state=123,
+        )
+        model.set_fit_request(sample_weight=True)
+        prob = np.r_[y, 1 - y]
+        model.fit(
+            np.vstack([X, X]),
+            np.r_[np.ones(n), np.zeros(n)],
+            sample_weight=prob,
+            groups=np.r_[codes, codes],
+            true_prob=prob,
+        )
+    X0 = X.copy()
+    X0[:, 0] = 0.0
+    pred = 1 / (1 + np.exp(-(X0 @ model.coef_[0])))
+    return float(pred.mean()), float(np.std(pred, ddof=1) / np.sqrt(n)), float(model.C_[0]), model.coef_[0]
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_design_rows_fit_equals_the_row_by_row_fit():
+    """Three annotators per comparison (same covariates, own verdicts), comparisons grouped by
+    prompt: the fit on one design row per (prompt, covariates) equals the row-by-row fit (to 1e-9;
+    observed ~1e-13), the same C chosen."""
+    rng = np.random.default_rng(11)
+    n_cmp = 400
+    prompt = rng.integers(0, 150, n_cmp)
+    dl_c = rng.normal(0, 300, n_cmp)
+    inst_c = rng.normal(0, 0.5, 150)[prompt]
+    p = 1 / (1 + np.exp(-(0.4 + 0.8 * np.tanh(dl_c / 300) + 0.5 * inst_c)))
+    y = np.concatenate([np.where(rng.random(n_cmp) < 0.1, 0.5, (rng.random(n_cmp) < p) * 1.0) for _ in range(3)])
+    dl, inst, groups = np.tile(dl_c, 3), np.tile(inst_c, 3), np.tile(prompt, 3)
+    fit = lc_fit(y, dl, inst, groups)
+    lc, se, c, coef = _lc_fit_row_by_row(y, dl, inst, groups)
+    assert fit.C == c
+    assert fit.lc_win_rate == pytest.approx(lc, abs=1e-9) and fit.lc_standard_error == pytest.approx(se, abs=1e-9)
+    assert [fit.coef_length, fit.coef_instruction, fit.coef_model] == pytest.approx(list(coef), abs=1e-9)
 
 
 # --- the report section on a stored batch ---------------------------------------------------------

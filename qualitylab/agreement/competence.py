@@ -25,20 +25,42 @@ MAX_DS_BOOT = 200
 LABELS = ("A", "B", "tie")
 
 
-def encode(rows: dict[str, list]) -> dict[str, Any]:
-    """Integer codes of the answers (columns comparison_id, annotator_id, preference)."""
-    items, item = np.unique(np.asarray(rows["comparison_id"], dtype=object), return_inverse=True)
-    anns, ann = np.unique(np.asarray(rows["annotator_id"], dtype=object), return_inverse=True)
-    labels = [lab for lab in LABELS if lab in set(rows["preference"])]
-    code = {lab: i for i, lab in enumerate(labels)}
-    lab = np.array([code[p] for p in rows["preference"]], dtype=np.int64)
+def _factorize(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct values, each value's index among them) of a list or a pyarrow array of ids:
+    ``np.unique(..., return_inverse=True)`` (Python's order of str), but only the distinct ids are
+    sorted (pyarrow's hash unique / index_in for an Arrow column; a dict otherwise), not every
+    answer's id as an object array (784k answers: 2.9 -> 0.2 CPU-s)."""
+    if hasattr(values, "dictionary_encode"):  # a pyarrow Array / ChunkedArray (the report's query)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        distinct = sorted(pc.unique(values).to_pylist())
+        codes = pc.index_in(values, value_set=pa.array(distinct, type=values.type)).to_numpy(zero_copy_only=False)
+        out = np.empty(len(distinct), dtype=object)
+        out[:] = distinct
+        return out, codes.astype(np.int64)
+    distinct = sorted(set(values))
+    index = {v: i for i, v in enumerate(distinct)}
+    out = np.empty(len(distinct), dtype=object)
+    out[:] = distinct
+    return out, np.array([index[v] for v in values], dtype=np.int64)
+
+
+def encode(rows: dict[str, Any]) -> dict[str, Any]:
+    """Integer codes of the answers (columns comparison_id, annotator_id, preference: lists or
+    pyarrow arrays)."""
+    items, item = _factorize(rows["comparison_id"])
+    anns, ann = _factorize(rows["annotator_id"])
+    used, lab = _factorize(rows["preference"])
+    labels = [lab_ for lab_ in LABELS if lab_ in set(used)]
+    recode = np.array([labels.index(u) for u in used], dtype=np.int64)
     return {
         "items": items,
-        "item": item.ravel(),
+        "item": item,
         "annotators": anns,
-        "annotator": ann.ravel(),
+        "annotator": ann,
         "labels": labels,
-        "label": lab,
+        "label": recode[lab] if len(lab) else lab,
     }
 
 
@@ -74,7 +96,10 @@ def compute_competence(
     if k < 2:
         return {"reason": f"not computable: every human verdict is {enc['labels'][0]!r} (one label)"}
     n_answers = np.bincount(enc["annotator"], minlength=n_ann)
-    items_of = np.array([len(set(enc["item"][enc["annotator"] == a])) for a in range(n_ann)])
+    # distinct comparisons per annotator (a repeat on one comparison is one item)
+    pairs = np.sort(enc["annotator"] * n_items + enc["item"])
+    first = np.r_[True, pairs[1:] != pairs[:-1]] if len(pairs) else np.zeros(0, dtype=bool)
+    items_of = np.bincount(pairs[first] // n_items, minlength=n_ann)
     majority = _majority(enc)
     reps = 0 if n_items > ANALYTIC_ABOVE_ITEMS else min(n_boot, MAX_DS_BOOT)
     out: dict[str, Any] = {
@@ -151,12 +176,17 @@ def compute_competence(
     return out
 
 
+def _columns(table: Any) -> dict[str, Any]:
+    """A pyarrow table's columns by name (encode reads them without making Python lists)."""
+    return {name: table.column(name) for name in table.column_names}
+
+
 def competence(ctx) -> dict[str, Any]:
     """The section's result (memoised: the screening table reads it)."""
     return ctx.memo(
         "agreement.competence",
         lambda: compute_competence(
-            ctx.store.arrow("agreement/ds_answers", {"batch_id": ctx.batch_id}).to_pydict(),
+            _columns(ctx.store.arrow("agreement/ds_answers", {"batch_id": ctx.batch_id})),
             n_boot=ctx.n_boot,
             seed=ctx.seed,
             min_competence=float(ctx.options.get("min_competence", MIN_COMPETENCE)),

@@ -78,12 +78,51 @@ def instruction_term(
     return d[inv[mine]]
 
 
-def _soft_log_loss(y_true, y_pred, true_prob):
+def _soft_log_loss(y_true, y_pred, true_prob, n_verdicts):
     """Mean log-loss of P(class 1) against the soft target of each duplicated row: y for a class-1
-    row, 1 - (1 - y) = y for its class-0 twin (AlpacaEval's ``logloss_continuous``)."""
+    row, 1 - (1 - y) = y for its class-0 twin (AlpacaEval's ``logloss_continuous``), each design
+    row counted as the ``n_verdicts`` verdicts it stands for (all 1: exactly the plain mean)."""
     t = np.where(y_true == 1, true_prob, 1 - true_prob)
     p = np.clip(y_pred, 1e-15, 1 - 1e-15)
-    return -float(np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+    c = np.asarray(n_verdicts, dtype=float)
+    return -float(np.sum(c * (t * np.log(p) + (1 - t) * np.log(1 - p))) / np.sum(c))
+
+
+def group_folds(codes: np.ndarray, n_splits: int) -> np.ndarray:
+    """The fold of each row as scikit-learn's ``GroupKFold(n_splits)`` (no shuffle) assigns them:
+    groups by decreasing size (stable order of their sorted labels), each to the fold with the fewest
+    rows so far (the first such fold). A verdict's two duplicated rows double every group's size,
+    which changes no choice. The same loop in plain Python integers (GroupKFold's numpy ``argmin``
+    per group is most of the fit's overhead on 100k prompts); tests/test_lc_win_rate.py holds it
+    against GroupKFold."""
+    _, inv = np.unique(codes, return_inverse=True)
+    inv = np.asarray(inv).ravel()
+    sizes = np.bincount(inv)
+    order = np.argsort(sizes, kind="stable")[::-1]
+    load = [0] * n_splits
+    fold_of = np.empty(len(sizes), dtype=np.int64)
+    for g, w in zip(order.tolist(), sizes[order].tolist(), strict=True):
+        f = load.index(min(load))
+        load[f] += w
+        fold_of[g] = f
+    return fold_of[inv]
+
+
+def _design_rows(
+    X: np.ndarray, codes: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The verdicts with the same covariates in the same prompt group as one design row: (index of
+    each row's first verdict, its covariates, sum of y, count), rows in the order of their first
+    verdict. The soft log-likelihood is a sum over verdicts, so a row of n verdicts with class-1
+    weight sum y and class-0 weight n - sum y is the same objective; a group's rows stay in its fold."""
+    key = np.column_stack([codes.astype(float), X])
+    _, first, inv = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    row = rank[np.asarray(inv).ravel()]
+    m = len(order)
+    return first[order], X[first[order]], np.bincount(row, weights=y, minlength=m), np.bincount(row, minlength=m)
 
 
 def lc_fit(
@@ -101,7 +140,6 @@ def lc_fit(
     import sklearn
     from sklearn.linear_model import LogisticRegressionCV
     from sklearn.metrics import make_scorer
-    from sklearn.model_selection import GroupKFold
 
     y = np.asarray(y, dtype=float)
     dl = np.asarray(delta_len, dtype=float)
@@ -122,21 +160,31 @@ def lc_fit(
         cols.append(np.asarray(instruction, dtype=float))
     cols.append(np.ones(n))
     X = np.column_stack(cols)
-    # each verdict twice: class 1 weighted y, class 0 weighted 1 - y; folds keep a verdict's two rows together
-    Xd = np.vstack([X, X])
-    yd = np.concatenate([np.ones(n), np.zeros(n)])
-    prob = np.concatenate([y, 1 - y])
     codes = np.arange(n) if groups is None else np.unique(np.asarray(groups), return_inverse=True)[1].ravel()
     if len(np.unique(codes)) < N_SPLITS:
         return LcFit(None, None, n, reason=f"not computable: fewer than {N_SPLITS} prompts for the cross-validation")
-    groups2 = np.concatenate([codes, codes])
+    # each verdict twice: class 1 weighted y, class 0 weighted 1 - y; folds keep a verdict's two rows
+    # together. The folds are GroupKFold's on every verdict (as AlpacaEval's call makes them); then the
+    # verdicts of one prompt with the same covariates (several annotators on one comparison, a judge's
+    # two orders) are fitted as one design row of their summed weights: the same objective and the
+    # same cross-validation scores on fewer rows (docs/signals.md).
+    fold = group_folds(codes, N_SPLITS)
+    first, Xu, sum_y, count = _design_rows(X, codes, y)
+    m = len(first)
+    Xd = np.vstack([Xu, Xu])
+    yd = np.concatenate([np.ones(m), np.zeros(m)])
+    weight = np.concatenate([sum_y, count - sum_y])
+    prob = np.concatenate([sum_y / count, 1 - sum_y / count])
+    n_verdicts = np.concatenate([count, count]).astype(float)
+    fold_d = np.concatenate([fold[first], fold[first]])
+    splits = [(np.flatnonzero(fold_d != f), np.flatnonzero(fold_d == f)) for f in range(N_SPLITS)]
     with warnings.catch_warnings(), sklearn.config_context(enable_metadata_routing=True):
         # 'penalty' is deprecated from scikit-learn 1.8 (same solver and penalty as AlpacaEval's call)
         warnings.simplefilter("ignore", FutureWarning)
         scorer = make_scorer(_soft_log_loss, response_method="predict_proba", greater_is_better=False)
         model = LogisticRegressionCV(
-            cv=GroupKFold(n_splits=N_SPLITS),
-            scoring=scorer.set_score_request(true_prob=True),
+            cv=splits,
+            scoring=scorer.set_score_request(true_prob=True, n_verdicts=True),
             penalty="l1",
             solver="liblinear",
             fit_intercept=False,
@@ -144,7 +192,7 @@ def lc_fit(
             dual=False,
         )
         model.set_fit_request(sample_weight=True)
-        model.fit(Xd, yd, sample_weight=prob, groups=groups2, true_prob=prob)
+        model.fit(Xd, yd, sample_weight=weight, true_prob=prob, n_verdicts=n_verdicts)
     best = float(np.ravel(model.C_)[0])
     coef = model.coef_[0]
     X0 = X.copy()
@@ -235,7 +283,9 @@ def compute_lc_win_rates(
         return LcWinRates(None, None, [], METHOD, reason)
     kind = np.asarray(rows["annotator_kind"], dtype=object)
     ann = np.asarray(rows["annotator_id"], dtype=object)
-    cluster = np.asarray(rows["cluster"], dtype=object)
+    # prompts as integer codes in the sorted order of their ids: every later np.unique, bincount and
+    # fold keeps the order the ids give, without sorting strings again per group and model
+    cluster = np.unique(np.asarray(rows["cluster"], dtype=object), return_inverse=True)[1].ravel()
     model = np.asarray(rows["model"], dtype=object)
     y = np.asarray(rows["y"], dtype=float)
     lm = np.asarray([np.nan if v is None else v for v in rows["len_model"]], dtype=float)
