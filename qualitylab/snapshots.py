@@ -192,14 +192,16 @@ def _other_vendors_part(store: Store, batch_id: str, options: ReportOptions) -> 
     """The hygiene check other_vendor_items' own rows: the report reads other vendors' verdicts only
     through it, so a snapshot is stale exactly when the overlap changes (another vendor's batch with
     other items changes nothing). One join of this batch's pair hashes with other vendors' verdicts."""
-    return Store.rows(store, "hygiene/other_vendor_items", {"batch_id": batch_id})
+    return store.records("hygiene/other_vendor_items", {"batch_id": batch_id})
 
 
 def _against_part(store: Store, batch_id: str, options: ReportOptions) -> Any:
     """The public sets named with ``--against``: each file's format, SHA-256 and size (its content)."""
+    specs = dict(options.extra).get("against") or ()
+    if not specs:
+        return []  # (without importing the readers: check on a snapshot starts fast)
     from .against import spec_digest
 
-    specs = dict(options.extra).get("against") or ()
     return [spec_digest(s) for s in ([specs] if isinstance(specs, str) else specs)]
 
 
