@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 PREFERENCES = ("A", "B", "tie")
 SLOTS = ("A", "B")
@@ -69,6 +69,11 @@ PAIRWISE = Kind(
         Column("gold", "label", doc="the expected answer on a honeypot item (A, B or tie)"),
         Column("category", "text"),
         Column("created_at", "timestamp"),
+        Column(
+            "reference_answer",
+            "text",
+            doc="a reference answer to the prompt, shown to a judge whose prompt names ${reference_answer}",
+        ),
     ),
 )
 
@@ -87,6 +92,11 @@ RATING = Kind(
         Column("annotator_kind", "label", doc="human (default) or judge"),
         Column("seconds", "number"),
         Column("created_at", "timestamp"),
+        Column(
+            "reference_answer",
+            "text",
+            doc="a reference answer to the prompt, shown to a judge whose prompt names ${reference_answer}",
+        ),
     ),
 )
 
@@ -527,6 +537,22 @@ UPDATE verdicts SET preference_soft =
 WHERE file_id IN (SELECT file_id FROM files WHERE format = 'judge-run' AND kind = 'pairwise');
 """
 
+_V15_REFERENCE_ANSWER_RUBRIC = """
+-- Issue 18: an optional reference answer on pairwise and rating rows (delivered column
+-- reference_answer; a judge prompt's ${reference_answer}), and what else identifies a judge run
+-- beside its template: the SHA-256 of the --rubric text and of the criteria sent (NULL: none).
+-- A reference_answer delivered before v15 was kept among a row's extra columns: it is copied here
+-- (the extra column stays as delivered).
+ALTER TABLE verdicts ADD COLUMN IF NOT EXISTS reference_answer VARCHAR;
+ALTER TABLE ratings ADD COLUMN IF NOT EXISTS reference_answer VARCHAR;
+UPDATE verdicts SET reference_answer = nullif(trim(json_extract_string(extra, '$.reference_answer')), '')
+WHERE extra IS NOT NULL AND json_extract_string(extra, '$.reference_answer') IS NOT NULL;
+UPDATE ratings SET reference_answer = nullif(trim(json_extract_string(extra, '$.reference_answer')), '')
+WHERE extra IS NOT NULL AND json_extract_string(extra, '$.reference_answer') IS NOT NULL;
+ALTER TABLE judge_calls ADD COLUMN IF NOT EXISTS rubric_sha256 VARCHAR;
+ALTER TABLE judge_calls ADD COLUMN IF NOT EXISTS criteria_sha256 VARCHAR;
+"""
+
 #: MIGRATIONS[i] brings a store from version i to version i + 1.
 MIGRATIONS: tuple[str, ...] = (
     _V1,
@@ -543,4 +569,5 @@ MIGRATIONS: tuple[str, ...] = (
     _V12_DUPLICATE_COPY,
     _V13_ADJUDICATIONS,
     _V14_PREFERENCE_SOFT,
+    _V15_REFERENCE_ANSWER_RUBRIC,
 )

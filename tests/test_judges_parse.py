@@ -73,9 +73,10 @@ def test_scores_refused(text, problem):
 
 
 def test_shipped_templates_load_and_render():
-    for name in BUILTIN:
-        mode = "single" if name == "single" else "pairwise"
-        t = load_template(name, mode)
+    for name, spec in BUILTIN.items():
+        t = load_template(name, spec.mode)
+        if "rubric" in t.fields() or "criteria" in t.fields():
+            t = t.with_fields(rubric="[Is it helpful?]\nScore 1: no\nScore 5: yes")
         msgs = t.messages(
             question="Q $5 ${x}",
             answer_a="first",

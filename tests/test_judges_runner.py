@@ -28,6 +28,7 @@ _RESP = re.compile(
     r"\[The Start of Assistant B's Response\]\n(.*?)\n\[The End of Assistant B's Response\]",
     re.S,
 )
+_PROMETHEUS_RESP = re.compile(r"###Response A:\n(.*?)\n\n###Response B:\n(.*?)\n\n###", re.S)
 
 
 class FakeJudge:
@@ -37,13 +38,15 @@ class FakeJudge:
         self.behaviour = behaviour
         self.calls: dict[tuple[str, str], int] = {}
         self.auth: list[str | None] = []
+        self.prompts: list[list[dict]] = []  # every request's messages
         self.lock = threading.Lock()
 
     def answer(self, messages: list[dict], auth: str | None) -> tuple[int, dict | str, float]:
         user = messages[-1]["content"]
-        m = _RESP.search(user)
+        m = _RESP.search(user) or _PROMETHEUS_RESP.search(user)
         with self.lock:
             self.auth.append(auth)
+            self.prompts.append(messages)
             key = (m.group(1), m.group(2)) if m else (user, "")
             n = self.calls[key] = self.calls.get(key, 0) + 1
         first, second = key

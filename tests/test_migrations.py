@@ -60,6 +60,9 @@ def make_v4_store(path) -> None:
         " response_id, rank, model) VALUES ('w1', 3, 2, 'p1', 'h1', 'human', 'r1', 1, 'm1'),"
         " ('w1', 3, 3, 'p1', 'h1', 'human', 'r2', 2, 'm2')"
     ).fetchall()
+    # a reference answer delivered before v14 was an extra column (v14 copies it into its own column)
+    con.execute("""UPDATE verdicts SET extra = '{"reference_answer": "Paris", "x": 1}' WHERE comparison_id = 'c2'""")
+    con.execute("""UPDATE ratings SET extra = '{"reference_answer": "  "}' WHERE source_line = 3""")
     con.execute(
         "INSERT INTO quarantine VALUES ('w1', 1, 4, 'preference', '\"maybe\" is not one of A, B, tie', '{}')"
     ).fetchall()
@@ -258,3 +261,17 @@ def _check_preference_soft(con) -> None:
 
 
 CHECKS.update({14: _check_preference_soft})
+def _check_reference_answer_rubric(con) -> None:
+    """v15: reference_answer on verdicts and ratings, copied from a delivered extra column (blank: none);
+    judge_calls.rubric_sha256 / criteria_sha256, NULL on the calls made before."""
+    assert "reference_answer" in _columns(con, "verdicts") and "reference_answer" in _columns(con, "ratings")
+    got = con.execute("SELECT comparison_id, reference_answer FROM verdicts ORDER BY batch_id, source_line").fetchall()
+    assert got == [("c1", None), ("c1", None), ("c2", "Paris"), ("c1", None), ("c1", None)]
+    assert con.execute("SELECT count(*) FROM ratings WHERE reference_answer IS NOT NULL").fetchall() == [(0,)]
+    assert {"rubric_sha256", "criteria_sha256"} <= set(_columns(con, "judge_calls"))
+    assert con.execute(
+        "SELECT count(*) FROM judge_calls WHERE rubric_sha256 IS NOT NULL OR criteria_sha256 IS NOT NULL"
+    ).fetchall() == [(0,)]
+
+
+CHECKS.update({15: _check_reference_answer_rubric})

@@ -22,8 +22,19 @@ def cmd_judge(args) -> int:
             "single-answer grading shows one response",
             "drop --both-orders or --single",
         )
-    low, high = _scale(args.scale)
+    from .template import BUILTIN, read_rubric
+
     template = load_template(args.prompt, mode)
+    stated = BUILTIN[args.prompt].scale if args.prompt in BUILTIN else None
+    low, high = _scale(args.scale) if args.scale is not None else stated or (1, 10)
+    if stated and (low, high) != stated:
+        raise UsageError(
+            f"The prompt {args.prompt} grades on {stated[0]:g}-{stated[1]:g}",
+            f"--scale {args.scale} would not match the scale the prompt states",
+            f"drop --scale (or give {stated[0]:g}-{stated[1]:g}), or use a prompt file of your own",
+        )
+    rubric = read_rubric(args.rubric) if args.rubric else None
+    template = template.with_fields(rubric=rubric, criteria=args.criteria)
     endpoint = Endpoint(
         args.base_url or os.environ.get("QUALITYLAB_JUDGE_BASE_URL") or DEFAULT_BASE_URL,
         args.model,
@@ -83,14 +94,24 @@ def register(subparsers, db_opt) -> None:
     sp.add_argument(
         "--prompt",
         metavar="FILE",
-        help="a prompt template file, or a shipped one: pairwise (default), pairwise-5way, single (see docs/judges.md)",
+        help="a prompt template file, or a shipped one: pairwise (default), pairwise-5way, prometheus-relative; "
+        "with --single: single (default), prometheus-absolute (see docs/judges.md)",
     )
+    sp.add_argument(
+        "--rubric",
+        metavar="FILE",
+        help="a score rubric (text file) for the prompt's ${rubric}; with a prompt that names only ${criteria} "
+        "(prometheus-relative) its first line is the criteria",
+    )
+    sp.add_argument("--criteria", metavar="TEXT", help="the evaluation criteria for the prompt's ${criteria}")
     sp.add_argument("--both-orders", action="store_true", help="ask twice, with each response shown first")
     sp.add_argument(
         "--single", action="store_true", help="single-answer grading: a score per response, stored as judge ratings"
     )
     sp.add_argument("--aspect", default="overall", help="single mode: the aspect graded (default overall)")
-    sp.add_argument("--scale", default="1-10", help="single mode: the score range LOW-HIGH (default 1-10)")
+    sp.add_argument(
+        "--scale", help="single mode: the score range LOW-HIGH (default 1-10; prometheus-absolute: 1-5, as it states)"
+    )
     sp.add_argument("--concurrency", type=int, default=4, help="calls in flight at once (default 4)")
     sp.add_argument(
         "--annotator-id",

@@ -13,7 +13,13 @@ token           preference  strength  reading
 ``[[A=B]]``     tie         None      a tie
 ``[[B>A]]``     B           1         B is slightly better
 ``[[B>>A]]``    B           3         B is significantly better
+``[RESULT] A``  A           None      Prometheus 2 relative: Response A is better
+``[RESULT] B``  B           None      Prometheus 2 relative: Response B is better
 ==============  ==========  ========  =========================================
+
+``[RESULT]`` may be followed by a colon, and the letter may stand in parentheses, brackets or
+quotes (``[RESULT] (A)``, ``[RESULT]: "B"``); a letter that runs on into a word (``[RESULT] Both``)
+is not a verdict.
 
 An output with no verdict token, or with tokens that disagree, is *unparsed*: stored with the
 reason and counted, never guessed. The same token repeated (e.g. in the explanation and at the end)
@@ -39,6 +45,7 @@ _PAIR_TOKENS: dict[str, tuple[str, int | None]] = {
     "B>>A": ("B", 3),
 }
 _PAIR_RE = re.compile(r"\[\[\s*(A\s*>>\s*B|A\s*>\s*B|A\s*=\s*B|B\s*>\s*A|B\s*>>\s*A|A|B|C)\s*\]\]")
+_RESULT_RE = re.compile(r"""\[RESULT\]\s*:?\s*[(\["']?\s*(A|B)\s*[)\]"']?(?![A-Za-z0-9])""")
 _SCORE_RE = re.compile(r"\[\[\s*(-?\d+(?:\.\d+)?)\s*\]\]|\[RESULT\]\s*\(?\s*(-?\d+(?:\.\d+)?)")
 
 
@@ -57,12 +64,14 @@ def parse_pairwise(text: str | None) -> Parsed:
     """The verdict of a pairwise output, in the displayed slots (see the module table)."""
     if not text or not text.strip():
         return Parsed(False, problem="empty output")
-    found = {re.sub(r"\s+", "", m.group(1)) for m in _PAIR_RE.finditer(text)}
+    tokens = (re.sub(r"\s+", "", m.group(1)) for m in _PAIR_RE.finditer(text))
+    found = {f"[[{t}]]": _PAIR_TOKENS[t] for t in tokens}
+    found.update({f"[RESULT] {m.group(1)}": (m.group(1), None) for m in _RESULT_RE.finditer(text)})
     if not found:
-        return Parsed(False, problem="no verdict token ([[A]], [[B]], [[C]] or [[A>>B]] ... [[B>>A]])")
-    if len(found) > 1:
-        return Parsed(False, problem="conflicting verdict tokens: " + ", ".join(f"[[{t}]]" for t in sorted(found)))
-    pref, strength = _PAIR_TOKENS[found.pop()]
+        return Parsed(False, problem="no verdict token ([[A]], [[B]], [[C]], [[A>>B]] ... [[B>>A]] or [RESULT] A / B)")
+    if len(set(found.values())) > 1:
+        return Parsed(False, problem="conflicting verdict tokens: " + ", ".join(sorted(found)))
+    pref, strength = next(iter(found.values()))
     return Parsed(True, preference=pref, strength=strength)
 
 

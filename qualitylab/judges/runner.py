@@ -89,8 +89,11 @@ class RunResult:
 
 
 def default_annotator_id(model: str, template: Template, mode: str) -> str:
-    """The model's name with the shipped default prompt, else ``model@<template sha256[:8]>``."""
-    return model if template.builtin and template.name == mode else f"{model}@{template.sha256[:8]}"
+    """The model's name with the shipped default prompt (no rubric, no criteria), else
+    ``model@<prompt sha256[:8]>`` (the template's SHA-256, or with a rubric or criteria
+    :attr:`Template.prompt_sha256`): two prompts, or two rubrics, for one model are two judges."""
+    default = template.builtin and template.name == mode and template.prompt_sha256 == template.sha256
+    return model if default else f"{model}@{template.prompt_sha256[:8]}"
 
 
 def run_judge(
@@ -109,6 +112,7 @@ def run_judge(
     if options.concurrency < 1:
         raise UsageError("Bad --concurrency", str(options.concurrency), "give 1 or more")
     template.check(options.mode)
+    template = template.with_fields(template.rubric, template.criteria)  # refuses a missing rubric / criteria
     store.require_batch(batch_id)
     store.require_open_batch(batch_id, "a judge run")
     annotator_id = options.annotator_id or default_annotator_id(endpoint.model, template, options.mode)
@@ -122,6 +126,7 @@ def run_judge(
             source = "ratings"
         n_untexted = 0
     # pass 1: every task's request fingerprint (what would be sent); the cache answers those it holds
+    _require_references(store, batch_id, source, template, options)
     tasks = list(_fingerprints(store, batch_id, source, endpoint, template, options))
     _register_tasks(store, tasks)
     pending = {(r["item_id"], r["shown_first"]) for r in store.rows("judges/pending_calls", key)}
@@ -171,6 +176,8 @@ def run_judge(
                             "call_sha256": task["call_sha256"],
                             "model": endpoint.model,
                             "template_sha256": template.sha256,
+                            "rubric_sha256": template.rubric_sha256,
+                            "criteria_sha256": template.criteria_sha256,
                             "file_id": file_id,
                         },
                     )
@@ -227,6 +234,10 @@ def _run_file(
     store: Store, batch_id: str, mode: str, annotator_id: str, model: str, template: Template, aspect: str
 ) -> int:
     name = f"judge-run {mode} {annotator_id} model={model} template={template.sha256[:12]}"
+    if template.rubric_sha256:
+        name += f" rubric={template.rubric_sha256[:12]}"
+    if template.criteria_sha256:
+        name += f" criteria={template.criteria_sha256[:12]}"
     if aspect:
         name += f" aspect={aspect}"
     row = store.one("judges/run_file", {"batch_id": batch_id, "file_name": name})
@@ -291,6 +302,20 @@ def _fingerprints(
             )
 
 
+def _require_references(store: Store, batch_id: str, source: str, template: Template, options: RunOptions) -> None:
+    """A prompt naming ${reference_answer} outside an [if reference_answer] block needs one for every item."""
+    if not template.requires_reference:
+        return
+    missing = [i["item_id"] for i in _items(store, batch_id, source, options.mode) if not i["reference_answer"]]
+    if missing:
+        raise UsageError(
+            "Items without a reference answer",
+            f"{template.name} uses ${{reference_answer}}, and {len(missing)} item(s) have none (first: {missing[0]!r})",
+            "deliver a reference_answer column for every item, or put the reference in an "
+            "[if reference_answer] ... [end] block of the prompt (docs/judges.md)",
+        )
+
+
 def _register_tasks(store: Store, tasks: list[tuple[str, str, str]]) -> None:
     import pyarrow as pa
 
@@ -336,11 +361,14 @@ def _messages(template: Template, options: RunOptions, task: dict) -> list[dict[
             if task["shown_first"] == "A"
             else (task["response_b"], task["response_a"])
         )
-        return template.messages(question=task["prompt"], answer_a=first, answer_b=second)
+        return template.messages(
+            question=task["prompt"], answer_a=first, answer_b=second, reference_answer=task["reference_answer"]
+        )
     low, high = options.scale
     return template.messages(
         question=task["prompt"],
         answer=task["response"],
+        reference_answer=task["reference_answer"],
         aspect=options.aspect,
         scale_low=f"{low:g}",
         scale_high=f"{high:g}",

@@ -3,6 +3,8 @@
 -- metrics need computed once here: lengths in characters and whitespace tokens, a content hash,
 -- whether the two responses are identical, and an order-insensitive pair hash (schema v4).
 -- preference_soft (v14) is validated against preference by ingest/validate_pairwise.
+-- whether the two responses are identical, and an order-insensitive pair hash (schema v4). A
+-- reference_answer of only whitespace is stored as NULL (not given; schema v15).
 -- Token counts come from the Arrow UDF ql_whitespace_tokens (qualitylab.ingest / textstats).
 -- params: $batch_id, $file_id
 INSERT INTO verdicts
@@ -29,6 +31,7 @@ SELECT $batch_id, $file_id, source_line,
        hash(coalesce(prompt, ''), least(coalesce(response_a, ''), coalesce(response_b, '')),
             greatest(coalesce(response_a, ''), coalesce(response_b, ''))),
        false,  -- duplicate_copy: set by ingest/mark_duplicates_pairwise in the same transaction
-       TRY_CAST(nullif(trim(preference_soft), '') AS DOUBLE)  -- schema v14
+       TRY_CAST(nullif(trim(preference_soft), '') AS DOUBLE),  -- schema v14
+       CASE WHEN trim(reference_answer) <> '' THEN reference_answer END  -- schema v15
 FROM _src
 WHERE source_line NOT IN (SELECT source_line FROM _bad)

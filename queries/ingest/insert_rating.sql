@@ -12,6 +12,7 @@ SELECT $batch_id, $file_id, source_line,
        length(response),
        ql_whitespace_tokens(response),
        extra,
-       false  -- duplicate_copy: set by ingest/mark_duplicates_* in the same transaction
+       false,  -- duplicate_copy: set by ingest/mark_duplicates_* in the same transaction
+       CASE WHEN trim(reference_answer) <> '' THEN reference_answer END  -- whitespace only: not given
 FROM _src
 WHERE source_line NOT IN (SELECT source_line FROM _bad)

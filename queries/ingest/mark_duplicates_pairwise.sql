@@ -12,7 +12,7 @@ FROM (
     WITH hashed AS (
         SELECT hash(comparison_id, annotator_id, annotator_kind, preference, shown_first, shown_first_recorded,
                     strength, preference_soft, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
-                    model_b, content_hash, CAST(extra AS VARCHAR)) AS row_hash
+                    model_b, content_hash, CAST(extra AS VARCHAR), reference_answer) AS row_hash
         FROM verdicts WHERE batch_id = $batch_id
     ), candidates AS (
         SELECT row_hash FROM hashed GROUP BY row_hash HAVING count(*) > 1
@@ -21,11 +21,11 @@ FROM (
         WHERE batch_id = $batch_id
           AND hash(comparison_id, annotator_id, annotator_kind, preference, shown_first, shown_first_recorded,
                    strength, preference_soft, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
-                   model_b, content_hash, CAST(extra AS VARCHAR)) IN (SELECT row_hash FROM candidates)
+                   model_b, content_hash, CAST(extra AS VARCHAR), reference_answer) IN (SELECT row_hash FROM candidates)
         QUALIFY row_number() OVER (
             PARTITION BY comparison_id, annotator_id, annotator_kind, preference, shown_first, shown_first_recorded,
                          strength, preference_soft, rating_a, rating_b, seconds, gold, category, created_at, prompt_id, model_a,
-                         model_b, content_hash, CAST(extra AS VARCHAR)
+                         model_b, content_hash, CAST(extra AS VARCHAR), reference_answer
             ORDER BY file_id, source_line) > 1
     )
     SELECT v.file_id, v.source_line

@@ -6,7 +6,7 @@ UPDATE ratings SET duplicate_copy = NOT coalesce(ratings.duplicate_copy, false)
 FROM (
     WITH hashed AS (
         SELECT hash(item_id, annotator_id, annotator_kind, aspect, score, prompt_id, model, prompt, response,
-                    seconds, created_at, CAST(extra AS VARCHAR)) AS row_hash
+                    seconds, created_at, CAST(extra AS VARCHAR), reference_answer) AS row_hash
         FROM ratings WHERE batch_id = $batch_id
     ), candidates AS (
         SELECT row_hash FROM hashed GROUP BY row_hash HAVING count(*) > 1
@@ -14,10 +14,10 @@ FROM (
         SELECT file_id, source_line FROM ratings
         WHERE batch_id = $batch_id
           AND hash(item_id, annotator_id, annotator_kind, aspect, score, prompt_id, model, prompt, response,
-                   seconds, created_at, CAST(extra AS VARCHAR)) IN (SELECT row_hash FROM candidates)
+                   seconds, created_at, CAST(extra AS VARCHAR), reference_answer) IN (SELECT row_hash FROM candidates)
         QUALIFY row_number() OVER (
             PARTITION BY item_id, annotator_id, annotator_kind, aspect, score, prompt_id, model, prompt, response,
-                         seconds, created_at, CAST(extra AS VARCHAR)
+                         seconds, created_at, CAST(extra AS VARCHAR), reference_answer
             ORDER BY file_id, source_line) > 1
     )
     SELECT r.file_id, r.source_line

@@ -16,8 +16,15 @@ WITH s AS (
            nullif(trim(gold), '') AS gold,
            nullif(trim(created_at), '') AS created_at,
            nullif(trim(preference_soft), '') AS preference_soft,
-           TRY_CAST(nullif(trim(preference_soft), '') AS DOUBLE) AS soft
+           TRY_CAST(nullif(trim(preference_soft), '') AS DOUBLE) AS soft,
+           CASE WHEN trim(reference_answer) <> '' THEN reference_answer END AS reference_answer
     FROM _src
+), refs AS (  -- one reference answer per comparison: a later row of the file may repeat it or leave it out
+    SELECT source_line, comparison_id, reference_answer,
+           first_value(source_line) OVER w AS first_line,
+           first_value(reference_answer) OVER w AS first_reference
+    FROM s WHERE reference_answer IS NOT NULL AND comparison_id IS NOT NULL
+    WINDOW w AS (PARTITION BY comparison_id ORDER BY source_line)
 )
 SELECT source_line, 'comparison_id' AS column_name, 'missing required value' AS reason FROM s WHERE comparison_id IS NULL
 UNION ALL
@@ -68,4 +75,8 @@ SELECT source_line, 'preference_soft',
               CASE WHEN soft < 0.5 THEN 'A' WHEN soft > 0.5 THEN 'B' ELSE 'tie' END)
 FROM s WHERE soft BETWEEN 0 AND 1 AND lower(preference) IN ('a', 'b', 'tie')
   AND lower(preference) <> CASE WHEN soft < 0.5 THEN 'a' WHEN soft > 0.5 THEN 'b' ELSE 'tie' END
+SELECT source_line, 'reference_answer',
+       printf('differs from the reference_answer of line %d for comparison_id %s (one reference answer per comparison)',
+              first_line, to_json(comparison_id))
+FROM refs WHERE reference_answer <> first_reference
 ORDER BY source_line, column_name

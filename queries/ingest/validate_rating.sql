@@ -8,8 +8,15 @@ WITH s AS (
            nullif(trim(score), '') AS score,
            nullif(trim(annotator_kind), '') AS annotator_kind,
            nullif(trim(seconds), '') AS seconds,
-           nullif(trim(created_at), '') AS created_at
+           nullif(trim(created_at), '') AS created_at,
+           CASE WHEN trim(reference_answer) <> '' THEN reference_answer END AS reference_answer
     FROM _src
+), refs AS (  -- one reference answer per item: a later row of the file may repeat it or leave it out
+    SELECT source_line, item_id, reference_answer,
+           first_value(source_line) OVER w AS first_line,
+           first_value(reference_answer) OVER w AS first_reference
+    FROM s WHERE reference_answer IS NOT NULL AND item_id IS NOT NULL
+    WINDOW w AS (PARTITION BY item_id ORDER BY source_line)
 )
 SELECT source_line, 'item_id' AS column_name, 'missing required value' AS reason FROM s WHERE item_id IS NULL
 UNION ALL
@@ -28,4 +35,9 @@ FROM s WHERE seconds IS NOT NULL AND coalesce(NOT isfinite(TRY_CAST(seconds AS D
 UNION ALL
 SELECT source_line, 'created_at', printf('%s is not a date/time', to_json(created_at))
 FROM s WHERE created_at IS NOT NULL AND TRY_CAST(created_at AS TIMESTAMP) IS NULL
+UNION ALL
+SELECT source_line, 'reference_answer',
+       printf('differs from the reference_answer of line %d for item_id %s (one reference answer per item)',
+              first_line, to_json(item_id))
+FROM refs WHERE reference_answer <> first_reference
 ORDER BY source_line, column_name

@@ -4,8 +4,8 @@
 INSERT INTO judge_calls
     (batch_id, mode, item_id, shown_first, aspect, model, template_sha256, annotator_id, file_id,
      raw_output, parsed, parse_problem, preference, strength, score, prompt_tokens, completion_tokens,
-     latency_ms, cost_usd, attempts, error, created_at, call_sha256, legacy)
+     latency_ms, cost_usd, attempts, error, created_at, call_sha256, legacy, rubric_sha256, criteria_sha256)
 VALUES ($batch_id, $mode, $item_id, $shown_first, $aspect, $model, $template_sha256, $annotator_id, $file_id,
         $raw_output, $parsed, $parse_problem, $preference, $strength, $score, $prompt_tokens,
         $completion_tokens, $latency_ms, $cost_usd, $attempts, $error, current_localtimestamp(),
-        $call_sha256, false)
+        $call_sha256, false, $rubric_sha256, $criteria_sha256)

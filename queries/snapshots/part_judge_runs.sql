@@ -6,6 +6,7 @@
 SELECT count(*) AS n_calls,
        coalesce(bit_xor(hash(mode, item_id, shown_first, aspect, model, template_sha256, annotator_id,
                              file_id, call_sha256, parsed, error, preference, strength, score,
-                             prompt_tokens, completion_tokens, latency_ms, cost_usd, created_at)), 0) AS calls_hash
+                             prompt_tokens, completion_tokens, latency_ms, cost_usd, created_at,
+                             rubric_sha256, criteria_sha256)), 0) AS calls_hash
 FROM judge_calls
 WHERE batch_id = $batch_id AND file_id IS NOT NULL

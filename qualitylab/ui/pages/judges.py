@@ -71,6 +71,8 @@ def runs_table(runs: list[dict]) -> pd.DataFrame:
         "mode",
         "model",
         "template",
+        "rubric",
+        "criteria",
         "aspect",
         "n_calls",
         "n_parsed",
@@ -82,7 +84,15 @@ def runs_table(runs: list[dict]) -> pd.DataFrame:
         "latency_ms_p50",
         "latency_ms_p95",
     ]
-    rows = [{**r, "template": r["template_sha256"][:12]} for r in runs]
+    rows = [
+        {
+            **r,
+            "template": r["template_sha256"][:12],
+            "rubric": (r.get("rubric_sha256") or "")[:12] or None,
+            "criteria": (r.get("criteria_sha256") or "")[:12] or None,
+        }
+        for r in runs
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
