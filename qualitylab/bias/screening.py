@@ -17,7 +17,10 @@ Flags (each carries a reason that quotes the number and the threshold):
 - ``llm_assisted``: the annotator agrees with an LLM judge of the batch more than with the other
   humans' majority, beyond ``min_effect`` (``qualitylab.bias.assisted``): possibly pasting a model's verdicts;
 - ``low_adjudication_accuracy``: the accuracy against the buyer's adjudications (post-hoc gold,
-  ``qualitylab adjudicate``) has its whole 95% interval below ``min_gold_accuracy`` (default 0.5).
+  ``qualitylab adjudicate``) has its whole 95% interval below ``min_gold_accuracy`` (default 0.5);
+- ``low_competence``: the Dawid-Skene competence (``annotator_competence.dawid_skene``, computed by
+  ``qualitylab.agreement.competence``, humans only) has its whole 95% interval below
+  ``min_competence`` (default 0.5).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class AnnotatorRow:
     agreement_with_majority: Statistic
     gold_accuracy: Statistic
     adjudication_accuracy: Statistic
+    competence: Statistic  # Dawid-Skene P(answer = true label), humans only
     p_first: Statistic
     p_first_q: float | None
     p_prefer_longer: Statistic
@@ -112,6 +116,9 @@ def screening_rows(
     min_agreement: float = MIN_AGREEMENT,
     min_items: int = 0,
     assisted: dict[str, str] | None = None,
+    competence: dict[str, Statistic] | None = None,
+    competence_missing: Statistic | None = None,
+    min_competence: float = 0.5,
 ) -> list[AnnotatorRow]:
     """Join the per-annotator results into screening rows (pure).
 
@@ -119,7 +126,9 @@ def screening_rows(
     rows; ``seconds``: ``bias/annotator_activity`` rows; ``ratings``: annotator -> number of ratings;
     ``agreement``: ``per_annotator(ctx)`` rows; ``position`` / ``length``: annotator -> rate (both
     kinds); ``few_items``: annotator -> comparisons, for annotators below ``min_items``;
-    ``assisted``: annotator -> the reason of its ``llm_assisted`` flag (``bias.assisted.flag_reason``).
+    ``assisted``: annotator -> the reason of its ``llm_assisted`` flag (``bias.assisted.flag_reason``);
+    ``competence``: human annotator -> Dawid-Skene competence (``annotator_competence.dawid_skene.
+    per_annotator``), ``competence_missing`` the not-computable statistic of a human without one.
     """
     nc_h = Statistic.not_computable("agreement is computed for human annotators only")
     agree = {r["annotator_id"]: r for r in agreement}
@@ -141,6 +150,11 @@ def screening_rows(
         )
         adj_stat = ag.get("adjudication_accuracy") or (
             nc_h if kind != "human" else Statistic.not_computable("no pairwise verdicts")
+        )
+        comp_stat = (competence or {}).get(a) or (
+            Statistic.not_computable("competence is computed for human annotators only")
+            if kind != "human"
+            else competence_missing or Statistic.not_computable("no pairwise verdicts")
         )
         pos, lng = position.get(a), length.get(a)
         li = lin.get((kind, a), {})
@@ -166,6 +180,7 @@ def screening_rows(
                 _below("low_gold_accuracy", "gold accuracy", gold_stat, min_gold_accuracy),
                 _below("low_adjudication_accuracy", "accuracy against adjudication", adj_stat, min_gold_accuracy),
                 _below("low_agreement", "agreement with the others' majority", agreement_stat, min_agreement),
+                _below("low_competence", "Dawid-Skene competence", comp_stat, min_competence),
             )
             if f
         ]
@@ -180,6 +195,7 @@ def screening_rows(
                 agreement_stat,
                 gold_stat,
                 adj_stat,
+                comp_stat,
                 pos.statistic if pos else nc_rate,
                 pos.q_value if pos else None,
                 lng.statistic if lng else nc_rate,

@@ -140,6 +140,7 @@ def annotators_for(ctx):
         for kind in ("human", "judge"):
             position.update({r.annotator_id: r for r in position_for(ctx, kind).by_annotator})
             length.update({r.annotator_id: r for r in _rates_only(ctx, kind).by_annotator})
+        comp = _competence(ctx)
         return screening_rows(
             labels=d.by_annotator,
             lining=d.straight_lining,
@@ -154,9 +155,25 @@ def annotators_for(ctx):
             min_agreement=float(_opt(ctx, "min_agreement", MIN_AGREEMENT)),
             min_items=min_items,
             assisted={r["annotator_id"]: asst.flag_reason(r) for r in assisted_for(ctx).by_annotator if r["flagged"]},
+            **comp,
         )
 
     return ctx.memo("bias.annotators", compute)
+
+
+def _competence(ctx) -> dict[str, Any]:
+    """The screening table's competence arguments, read from the annotator_competence section's result
+    (memoised there: computed once per report): each human's Dawid-Skene competence, the threshold."""
+    from ..agreement.competence import MIN_COMPETENCE, competence
+    from ..results import Statistic
+
+    comp = competence(ctx)
+    per = (comp.get("dawid_skene") or {}).get("per_annotator") or []
+    return {
+        "competence": {r["annotator_id"]: r["competence"] for r in per},
+        "competence_missing": Statistic.not_computable(comp.get("reason") or "not in the Dawid-Skene fit"),
+        "min_competence": float(comp.get("min_competence", MIN_COMPETENCE)),
+    }
 
 
 def _rates_only(ctx, annotator_kind: str) -> LengthBias:

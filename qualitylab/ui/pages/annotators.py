@@ -31,6 +31,8 @@ def frame(rows) -> pd.DataFrame:
                 "gold_ci": r.gold_accuracy,
                 "adjudication_accuracy": _v(r.adjudication_accuracy),
                 "adjudication_ci": r.adjudication_accuracy,
+                "competence": _v(r.competence),
+                "competence_ci": r.competence,
                 "p_first": _v(r.p_first),
                 "p_first_q": r.p_first_q,
                 "p_prefer_longer": _v(r.p_prefer_longer),
@@ -107,7 +109,9 @@ def render() -> None:
     c2.metric("Flagged", len(flagged))
     st.caption(
         "Agreement = share of items where the annotator matches the other humans' majority; gold = "
-        "accuracy on honeypots; p_first / p_prefer_longer with BH q-values across the batch's annotators. "
+        "accuracy on honeypots; competence = Dawid-Skene P(answer = the true label), from a model of every "
+        "human's confusion matrix fitted on the batch (humans only); p_first / p_prefer_longer with BH "
+        "q-values across the batch's annotators. "
         "Flags say why; thresholds depend on the task (see docs/bias.md)."
     )
     if flagged:

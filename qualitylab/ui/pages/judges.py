@@ -96,6 +96,61 @@ def runs_table(runs: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def lc_table(lc) -> pd.DataFrame:
+    """The report's ``lc_win_rate``: one row per annotator group (the humans, each judge) and model."""
+    return pd.DataFrame(
+        [
+            {
+                "annotators": g["annotators"],
+                "model": m["model"],
+                "n_verdicts": m["n_verdicts"],
+                "n_prompts": m["n_prompts"],
+                "win_rate": m["win_rate"],
+                "lc_win_rate": m["lc_win_rate"],
+                "lc_standard_error": m["lc_standard_error"],
+                "coef_length": m["coefficients"]["length"],
+                "instruction_term": m["instruction_term"],
+            }
+            for g in lc.groups
+            for m in g["models"]
+        ],
+        columns=[
+            "annotators",
+            "model",
+            "n_verdicts",
+            "n_prompts",
+            "win_rate",
+            "lc_win_rate",
+            "lc_standard_error",
+            "coef_length",
+            "instruction_term",
+        ],
+    )
+
+
+def lc_section(batch_id: str, lc) -> None:
+    """Length-controlled win rates against a baseline (report option ``baseline``), humans and judges."""
+    st.subheader("Length-controlled win rates")
+    models = sorted({m["model"] for g in lc.groups for m in g["models"]} | ({lc.baseline} if lc.baseline else set()))
+    if lc.baseline and len(models) > 1:
+        choice = st.selectbox("Baseline", models, index=models.index(lc.baseline), key="lc_baseline")
+        if choice != lc.baseline:
+            lc = data.sections(batch_id, "lc_win_rate", baseline=choice)["lc_win_rate"]
+    if lc.reason:
+        st.info(md(widgets.not_computable(lc.reason)))
+        return
+    st.caption(
+        md(
+            f"Each model against the baseline {lc.baseline} ({lc.baseline_source}): the raw win rate (ties half, "
+            "95% interval with prompts as clusters) and AlpacaEval 2.0's length-controlled win rate (a GLM with "
+            "model, length-difference and instruction terms; the length term set to 0 to predict), for the humans "
+            "pooled and for every judge. A judge whose win rate drops once length is controlled was rewarding "
+            "length. `qualitylab report --baseline MODEL` gives the same numbers."
+        )
+    )
+    widgets.table(lc_table(lc), "lc_win_rate")
+
+
 def agreement_chart(judges: dict) -> go.Figure:
     """Judge-human agreement (with ties) per judge, with the human-human ceiling beside it."""
     fig = go.Figure()
@@ -165,12 +220,15 @@ def render() -> None:
             "CLI job: it is long and it writes to the store."
         )
         widgets.table(runs_table(runs), "judge_runs")
+    lc = data.sections(batch_id, "lc_win_rate")["lc_win_rate"]
     if not judges:
         st.info(
             f"Batch {md(batch_id)} holds no judge verdicts. Run an LLM judge over it with the command "
             "below, or ingest judge rows (annotator_kind = judge)."
         )
         st.code(f"qualitylab judge --batch {shlex.quote(batch_id)} --model MODEL --both-orders", language="bash")
+        if lc.groups:
+            lc_section(batch_id, lc)
         return
     st.caption(
         "Every number has its 95% interval. Thresholds depend on context: read each judge "
@@ -183,6 +241,7 @@ def render() -> None:
         "Each judge's verdicts that differ from the human majority: "
         + links_line(batch_id, [("judge_disagrees", a) for a in judges], "")
     )
+    lc_section(batch_id, lc)
 
     a = st.selectbox("Judge", list(judges), key="judge_id")
     j = judges[a]
