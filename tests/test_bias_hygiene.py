@@ -100,8 +100,9 @@ def test_screening_flags_the_planted_defects_with_reasons(tmp_path, db):
     rows += [{**r, "annotator_id": "quick", "seconds": 2.0} for r in rows if r["annotator_id"] == "fair"]
     load(tmp_path, db, [("w1", rows, "2026-10-05")])
     # the simulated annotators answer independently of each other, so agreement is low for all of
-    # them by construction; that flag is tested on its own below
-    ctx = context(db, "w1", min_agreement=0.0)
+    # them by construction; that flag is tested on its own below (and so is low_competence, the
+    # Dawid-Skene competence that such independent answers also make low: test_competence_screening)
+    ctx = context(db, "w1", min_agreement=0.0, min_competence=0.0)
     try:
         table = {r.annotator_id: r for r in annotators_for(ctx)}
     finally:

@@ -324,3 +324,24 @@ def test_reference_answer_ingest_validation(tmp_path, db):
     assert (res.n_stored, res.n_quarantined) == (1, 1)
     with open_store(db, read_only=True) as s:
         assert s.con.execute("SELECT reference_answer FROM ratings").fetchall() == [("42",)]
+
+
+def test_judge_runs_latency_quantiles_equal_numpy_on_the_stored_calls(tmp_path, db, server):  # noqa: F811
+    """Item 6's p50 / p95 (quantile_cont) are numpy's default (linear) percentiles of the calls that returned."""
+    import numpy as np
+
+    _batch(tmp_path, db)
+    base, _ = server("prometheus-relative")
+    with open_store(db) as store:
+        run_judge(
+            store,
+            "b1",
+            _ep(base),
+            load_template("prometheus-relative", "pairwise").with_fields(criteria="x"),
+            RunOptions(both_orders=True),
+        )
+        (run,) = store.rows("judges/runs", {"batch_id": "b1"})
+        lat = [x for (x,) in store.con.execute("SELECT latency_ms FROM judge_calls WHERE error IS NULL").fetchall()]
+    assert len(lat) == 8 and run["n_calls"] == 8
+    assert run["latency_ms_p50"] == pytest.approx(np.percentile(lat, 50))
+    assert run["latency_ms_p95"] == pytest.approx(np.percentile(lat, 95))
