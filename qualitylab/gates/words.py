@@ -53,6 +53,12 @@ METRIC_WORDS: dict[str, str] = {
         "annotators who agree with an LLM judge more than with the other humans (possibly pasting its verdicts)"
     ),
     "llm_assisted.pairs[flagged]": "annotators who agree with an LLM judge more than with the other humans",
+    "annotators[flag_names=low_competence]": (
+        "annotators whose Dawid-Skene competence is confidently below the threshold"
+    ),
+    "annotator_competence.dawid_skene.per_annotator[low_competence]": (
+        "annotators whose Dawid-Skene competence is confidently below the threshold"
+    ),
     "annotators[flagged]": "flagged annotators",
     "distributions.tie_rate.human": "share of tie verdicts among the humans",
     # hygiene

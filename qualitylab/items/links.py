@@ -25,6 +25,7 @@ FLAG_FILTERS: dict[str, str] = {
     "low_adjudication_accuracy": "adjudication_failed",
     "low_agreement": "disagrees_with_majority",
     "llm_assisted": "disagrees_with_majority",  # where the annotator left the people (for the judge)
+    "low_competence": "disagrees_with_majority",  # the verdicts that pull the Dawid-Skene competence down
     "straight_lining": "annotator",
     "few_items": "annotator",
 }
