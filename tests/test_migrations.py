@@ -261,6 +261,8 @@ def _check_preference_soft(con) -> None:
 
 
 CHECKS.update({14: _check_preference_soft})
+
+
 def _check_reference_answer_rubric(con) -> None:
     """v15: reference_answer on verdicts and ratings, copied from a delivered extra column (blank: none);
     judge_calls.rubric_sha256 / criteria_sha256, NULL on the calls made before."""

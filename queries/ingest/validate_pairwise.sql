@@ -75,6 +75,7 @@ SELECT source_line, 'preference_soft',
               CASE WHEN soft < 0.5 THEN 'A' WHEN soft > 0.5 THEN 'B' ELSE 'tie' END)
 FROM s WHERE soft BETWEEN 0 AND 1 AND lower(preference) IN ('a', 'b', 'tie')
   AND lower(preference) <> CASE WHEN soft < 0.5 THEN 'a' WHEN soft > 0.5 THEN 'b' ELSE 'tie' END
+UNION ALL
 SELECT source_line, 'reference_answer',
        printf('differs from the reference_answer of line %d for comparison_id %s (one reference answer per comparison)',
               first_line, to_json(comparison_id))

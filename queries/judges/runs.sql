@@ -1,6 +1,6 @@
 -- name: judges/runs
 -- Every `qualitylab judge` run of the batch: one row per run key (mode, annotator_id, model, template
--- SHA-256, rubric and criteria SHA-256 (NULL: none; schema v14), aspect) with its cached calls, parsed / unparsed / failed counts, tokens, the estimated
+-- SHA-256, rubric and criteria SHA-256 (NULL: none; schema v15), aspect) with its cached calls, parsed / unparsed / failed counts, tokens, the estimated
 -- cost (NULL when no --price was given for any call) and the latency of the calls that returned
 -- (p50 / p95 over calls, milliseconds; quantile_cont = linear interpolation between order
 -- statistics, numpy's default), the first and last call's time. Only the calls that back the run
