@@ -9,12 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..delivered import Delivered
 from ..errors import InvalidInputError, RowProblem, UsageError
-from ..readers import iter_csv, iter_json_array, iter_jsonl_objects
+from ..readers import Record, iter_csv, iter_json_array, iter_jsonl_objects
 
 #: what a (number, object, problem) triple from :func:`iter_objects` looks like
 SourceRecord = tuple[int, dict | None, RowProblem | None]
@@ -95,6 +95,28 @@ def short_hash(*parts: str) -> str:
         h.update(p.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()[:16]
+
+
+#: one record's rows from its object: ``convert(number, object, where)`` gives a row, every row of the record,
+#: or the record's problem (``where`` is "record N of FILE", for messages)
+Convert = Callable[[int, dict, str], "dict[str, str | None] | list[dict[str, str | None]] | RowProblem"]
+
+
+def per_record(delivered: Delivered, convert: Convert) -> Iterator[Record]:
+    """The adapter's records: each object of the file through ``convert``. Every row of one record carries the
+    record's number (refused or stored together); a record that did not parse keeps its reader's problem."""
+    for n, obj, problem in iter_objects(delivered):
+        if obj is None:
+            yield n, None, problem
+            continue
+        out = convert(n, obj, f"record {n} of {delivered.path.name}")
+        if isinstance(out, RowProblem):
+            yield n, None, out
+        elif isinstance(out, list):
+            for r in out:
+                yield n, r, None
+        else:
+            yield n, out, None
 
 
 def iter_objects(source: Delivered) -> Iterator[SourceRecord]:

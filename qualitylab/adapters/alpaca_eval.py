@@ -36,7 +36,7 @@ from ..delivered import Delivered
 from ..errors import RowProblem
 from ..readers import Record
 from . import Adapter, register
-from ._common import extras, iter_objects, raw, row, short_hash, with_extras
+from ._common import extras, per_record, raw, row, short_hash, with_extras
 
 USED = {"instruction", "output_1", "output_2", "generator_1", "generator_2", "annotator", "preference", "dataset"}
 HUMAN_PREFIX = "alpacafarm-human-"
@@ -104,13 +104,7 @@ def _record(n: int, obj: dict, source: str) -> dict[str, str | None] | RowProble
 
 
 def read(delivered: Delivered) -> Iterator[Record]:
-    path = delivered.path
-    for n, obj, problem in iter_objects(delivered):
-        if obj is None:
-            yield n, None, problem
-            continue
-        out = _record(n, obj, f"record {n} of {path.name}")
-        yield (n, None, out) if isinstance(out, RowProblem) else (n, out, None)
+    return per_record(delivered, _record)
 
 
 ADAPTER = register(

@@ -25,7 +25,7 @@ from ..delivered import Delivered
 from ..errors import RowProblem
 from ..readers import Record
 from . import Adapter, register
-from ._common import extras, iter_objects, maybe_json, messages, raw, row, text, with_extras
+from ._common import extras, maybe_json, messages, per_record, raw, row, text, with_extras
 from .mtbench_human import conversation_turn, winner_of
 
 POOL_55K = "arena-anonymous-voters"
@@ -150,22 +150,16 @@ def _arena55k(n: int, obj: dict, source: str):
     )
 
 
+def _record(n: int, obj: dict, source: str) -> dict[str, str | None] | RowProblem:
+    if "conversation_a" in obj:
+        return _conversations(n, obj, source)
+    if "winner_model_a" in obj or "response_a" in obj:
+        return _arena55k(n, obj, source)
+    return RowProblem(n, None, f"neither Arena schema: no conversation_a nor winner_model_a ({source})", raw=raw(obj))
+
+
 def read(delivered: Delivered) -> Iterator[Record]:
-    path = delivered.path
-    for n, obj, problem in iter_objects(delivered):
-        if obj is None:  # a record either parsed or has its problem
-            yield n, None, problem
-            continue
-        source = f"record {n} of {path.name}"
-        if "conversation_a" in obj:
-            out = _conversations(n, obj, source)
-        elif "winner_model_a" in obj or "response_a" in obj:
-            out = _arena55k(n, obj, source)
-        else:
-            out = RowProblem(
-                n, None, f"neither Arena schema: no conversation_a nor winner_model_a ({source})", raw=raw(obj)
-            )
-        yield (n, None, out) if isinstance(out, RowProblem) else (n, out, None)
+    return per_record(delivered, _record)
 
 
 ADAPTER = register(

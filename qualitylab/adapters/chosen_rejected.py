@@ -29,7 +29,7 @@ from ..delivered import Delivered
 from ..errors import RowProblem
 from ..readers import Record
 from . import Adapter, register
-from ._common import contents, extras, iter_objects, messages, raw, row, seeded_bit, short_hash, text, with_extras
+from ._common import contents, extras, messages, per_record, raw, row, seeded_bit, short_hash, text, with_extras
 
 SALT = "qualitylab/chosen-rejected/v1"
 MARK = "\n\nAssistant:"
@@ -133,13 +133,7 @@ def _map(n: int, obj: dict, source: str):
 
 
 def read(delivered: Delivered) -> Iterator[Record]:
-    path = delivered.path
-    for n, obj, problem in iter_objects(delivered):
-        if obj is None:  # a record either parsed or has its problem
-            yield n, None, problem
-            continue
-        out = _map(n, obj, f"record {n} of {path.name}")
-        yield (n, None, out) if isinstance(out, RowProblem) else (n, out, None)
+    return per_record(delivered, _map)
 
 
 ADAPTER = register(

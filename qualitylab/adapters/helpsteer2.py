@@ -41,7 +41,7 @@ from ..delivered import Delivered
 from ..errors import RowProblem
 from ..readers import Record
 from . import Adapter, register
-from ._common import extras, iter_objects, maybe_json, raw, row, short_hash, text, with_extras
+from ._common import extras, maybe_json, per_record, raw, row, short_hash, text, with_extras
 
 ATTRIBUTES = ("helpfulness", "correctness", "coherence", "complexity", "verbosity")
 LOW, HIGH = 0, 4
@@ -118,16 +118,7 @@ def _ratings(n: int, obj: dict, where: str) -> list[dict[str, str | None]] | Row
 
 
 def read_ratings(delivered: Delivered) -> Iterator[Record]:
-    for n, obj, problem in iter_objects(delivered):
-        if obj is None:
-            yield n, None, problem
-            continue
-        out = _ratings(n, obj, f"record {n} of {delivered.path.name}")
-        if isinstance(out, RowProblem):
-            yield n, None, out
-        else:
-            for r in out:  # every row of the record carries its number: refused or stored together
-                yield n, r, None
+    return per_record(delivered, _ratings)
 
 
 def _preference(n: int, obj: dict, where: str) -> dict[str, str | None] | RowProblem:
@@ -160,12 +151,7 @@ def _preference(n: int, obj: dict, where: str) -> dict[str, str | None] | RowPro
 
 
 def read_preferences(delivered: Delivered) -> Iterator[Record]:
-    for n, obj, problem in iter_objects(delivered):
-        if obj is None:
-            yield n, None, problem
-            continue
-        out = _preference(n, obj, f"record {n} of {delivered.path.name}")
-        yield (n, None, out) if isinstance(out, RowProblem) else (n, out, None)
+    return per_record(delivered, _preference)
 
 
 RATINGS = register(

@@ -39,7 +39,7 @@ from ..delivered import Delivered
 from ..errors import RowProblem
 from ..readers import Record
 from . import Adapter, register
-from ._common import extras, iter_objects, maybe_json, raw, row, text, with_extras
+from ._common import extras, maybe_json, per_record, raw, row, text, with_extras
 from .helpsteer2 import whole_number
 
 ASPECTS = ("instruction_following", "honesty", "truthfulness", "helpfulness")
@@ -179,16 +179,7 @@ def _record(n: int, obj: dict, where: str) -> list[dict[str, str | None]] | RowP
 
 
 def read(delivered: Delivered) -> Iterator[Record]:
-    for n, obj, problem in iter_objects(delivered):
-        if obj is None:
-            yield n, None, problem
-            continue
-        out = _record(n, obj, f"record {n} of {delivered.path.name}")
-        if isinstance(out, RowProblem):
-            yield n, None, out
-        else:
-            for r in out:  # every row of the record carries its number: refused or stored together
-                yield n, r, None
+    return per_record(delivered, _record)
 
 
 ADAPTER = register(
