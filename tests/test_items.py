@@ -287,3 +287,16 @@ def test_the_human_label_counts_are_defined_once():
         assert "-- include: items/human_counts" in raw and "FILTER (WHERE preference = 'A')" not in raw, name
         assert shared in sql(f"items/{name}")
     assert not [n for n in query_names() if _INCLUDE.search(sql(n))]
+
+
+def test_the_others_majority_is_defined_once():
+    """agreement/others_majority is the one leave-one-out definition (an annotator's first verdict against the
+    other human annotators' first verdicts): the screening's agreement with the majority and the LLM-assisted
+    comparison include it instead of repeating it."""
+    from qualitylab.store import QUERIES_DIR, sql
+
+    shared = sql("agreement/others_majority").strip()
+    for name in ("agreement/annotators", "bias/llm_assisted"):
+        raw = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+        assert "-- include: agreement/others_majority" in raw and "PARTITION BY comparison_id" not in raw, name
+        assert shared in sql(name)

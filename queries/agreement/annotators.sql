@@ -15,28 +15,8 @@ WITH human AS (
     FROM verdicts
     WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'human'
 ),
-firsts AS (
-    SELECT comparison_id, annotator_id, preference
-    FROM human
-    QUALIFY row_number() OVER (PARTITION BY comparison_id, annotator_id
-                               ORDER BY file_id, source_line) = 1
-),
-per_item AS (
-    SELECT comparison_id,
-           count(*) AS m,
-           count(*) FILTER (WHERE preference = 'A') AS n_a,
-           count(*) FILTER (WHERE preference = 'B') AS n_b,
-           count(*) FILTER (WHERE preference = 'tie') AS n_tie
-    FROM firsts GROUP BY comparison_id
-),
 scored AS (
-    SELECT f.annotator_id,
-           p.m - 1 AS n_others,
-           CASE f.preference WHEN 'A' THEN p.n_a - 1 WHEN 'B' THEN p.n_b - 1 ELSE p.n_tie - 1 END AS n_own,
-           greatest(p.n_a - (f.preference = 'A')::INT,
-                    p.n_b - (f.preference = 'B')::INT,
-                    p.n_tie - (f.preference = 'tie')::INT) AS n_top
-    FROM firsts f JOIN per_item p USING (comparison_id)
+    -- include: agreement/others_majority
 ),
 majority AS (
     SELECT annotator_id,

@@ -8,33 +8,11 @@
 -- params: $batch_id
 -- Caveats:
 --   * the annotator's FIRST verdict on a comparison (lowest file_id, source_line) is its vote, and
---     the others' strict majority is computed exactly as agreement/annotators.sql does
---     (leave-one-out, first verdicts, tie a label); items without one are not scored;
+--     the others' strict majority is agreement/others_majority's, which agreement/annotators.sql
+--     includes too (leave-one-out, first verdicts, tie a label); items without one are not scored;
 --   * every judge verdict counts (both orders); exact duplicate copies are skipped everywhere.
-WITH human AS (
-    SELECT comparison_id, annotator_id, preference
-    FROM verdicts
-    WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'human'
-    QUALIFY row_number() OVER (PARTITION BY comparison_id, annotator_id
-                               ORDER BY file_id, source_line) = 1
-),
-per_item AS (
-    SELECT comparison_id,
-           count(*) AS m,
-           count(*) FILTER (WHERE preference = 'A') AS n_a,
-           count(*) FILTER (WHERE preference = 'B') AS n_b,
-           count(*) FILTER (WHERE preference = 'tie') AS n_tie
-    FROM human GROUP BY comparison_id
-    HAVING count(*) > 1
-),
-scored AS (
-    SELECT f.comparison_id, f.annotator_id, f.preference,
-           p.m - 1 AS n_others,
-           CASE f.preference WHEN 'A' THEN p.n_a - 1 WHEN 'B' THEN p.n_b - 1 ELSE p.n_tie - 1 END AS n_own,
-           greatest(p.n_a - (f.preference = 'A')::INT,
-                    p.n_b - (f.preference = 'B')::INT,
-                    p.n_tie - (f.preference = 'tie')::INT) AS n_top
-    FROM human f JOIN per_item p USING (comparison_id)
+WITH scored AS (
+    -- include: agreement/others_majority
 ),
 judge AS (
     SELECT comparison_id, annotator_id AS judge_id,
