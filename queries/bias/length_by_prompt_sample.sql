@@ -15,9 +15,17 @@ WITH v AS (
     FROM verdicts
     WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = $annotator_kind AND preference <> 'tie'
       AND len_a_chars IS NOT NULL AND len_b_chars IS NOT NULL
+), sizes AS (
+    SELECT stratum, count(*) AS n FROM v GROUP BY stratum
 ), drawn AS (
+    -- a prompt with at most $per_prompt verdicts keeps them all; only the larger ones are drawn from (a
+    -- window over every verdict spilled tens of GB at 10M judgments with the store's 2 GB memory limit)
+    SELECT v.stratum, v.y, v.d_chars
+    FROM v JOIN sizes USING (stratum)
+    WHERE sizes.n <= $per_prompt
+    UNION ALL
     SELECT stratum, y, d_chars
-    FROM v
+    FROM (SELECT v.* FROM v JOIN sizes USING (stratum) WHERE sizes.n > $per_prompt)
     QUALIFY row_number() OVER (PARTITION BY stratum ORDER BY draw) <= $per_prompt
 ), informative AS (
     SELECT stratum, count(*) AS n, hash(stratum, $seed) AS draw
