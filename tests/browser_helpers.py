@@ -7,6 +7,9 @@ skip: ``scripts/test.sh`` (the README's test command, which ``.ci/run`` calls) i
 
 from __future__ import annotations
 
+import subprocess
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,3 +44,32 @@ def chromium() -> Iterator[sync_api.Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def wait_healthy(proc: subprocess.Popen, base: str, within_s: float, log: Path, what: str = "the app") -> None:
+    """Until the Streamlit server at ``base`` answers ``/_stcore/health`` with ok; a test failure with the end of
+    its log when the process exits or ``within_s`` seconds pass first (the process is killed then)."""
+    deadline = time.monotonic() + within_s
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"{what} did not come up: {log.read_text()[-2000:]}")
+        time.sleep(0.3)
+
+
+def stop_process(proc: subprocess.Popen, within_s: float) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within ``within_s`` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=within_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -27,11 +27,10 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_helpers import chromium
+from browser_helpers import chromium, stop_process, wait_healthy
 from test_app_serve import _alive, _children, _free_port, _listening
 from test_browser_e2e import assert_no_exception, choose, filter_box
 
@@ -87,26 +86,10 @@ def app(store):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"qualitylab app did not come up: {log.read_text()[-2000:]}")
-            time.sleep(0.3)
+        wait_healthy(proc, base, STARTUP_S, log, "qualitylab app")
         yield {"proc": proc, "port": port, "base": base, "log": log}
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc, 30)
 
 
 @pytest.fixture(scope="module")
@@ -405,9 +388,9 @@ def _pixels(element, hex_colour: str) -> int:
     """How many pixels of ``element``'s screenshot are exactly ``hex_colour`` (a cell's background fill)."""
     from PIL import Image
 
-    rgb = tuple(int(hex_colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
-    img = Image.open(io.BytesIO(element.screenshot())).convert("RGB")
-    return sum(1 for p in img.getdata() if p == rgb)
+    rgb = bytes(int(hex_colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    raw = Image.open(io.BytesIO(element.screenshot())).convert("RGB").tobytes()  # (Image.getdata goes in Pillow 14)
+    return sum(1 for i in range(0, len(raw), 3) if raw[i : i + 3] == rgb)
 
 
 def _no_horizontal_page_scroll(page, where: str) -> None:

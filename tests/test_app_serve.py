@@ -13,10 +13,9 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-import pytest
+from browser_helpers import wait_healthy
 
 REPO = Path(__file__).resolve().parents[1]
 STARTUP_S = 120
@@ -78,18 +77,7 @@ def _start(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, int, Path]:
         stdout=open(log, "w"),
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + STARTUP_S
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the app did not come up: {log.read_text()[-2000:]}")
-        time.sleep(0.3)
+    wait_healthy(proc, f"http://127.0.0.1:{port}", STARTUP_S, log)
     return proc, port, log
 
 

@@ -15,12 +15,10 @@ import re
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_helpers import chromium
+from browser_helpers import chromium, stop_process, wait_healthy
 
 from qualitylab.numbers import fmt_number
 from qualitylab.ui.main import all_pages
@@ -90,25 +88,10 @@ def server(store):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not come up: {(db.parent / 'streamlit.log').read_text()[-2000:]}")
-            time.sleep(0.3)
+        wait_healthy(proc, base, 60, db.parent / "streamlit.log", "streamlit")
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, 15)
         log.close()
 
 
