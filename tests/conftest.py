@@ -71,3 +71,16 @@ WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}
 def verdicts(rows: list[tuple]) -> list[dict]:
     """(comparison_id, annotator_id, preference, *optional) tuples -> pairwise rows."""
     return [{"comparison_id": c, "annotator_id": a, "preference": p} for c, a, p in rows]
+
+
+def rows(db, sql: str, params: list | None = None) -> list[dict]:
+    """The rows of ``sql`` on the store file ``db`` (opened read-only) as dicts by column name."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        cur = con.execute(sql, params or [])
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    finally:
+        con.close()

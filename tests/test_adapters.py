@@ -9,11 +9,10 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import REALDATA
+from conftest import REALDATA, rows
 
 from qualitylab.adapters import ADAPTERS
 from qualitylab.adapters._common import text, with_extras
@@ -25,16 +24,6 @@ from qualitylab.ingest import ingest
 PANDALM = REALDATA / "pandalm" / "data"
 LLMBAR = REALDATA / "llmbar-mtbench"
 FIXTURES = Path(__file__).parent / "fixtures" / "public_formats"
-
-
-def rows(db, sql: str, params: list | None = None) -> list[dict]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        cur = con.execute(sql, params or [])
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-    finally:
-        con.close()
 
 
 def verdict(db, comparison_id: str, annotator_id: str, shown_first: str | None = None) -> dict:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import write_csv, write_jsonl, write_parquet
+from conftest import rows, write_csv, write_jsonl, write_parquet
 
 from qualitylab.adapters import ADAPTERS
 from qualitylab.adapters.helpsteer2 import ATTRIBUTES
@@ -39,16 +39,6 @@ from qualitylab.store import open_store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "public_formats"
 UF_README = FIXTURES / "ultrafeedback_readme"
-
-
-def rows(db, sql: str, params: list | None = None) -> list[dict]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        cur = con.execute(sql, params or [])
-        cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-    finally:
-        con.close()
 
 
 def store_state(db) -> list:
