@@ -21,19 +21,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from browser_helpers import ARGS, CHROMIUM  # noqa: E402
+from browser_helpers import chromium, free_port, stop_process, wait_healthy  # noqa: E402
 
 TITLES = {
     "overview": ("", "Overview"),
@@ -44,14 +42,8 @@ TITLES = {
 PAGE_MS = 600_000
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _server(db: str, log: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "qualitylab.cli", "app", "--headless", "--port", str(port), "--db", db],
         cwd=log.parent,
@@ -60,18 +52,8 @@ def _server(db: str, log: Path) -> tuple[subprocess.Popen, str]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return proc, base
-        except OSError:
-            time.sleep(0.3)
-        if proc.poll() is not None:
-            break
-    proc.kill()
-    raise SystemExit(f"the app did not come up: {log.read_text()[-2000:]}")
+    wait_healthy(proc, base, 180, log)
+    return proc, base
 
 
 def _visit(browser, url: str, title: str) -> tuple[float, str]:
@@ -90,8 +72,6 @@ def _visit(browser, url: str, title: str) -> tuple[float, str]:
 
 
 def main() -> None:
-    from playwright import sync_api
-
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--db", required=True)
     p.add_argument("--batch", required=True)
@@ -100,8 +80,7 @@ def main() -> None:
     p.add_argument("--json", help="also write the rows as JSON here")
     args = p.parse_args()
     rows = []
-    with tempfile.TemporaryDirectory() as tmp, sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
         for name in args.pages:
             slug, title = TITLES[name]
             proc, base = _server(args.db, Path(tmp) / f"app-{name}.log")
@@ -110,8 +89,7 @@ def main() -> None:
                 cold, text = _visit(browser, url, title)
                 warm = [_visit(browser, url, title)[0] for _ in range(args.reps)]
             finally:
-                proc.terminate()
-                proc.wait(timeout=60)
+                stop_process(proc, 60)
             row = {
                 "page": name,
                 "cold_s": round(cold, 2),
@@ -122,7 +100,6 @@ def main() -> None:
             }
             rows.append(row)
             print(json.dumps(row), flush=True)
-        browser.close()
     if args.json:
         Path(args.json).write_text(json.dumps({"db": args.db, "batch": args.batch, "rows": rows}, indent=1))
 

@@ -7,6 +7,7 @@ skip: ``scripts/test.sh`` (the README's test command, which ``.ci/run`` calls) i
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import time
 import urllib.request
@@ -44,6 +45,13 @@ def chromium() -> Iterator[sync_api.Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def wait_healthy(proc: subprocess.Popen, base: str, within_s: float, log: Path, what: str = "the app") -> None:

@@ -30,8 +30,8 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_helpers import chromium, stop_process, wait_healthy
-from test_app_serve import _alive, _children, _free_port, _listening
+from browser_helpers import chromium, free_port, stop_process, wait_healthy
+from test_app_serve import _alive, _children, _listening
 from test_browser_e2e import assert_no_exception, choose, filter_box
 
 from qualitylab.gates.words import criterion_sentence, failing
@@ -75,7 +75,7 @@ def store(tmp_path_factory) -> dict:
 def app(store):
     """``qualitylab app --headless`` on a free port; the last test stops it (else stopped here)."""
     db, tmp = store["db"], store["tmp"]
-    port = _free_port()
+    port = free_port()
     log = tmp / "app.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "qualitylab.cli", "app", "--headless", "--port", str(port), "--db", str(db)],

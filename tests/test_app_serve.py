@@ -9,22 +9,15 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from browser_helpers import wait_healthy
+from browser_helpers import free_port, wait_healthy
 
 REPO = Path(__file__).resolve().parents[1]
 STARTUP_S = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _children(pid: int) -> list[int]:
@@ -69,7 +62,7 @@ def _listening(port: int) -> list[str]:
 def _start(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, int, Path]:
     db = tmp_path / "store.duckdb"
     subprocess.run([sys.executable, "-m", "qualitylab.cli", "migrate", "--db", str(db)], check=True, timeout=120)
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "app.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "qualitylab.cli", "app", "--headless", "--port", str(port), "--db", str(db), *extra],

@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from browser_helpers import chromium, stop_process, wait_healthy
+from browser_helpers import chromium, free_port, stop_process, wait_healthy
 
 from qualitylab.numbers import fmt_number
 from qualitylab.ui.main import all_pages
@@ -29,12 +28,6 @@ BATCH = "acme-w5"
 PAGE_TIMEOUT_MS = 90_000
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _cli(*args: str, db: Path) -> str:
@@ -61,7 +54,7 @@ def store(tmp_path_factory) -> tuple[Path, dict]:
 def server(store):
     """``streamlit run app.py`` on a free port of 127.0.0.1; stopped in a finally."""
     db, _ = store
-    port = _free_port()
+    port = free_port()
     log = open(db.parent / "streamlit.log", "w")
     proc = subprocess.Popen(
         [

@@ -11,7 +11,7 @@
 --   * gold accuracy counts every human verdict where gold is not null (repeats included; exact
 --     duplicate copies skipped, verdicts.duplicate_copy: the report's one duplicate rule).
 WITH human AS (
-    SELECT comparison_id, annotator_id, preference, gold, file_id, source_line
+    SELECT annotator_id, preference, gold
     FROM verdicts
     WHERE batch_id = $batch_id AND NOT duplicate_copy AND annotator_kind = 'human'
 ),
